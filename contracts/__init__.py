@@ -1,0 +1,1 @@
+"""Templates for agreements, notices and statements."""

@@ -1,0 +1,28 @@
+"""Correcting the record without rewriting it.
+
+A mistaken entry is withdrawn by a new entry that names it and says why;
+both stay in the journal for anyone to read, and derived state skips the
+withdrawn one. A replacement is simply a new entry recorded afterwards.
+"""
+
+from __future__ import annotations
+
+from engine import clock
+from engine.books import SEALED, Books
+from engine.errors import UserError
+from engine.journal import VOID, Entry
+
+PROTECTED = {VOID, SEALED}
+"""Kinds that cannot be withdrawn: withdrawing them would rewrite the audit trail itself."""
+
+
+def void(books: Books, seq: int, reason: str) -> Entry:
+    target = books.journal.require(seq)
+    if target.kind in PROTECTED:
+        raise UserError(f"entry {seq} is a {target.kind} entry, which cannot be withdrawn", field="SEQ")
+    if seq in books.journal.voided():
+        raise UserError(f"entry {seq} was already withdrawn", field="SEQ")
+    if not reason.strip():
+        raise UserError("a reason is required", field="--reason")
+    with books.transaction() as w:
+        return w.void(seq, reason, clock.today())

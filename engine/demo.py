@@ -1,0 +1,107 @@
+"""The sample federation and the demo script.
+
+``coop demo`` is the product's main job end to end: it founds a sample
+federation of six invented practices and runs every capability, printing
+each command as a user would type it. Each capability adds its steps here,
+so the script stays one readable list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from engine.presets import render_founding
+
+FOUNDED = date(2027, 1, 1)
+
+PARENT = {
+    "legal_name": "Juniper Street Counseling PLLC",
+    "principal": "Rowan Ellery",
+    "principal_id": "rowan-ellery",
+}
+
+PROVIDERS = [
+    ("rowan-ellery", "Rowan Ellery", "Juniper Street Counseling PLLC", "LPC-40117", "rowan@juniperstreet.example"),
+    ("mara-quist", "Mara Quist", "Quist Family Therapy LLC", "LMFT-22815", "mara@quistfamily.example"),
+    ("teo-abernathy", "Teo Abernathy", "Abernathy Psychotherapy PLLC", "LCSW-31904", "teo@abernathy.example"),
+    ("imani-castell", "Imani Castell", "Castell Counseling Services LLC", "LPC-40562", "imani@castell.example"),
+    ("noor-haddad", "Noor Haddad", "Haddad Trauma Therapy PLLC", "LCSW-32288", "noor@haddadtherapy.example"),
+    ("wes-okafor", "Wes Okafor", "Okafor Mind & Body LLC", "LMHC-18830", "wes@okaformb.example"),
+]
+
+BUDGET = [
+    ("software", "Practice-management and telehealth software", "software", 39000, "Ledgerleaf Health Systems", False),
+    ("admin", "Part-time administrator (20 h/week)", "admin_staff", 260000, "Payroll via Commonwealth Payroll Co-op", True),
+    ("bookkeeping", "Bookkeeping", "bookkeeping", 35000, "Tally Cooperative Bookkeepers", True),
+    ("insurance", "Group professional liability insurance", "insurance", 30000, "Harborline Mutual", False),
+    ("ce-fund", "Continuing-education fund", "education", 24000, "Held by the parent for CE events", False),
+]
+
+
+def founding_text() -> str:
+    """The demo federation's ``federation.yaml``."""
+    return render_founding(
+        name="Juniper Street Therapy Co-Op",
+        founded=FOUNDED,
+        parent=PARENT,
+        providers=[
+            {"id": i, "name": n, "practice": p, "licence": lic, "email": e, "start": FOUNDED.isoformat()} for i, n, p, lic, e in PROVIDERS
+        ],
+        budget=[
+            {
+                "id": i,
+                "name": n,
+                "category": c,
+                "monthly": m,
+                "vendor": v,
+                "cooperative_vendor": coop,
+                "effective": FOUNDED.isoformat(),
+                "until": None,
+            }
+            for i, n, c, m, v, coop in BUDGET
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the demo does: a sentence for people, then a coop command."""
+
+    say: str
+    args: tuple[str, ...]
+
+
+STEPS: list[Step] = [
+    Step("The founding roster, budget and fee cycle:", ("status", "--as-of", "2027-01-01")),
+    Step("Providers in the federation:", ("provider", "list", "--as-of", "2027-01-01")),
+    Step(
+        "A new provider joins on 1 March (recorded in the journal):",
+        (
+            "provider",
+            "join",
+            "lena-marsh",
+            "--name",
+            "Lena Marsh",
+            "--practice",
+            "Marsh Counseling LLC",
+            "--licence",
+            "LPC-41290",
+            "--email",
+            "lena@marshcounseling.example",
+            "--on",
+            "2027-03-01",
+        ),
+    ),
+    Step(
+        "The administrator's hours go up from 1 April (a dated budget change):",
+        ("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-04-01", "--note", "22 h/week from April"),
+    ),
+    Step(
+        "A provider leaves on 31 May, which anyone may do at any time:",
+        ("provider", "leave", "wes-okafor", "--on", "2027-05-31", "--reason", "Relocating out of state"),
+    ),
+    Step("The federation as of 1 June:", ("status", "--as-of", "2027-06-01")),
+    Step("Everything that happened, in order:", ("journal", "list")),
+    Step("The history checks out (a hash chain over every entry):", ("audit", "verify")),
+]

@@ -1,0 +1,58 @@
+"""A federation at a glance on a given date: the facts ``coop status`` shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine.books import Books
+from engine.budget import lines_on
+from engine.config import BudgetLine
+from engine.cycles import Cycle, Month, cycle_containing
+from engine.roster import Membership, active
+
+
+@dataclass
+class Status:
+    as_of: date
+    cycle: Cycle
+    active: list[Membership]
+    lines: list[BudgetLine]
+    fee: int | None
+    fee_reason: str
+
+    @property
+    def budget_total(self) -> int:
+        return sum(b.monthly for b in self.lines)
+
+    @property
+    def month_index(self) -> int:
+        return self.cycle.months.index(Month.of(self.as_of)) + 1
+
+    def fee_text(self, fmt: Callable[[int], str]) -> str:
+        return f"{fmt(self.fee)} ({self.fee_reason})" if self.fee is not None else self.fee_reason
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "cycle": {"id": self.cycle.id, "first_day": self.cycle.first_day.isoformat(), "last_day": self.cycle.last_day.isoformat()},
+            "providers": [m.provider.model_dump(mode="json") for m in self.active],
+            "budget": [b.model_dump(mode="json", by_alias=True) for b in self.lines],
+            "budget_total": self.budget_total,
+            "fee": self.fee,
+            "fee_reason": self.fee_reason,
+        }
+
+
+def summarise(books: Books, as_of: date) -> Status:
+    members = sorted(active(books, as_of), key=lambda m: m.id)
+    lines = lines_on(books, Month.of(as_of).first, known_by=as_of)
+    total = sum(b.monthly for b in lines)
+    if members:
+        fee = -(-total // len(members))
+        reason = f"equal share of this month's budget over {len(members)} providers, rounded up to the cent"
+    else:
+        fee, reason = None, "no active providers"
+    return Status(as_of, cycle_containing(as_of, books.federation.cycle), members, lines, fee, reason)

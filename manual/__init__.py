@@ -1,0 +1,1 @@
+"""The default Co-Op Procedures manual: Markdown sections with Jinja2 placeholders."""

@@ -1,0 +1,47 @@
+"""Shared fixtures: sample books built the way a user builds them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli import main
+from engine.books import Books, open_books
+from engine.demo import founding_text
+from engine.founding import create_books
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs on the same day, so results do not depend on the calendar."""
+    monkeypatch.setenv("COOP_NOW", os.environ.get("COOP_TEST_NOW", "2027-01-15T09:00:00"))
+
+
+@pytest.fixture
+def books_dir(tmp_path: Path) -> Path:
+    """The demo federation's founding file in a fresh folder (six providers, five budget lines)."""
+    folder = tmp_path / "books"
+    create_books(folder, text=founding_text())
+    return folder
+
+
+@pytest.fixture
+def books(books_dir: Path) -> Books:
+    b = open_books(books_dir)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def coop(books_dir: Path) -> Callable[..., Result]:
+    """Run ``coop --books <books_dir> ARGS`` in-process and return click's result."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(main, ["--books", str(books_dir), *args], input=input, env=env, catch_exceptions=False)
+
+    return run
