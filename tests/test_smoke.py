@@ -24,3 +24,28 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert commands[0].endswith("coop demo")
     assert "[test]" in commands[1] and "pytest" in commands[1]
     assert "grep -E '^python3 -m venv .*\\[test\\]' README.md" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_cli_start_up_imports_no_heavy_module() -> None:
+    """`coop --help` stays fast only while cli.py imports the engine lazily."""
+    import subprocess
+    import sys
+
+    code = "import sys, cli; print(sorted(m for m in ('pydantic', 'docx', 'jinja2', 'yaml', 'tabulate', 'sqlite3') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.strip()
+    assert out == "[]"
+
+
+def test_init_writes_a_valid_commented_template(tmp_path: Path) -> None:
+    from engine.config import load_federation
+    from engine.rules import DEFAULT_RULES
+
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new"), "--name", "Elm Co-Op", "--founded", "2027-07-01"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "new" / "federation.yaml").read_text()
+    assert text.count("\n#") > 5, "the template explains itself"
+    fed = load_federation(tmp_path / "new" / "federation.yaml")
+    assert fed.name == "Elm Co-Op" and fed.providers == [] and fed.budget == []
+    assert fed.decision_rules == DEFAULT_RULES, "the written rules are the engine's defaults"
+    status = CliRunner().invoke(main, ["--books", str(tmp_path / "new"), "status", "--as-of", "2027-07-01"])
+    assert status.exit_code == 0 and "no active providers" in status.output

@@ -1,0 +1,137 @@
+"""The journal: append-only, hash-chained, versioned; edits are found."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from engine.audit import verify
+from engine.books import Books, open_books
+from engine.errors import BooksError
+from engine.journal import FILENAME, SCHEMA_VERSION, Journal
+
+
+def _record_some(coop: Callable[..., Result]) -> None:
+    assert coop("provider", "leave", "wes-okafor", "--on", "2027-05-31", "--reason", "moving").exit_code == 0
+    assert coop("budget", "set", "admin", "--monthly", "2860", "--from", "2027-04-01").exit_code == 0
+
+
+def test_chain_verifies_and_reports_head(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _record_some(coop)
+    result = coop("audit", "verify")
+    assert result.exit_code == 0
+    assert "OK: 3 entries" in result.output  # the seal, the departure, the budget change
+
+
+def test_rows_cannot_be_updated_or_deleted_through_sqlite(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _record_some(coop)
+    with sqlite3.connect(books_dir / FILENAME) as conn, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE entries SET data = '{}' WHERE seq = 2")
+    with sqlite3.connect(books_dir / FILENAME) as conn, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM entries WHERE seq = 2")
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs the sqlite3 shell")
+def test_verify_catches_a_row_edited_with_the_sqlite3_shell(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _record_some(coop)
+    script = "DROP TRIGGER entries_no_update;UPDATE entries SET data = replace(data, '2860.00', '1860.00') WHERE kind = 'budget.line_set';"
+    subprocess.run(["sqlite3", str(books_dir / FILENAME), script], check=True)
+    result = coop("audit", "verify")
+    assert result.exit_code == 1
+    assert "entry 3 (budget.line_set, 2027-04-01): content does not match its hash" in result.output
+
+
+def test_verify_catches_a_deleted_row(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _record_some(coop)
+    with sqlite3.connect(books_dir / FILENAME) as conn:
+        conn.execute("DROP TRIGGER entries_no_delete")
+        conn.execute("DELETE FROM entries WHERE seq = 2")
+    result = coop("audit", "verify")
+    assert result.exit_code == 1
+    assert "entry 2 is missing" in result.output
+
+
+def test_verify_catches_a_rehashed_row_by_the_broken_link(books_dir: Path, books: Books, coop: Callable[..., Result]) -> None:
+    """Recomputing one row's own hash is not enough: the next row still points at the old one."""
+    from engine.journal import entry_hash
+
+    _record_some(coop)
+    e = books.journal.entry(2)
+    assert e is not None
+    forged_data = e.data_text.replace("moving", "fired")
+    forged = entry_hash(e.prev_hash, e.seq, e.kind, e.on, e.recorded_at, forged_data, e.ref)
+    with sqlite3.connect(books_dir / FILENAME) as conn:
+        conn.execute("DROP TRIGGER entries_no_update")
+        conn.execute("UPDATE entries SET data = ?, hash = ? WHERE seq = 2", (forged_data, forged))
+    report = verify(books)
+    assert report.problems == ["entry 3: does not follow entry 2 (its previous-hash differs)"]
+
+
+def test_newer_journal_is_refused(books_dir: Path, coop: Callable[..., Result]) -> None:
+    with sqlite3.connect(books_dir / FILENAME) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    result = coop("status")
+    assert result.exit_code == 2
+    assert "written by a newer coop" in result.output
+    with pytest.raises(BooksError, match="upgrade coop"):
+        Journal(books_dir / FILENAME)
+
+
+def test_transaction_is_all_or_nothing(books: Books) -> None:
+    with pytest.raises(RuntimeError), books.transaction() as w:
+        w.append("test.note", date(2027, 2, 1), {"n": 1})
+        w.append("test.note", date(2027, 2, 2), {"n": 2})
+        raise RuntimeError("crash in the middle of a command")
+    assert books.journal.entries() == []
+    assert verify(books).ok
+
+
+def test_void_withdraws_without_deleting(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _record_some(coop)
+    assert "wes-okafor" not in coop("provider", "list", "--as-of", "2027-06-01").output
+    result = coop("journal", "void", "2", "--reason", "recorded for the wrong provider")
+    assert result.exit_code == 0, result.output
+    assert "wes-okafor" in coop("provider", "list", "--as-of", "2027-06-01").output
+    listing = coop("journal", "list").output
+    assert "withdrawn" in listing and "correction.void" in listing
+    assert coop("journal", "void", "2", "--reason", "again").exit_code == 2
+    assert coop("journal", "void", "1", "--reason", "the seal").exit_code == 2
+    assert coop("audit", "verify").exit_code == 0
+
+
+def test_founding_file_edits_after_sealing_are_refused_then_recorded(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _record_some(coop)
+    path = books_dir / "federation.yaml"
+    path.write_text(path.read_text().replace('threshold: "2/3"', 'threshold: "3/5"', 1))
+    result = coop("provider", "leave", "mara-quist", "--on", "2027-06-30")
+    assert result.exit_code == 2 and "edited after it was sealed" in result.output
+    verify_result = coop("audit", "verify")
+    assert verify_result.exit_code == 1 and "changed after it was sealed at entry 1" in verify_result.output
+    assert coop("audit", "seal", "--reason", "members voted 3/5 on 2027-03-01").exit_code == 0
+    assert coop("audit", "verify").exit_code == 0
+    assert coop("provider", "leave", "mara-quist", "--on", "2027-06-30").exit_code == 0
+
+
+def test_as_of_shows_history(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _record_some(coop)
+    books = open_books(books_dir)
+    from engine.budget import monthly_total
+    from engine.cycles import Month
+    from engine.roster import active
+
+    assert len(active(books, date(2027, 5, 31))) == 6
+    assert len(active(books, date(2027, 6, 1))) == 5
+    assert monthly_total(books, Month(2027, 3)) == 388000
+    assert monthly_total(books, Month(2027, 4)) == 414000
+    early = coop("status", "--as-of", "2027-03-15", "--json").output
+    late = coop("status", "--as-of", "2027-06-15", "--json").output
+    assert '"budget_total": 388000' in early and "wes-okafor" in early
+    assert '"budget_total": 414000' in late and "wes-okafor" not in late
+    books.close()
