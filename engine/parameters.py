@@ -1,0 +1,53 @@
+"""The figures each co-op model runs on, as dated parameters.
+
+The federation model needs none beyond its budget and policies; the other
+models from the seeds bring their own: a probation share, an hourly rate, a
+per-session split. Each is a :class:`Schedule`, so a co-op that votes a new
+rate adds a dated step and every earlier month still computes as it was
+(an hour worked in 2019 still pays the 2019 rate).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.money import Money
+from engine.rules import Ratio
+from engine.schedules import Schedule
+
+
+def _dated(value: Any, kind: Any) -> Any:
+    return Field(default_factory=lambda: Schedule[kind].model_validate(value))
+
+
+class ModelParameters(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RetentionParameters(ModelParameters):
+    """Members keep what they earn, less an equal share of shared expenses."""
+
+    probation_months: Schedule[int] = _dated(6, int)
+    probation_coop_share: Schedule[Ratio] = _dated("1/10", Ratio)
+    leave_max_months: Schedule[int] = _dated(6, int)
+    leave_owes_categories: tuple[str, ...] = ("rent",)
+
+
+class FlatPayParameters(ModelParameters):
+    """Every hour of labour, clinical or not, is paid the same rate."""
+
+    hourly_rate: Schedule[Money] = _dated([{"from": "2015-01-01", "value": "30.00"}, {"from": "2020-01-01", "value": "40.00"}], Money)
+    workday_hours: Schedule[int] = _dated(8, int)
+    unplanned_leave_share: Schedule[Ratio] = _dated("1/2", Ratio)
+    management_fee: Schedule[Money] = _dated("5000.00", Money)
+    membership_after_months: Schedule[int] = _dated(6, int)
+    annual_meeting_month: int = Field(default=3, ge=1, le=12)
+
+
+class SessionSplitParameters(ModelParameters):
+    """Each session's fee is split between the clinician and the co-op."""
+
+    clinician_share: Schedule[Ratio] = _dated("7/10", Ratio)
+    payout_every_months: int = Field(default=3, ge=1, le=12)
