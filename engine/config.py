@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from engine.errors import UserError
 from engine.money import Money
+from engine.parameters import MODELS, AnyParameters, FederationParameters
 from engine.rules import DEFAULT_RULES, DecisionRule, Matter
 from engine.schedules import Schedule
 
@@ -121,7 +122,8 @@ class Federation(Strict):
 
     version: Literal[1] = FILE_VERSION
     name: Text
-    model: Literal["federation"] = "federation"
+    model: Literal["federation", "retention", "flat_pay", "session_split"] = "federation"
+    parameters: AnyParameters = Field(default_factory=FederationParameters)
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
     founded: date
     parent: Parent
@@ -130,6 +132,16 @@ class Federation(Strict):
     decision_rules: dict[Matter, DecisionRule] = Field(default_factory=dict)
     providers: list[Provider] = Field(default_factory=list)
     budget: list[BudgetLine] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parameters_follow_the_model(cls, data: Any) -> Any:
+        """The ``parameters`` block is read as the chosen model's own parameters."""
+        if isinstance(data, dict) and isinstance(data.get("parameters", {}), dict):
+            params = dict(data.get("parameters") or {})
+            params["model"] = data.get("model", "federation")
+            data = {**data, "parameters": params}
+        return data
 
     @field_validator("decision_rules", mode="after")
     @classmethod
@@ -262,7 +274,9 @@ _EXPECTED = {
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's internal steps (generic and validator names) from a location."""
+    """Drop pydantic's internal steps (generic, validator and union tag names) from a location."""
+    if len(loc) > 1 and loc[0] == "parameters" and loc[1] in MODELS:
+        loc = (loc[0], *loc[2:])
     return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"steps", "function-after", "function-before"})))
 
 

@@ -9,7 +9,7 @@ rate adds a dated step and every earlier month still computes as it was
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,9 +26,16 @@ class ModelParameters(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class FederationParameters(ModelParameters):
+    """The federation model runs on its budget and policies alone."""
+
+    model: Literal["federation"] = "federation"
+
+
 class RetentionParameters(ModelParameters):
     """Members keep what they earn, less an equal share of shared expenses."""
 
+    model: Literal["retention"] = "retention"
     probation_months: Schedule[int] = _dated(6, int)
     probation_coop_share: Schedule[Ratio] = _dated("1/10", Ratio)
     leave_max_months: Schedule[int] = _dated(6, int)
@@ -38,6 +45,7 @@ class RetentionParameters(ModelParameters):
 class FlatPayParameters(ModelParameters):
     """Every hour of labour, clinical or not, is paid the same rate."""
 
+    model: Literal["flat_pay"] = "flat_pay"
     hourly_rate: Schedule[Money] = _dated([{"from": "2015-01-01", "value": "30.00"}, {"from": "2020-01-01", "value": "40.00"}], Money)
     workday_hours: Schedule[int] = _dated(8, int)
     unplanned_leave_share: Schedule[Ratio] = _dated("1/2", Ratio)
@@ -49,5 +57,13 @@ class FlatPayParameters(ModelParameters):
 class SessionSplitParameters(ModelParameters):
     """Each session's fee is split between the clinician and the co-op."""
 
+    model: Literal["session_split"] = "session_split"
     clinician_share: Schedule[Ratio] = _dated("7/10", Ratio)
     payout_every_months: int = Field(default=3, ge=1, le=12)
+
+
+AnyParameters = Annotated[
+    FederationParameters | RetentionParameters | FlatPayParameters | SessionSplitParameters,
+    Field(discriminator="model"),
+]
+MODELS = ("federation", "retention", "flat_pay", "session_split")

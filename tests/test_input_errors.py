@@ -152,3 +152,11 @@ def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / "taken")])
     assert "not empty" in _one_line_error(result)
     assert sorted(p.name for p in (tmp_path / "taken").iterdir()) == ["notes.txt"]
+
+
+def test_model_parameters_are_checked_by_model(books_dir: Path, coop: Callable[..., Result]) -> None:
+    _edit(books_dir, "model: federation", "model: flat_pay\nparameters:\n  hourly_rat: 40.00")
+    line = _one_line_error(coop("status"))
+    assert "parameters.hourly_rat" in line and "unknown key" in line
+    _edit(books_dir, "hourly_rat: 40.00", "hourly_rate: [{from: 2020-01-01, value: 40.00}, {from: 2019-01-01, value: 30.00}]")
+    assert "increasing" in _one_line_error(coop("status"))
