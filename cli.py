@@ -335,9 +335,12 @@ def journal() -> None:
 @click.pass_context
 def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """Every entry in order, including withdrawn ones."""
+    from engine.ballots import public_view
+
     books = open_books(ctx)
     entries = books.journal.entries([kind] if kind else None, include_voided=True)
     voided = books.journal.voided()
+    shown = public_view(books)  # secret ballots never show who chose what
     if as_json:
         emit_json(
             [
@@ -346,7 +349,7 @@ def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
                     "kind": e.kind,
                     "on": e.on,
                     "recorded_at": e.recorded_at,
-                    "data": e.data,
+                    "data": shown(e),
                     "ref": e.ref,
                     "hash": e.hash,
                     "voided": e.seq in voided,
@@ -355,7 +358,7 @@ def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
             ]
         )
         return
-    rows = [[e.seq, e.on, e.kind, _summary(e.data), e.ref or "", "withdrawn" if e.seq in voided else ""] for e in entries]
+    rows = [[e.seq, e.on, e.kind, _summary(shown(e)), e.ref or "", "withdrawn" if e.seq in voided else ""] for e in entries]
     click.echo(table(rows, ["#", "on", "kind", "what", "ref", ""], {0: "right"}))
 
 
@@ -653,7 +656,7 @@ def proposal() -> None:
     """Proposals: list, show, close, comment, second reading."""
 
 
-def _proposal_json(p: Any, on: date, detail: bool = False) -> dict[str, Any]:
+def _proposal_json(p: Any, on: date, books: Books | None = None, detail: bool = False) -> dict[str, Any]:
     counts = p.result.data["counts"] if p.result is not None else None
     out: dict[str, Any] = {
         "id": p.label,
@@ -667,7 +670,10 @@ def _proposal_json(p: Any, on: date, detail: bool = False) -> dict[str, Any]:
         "counts": counts,
     }
     if detail:
+        from engine.proposals import electorate
+
         secret = p.rule.secret
+        eligible, recused = (p.eligible, p.recused) if p.eligible is not None else electorate(books, p)
         out |= {
             "fields": p.fields.model_dump(mode="json", by_alias=True),
             "rule": p.rule.model_dump(mode="json"),
@@ -675,8 +681,9 @@ def _proposal_json(p: Any, on: date, detail: bool = False) -> dict[str, Any]:
             "proposer": p.proposer,
             "first_reading": f"P-{p.first_reading}" if p.first_reading else None,
             "journal_entry": p.id,
-            "eligible": list(p.eligible) if p.eligible is not None else None,
-            "recused": p.recused,
+            "eligible": list(eligible),
+            "recused": recused,
+            "electorate_frozen": p.eligible is not None,
             "ballots": [
                 {
                     "receipt": b.receipt,
@@ -735,7 +742,7 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
 
     books = open_books(ctx)
     p = load(books, proposal_id)
-    data = _proposal_json(p, today(), detail=True)
+    data = _proposal_json(p, today(), books, detail=True)
     if as_json:
         emit_json(data)
         return
@@ -750,9 +757,9 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
         if isinstance(shown, str) and "\n" in shown:
             shown = shown.splitlines()[0] + " …"
         click.echo(f"  {key}: {shown}")
-    if p.eligible is not None:
-        click.echo(f"Eligible ({len(p.eligible)}): {', '.join(p.eligible)}")
-    for who, why in p.recused.items():
+    frozen = "" if data["electorate_frozen"] else f", as the roster stands for {p.voting_opens} (frozen when voting opens)"
+    click.echo(f"Eligible ({len(data['eligible'])}{frozen}): {', '.join(data['eligible'])}")
+    for who, why in data["recused"].items():
         click.echo(f"Recused: {who}: {why}")
     if p.ballots:
         click.echo("")

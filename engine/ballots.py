@@ -17,7 +17,9 @@ secrecy from fellow members, not from the database's holder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from engine import clock, credentials, tally
 from engine.books import Books
@@ -108,3 +110,17 @@ def cast(books: Books, pid: str, member: str, choice: str, secret: str | None, r
 
 def ratification_until(closed_on: date, days: int) -> date:
     return closed_on + timedelta(days=days)
+
+
+def public_view(books: Books) -> Callable[[Entry], dict[str, Any]]:
+    """How listings show an entry: a secret ballot without its member and choice (see the module's note)."""
+    from engine.proposals import all_proposals
+
+    secret = {p.id for p in all_proposals(books) if p.rule.secret}
+
+    def view(e: Entry) -> dict[str, Any]:
+        if e.kind == BALLOT and e.ref in secret:
+            return {"phase": e.data["phase"], "secret": True}
+        return e.data
+
+    return view
