@@ -11,6 +11,7 @@ afterwards, to change a rule without a vote for example, is found too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from engine.books import Books, file_digest, latest_seal
@@ -74,6 +75,7 @@ def check_votes(books: Books, report: Report) -> None:
     """Every ballot is a valid receipt from an eligible member; every result matches a recount."""
     from engine.decisions import recount
     from engine.proposals import all_proposals
+    from engine.roster import memberships
 
     credential_from = {}
     for seq, member in books.journal.conn.execute(
@@ -89,9 +91,19 @@ def check_votes(books: Books, report: Report) -> None:
                 report.problems.append(f"{where}: {b.member} was not eligible")
             elif credential_from.get(b.member, b.entry.seq) >= b.entry.seq:
                 report.problems.append(f"{where}: {b.member} had no credential when it was cast")
+            if p.results and b.phase == "voting" and b.entry.seq > p.results[0].seq:
+                report.problems.append(f"{where}: cast after the vote closed")
+            elif b.phase == "voting" and b.entry.date > p.deadline:
+                report.problems.append(f"{where}: cast after the deadline {p.deadline}")
+        everyone = memberships(books, date.max)
         for r in p.results:
             if r.data["outcome"] == "reopened":
                 continue
+            end = min(p.deadline, date.fromisoformat(r.data["closed_on"]))
+            for member in r.data["dropped"]:
+                left = everyone[member].end if member in everyone else None
+                if left is None or left >= end:
+                    report.problems.append(f"{p.label}: the result at entry {r.seq} drops {member}, who did not leave during the vote")
             again = recount(p, r.data["dropped"], before=r.seq)
             if (
                 again.counted != r.data["ballots"]

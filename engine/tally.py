@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from itertools import product
 from typing import Any, Literal
 
 from engine.rules import DecisionRule
@@ -133,10 +132,12 @@ def certain(rule: DecisionRule, counts: Counts) -> Tally | None:
     if outstanding <= 0:
         return now
     # Each outstanding member votes yes, no, abstains or stays away; only the totals matter.
-    for y, n, a in product(range(outstanding + 1), repeat=3):
-        if y + n + a > outstanding:
-            continue
-        c = Counts(counts.eligible, counts.yes + y, counts.no + n, counts.abstain + a, counts.stand_aside, counts.block)
-        if decide(rule, c).outcome != now.outcome:
-            return None
+    # For given yes and no totals, abstentions only decide whether quorum is met, and
+    # that is monotone in their number, so none and all of the rest cover every case.
+    for y in range(outstanding + 1):
+        for n in range(outstanding + 1 - y):
+            for a in {0, outstanding - y - n}:
+                c = Counts(counts.eligible, counts.yes + y, counts.no + n, counts.abstain + a, counts.stand_aside, counts.block)
+                if decide(rule, c).outcome != now.outcome:
+                    return None
     return now

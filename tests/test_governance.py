@@ -559,3 +559,56 @@ def test_audit_finds_a_forged_ballot_from_a_recused_member(gov: Coop, books_dir:
     _rewrite(books_dir, ballot.seq, {**ballot.data, "member": "wes-okafor"})
     out = gov("audit", "verify")
     assert out.exit_code == 1 and "wes-okafor was not eligible" in out.output
+
+
+def test_audit_finds_a_ballot_dropped_without_cause(gov: Coop, books_dir: Path) -> None:
+    """A consistent forgery: mara's no is dropped as if she had left, counts and ballots adjusted to match."""
+    ok(propose_onboarding(gov))
+    ok(vote(gov, "2027-02-02", "P-1", "mara-quist", "no"))
+    ok(vote(gov, "2027-02-02", "P-1", "noor-haddad", "no"))
+    for m in ["rowan-ellery", "teo-abernathy"]:
+        ok(vote(gov, "2027-02-02", "P-1", m, "yes"))
+    assert "failed" in ok(gov("proposal", "close", "P-1", env=at("2027-02-15"))).output
+    books = open_books(books_dir)
+    result = books.journal.entries(["proposal.result"])[0]
+    books.close()
+    forged = {
+        **result.data,
+        "outcome": "passed",
+        "dropped": {"mara-quist": "left on 2027-02-03, during the vote"},
+        "ballots": {k: v for k, v in result.data["ballots"].items() if k != "mara-quist"},
+        "counts": {**result.data["counts"], "eligible": 5, "no": 1},
+        "yes_needed": 2,
+    }
+    _rewrite(books_dir, result.seq, forged)
+    out = gov("audit", "verify")
+    assert out.exit_code == 1
+    assert "drops mara-quist, who did not leave during the vote" in out.output
+    assert "does not match a recount" not in out.output
+
+
+def test_proposer_and_deadline(gov: Coop) -> None:
+    refused(gov("propose", "general", "--text", "x", "--by", "mara-quist", input="wrong-one\n", env=at("2027-02-01")), "wrong credential")
+    out = gov(
+        "propose",
+        "general",
+        "--text",
+        "Shared intake form",
+        "--by",
+        "mara-quist",
+        "--deadline",
+        "2027-02-05",
+        env=at("2027-02-01", "mara-quist"),
+    )
+    ok(out)
+    data = show(gov, "P-1")
+    assert data["proposer"] == "mara-quist" and data["deadline"] == "2027-02-05"
+    refused(vote(gov, "2027-02-06", "P-1", "teo-abernathy", "yes"), "ended on 2027-02-05")
+    _terminate(gov, "2027-02-01")
+    refused(gov("proposal", "close", "P-2", env=at("2027-02-10")), "has not opened yet (opens 2027-03-01)")
+    refused(
+        gov("propose", "general", "--text", "x", "--deadline", "2027-01-10", env=at("2027-02-01")),
+        "the deadline 2027-01-10 is before voting opens on 2027-02-01",
+    )
+    listing = ok(gov("proposal", "list", "--json", env=at("2027-02-10"))).output
+    assert [(p["id"], p["status"]) for p in json.loads(listing)] == [("P-1", "voting ended"), ("P-2", "notice")]
