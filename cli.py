@@ -753,6 +753,8 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
     click.echo(f"Status: {data['status']}; opened {p.opened_on} by {p.proposer}; voting {p.voting_opens} to {p.deadline}")
     click.echo(f"Rule (as in force when it opened): {p.rule.describe()}")
     for key, value in data["fields"].items():
+        if value is None:
+            continue
         shown = value if not isinstance(value, dict) else ", ".join(f"{k}={v}" for k, v in value.items())
         if isinstance(shown, str) and "\n" in shown:
             shown = shown.splitlines()[0] + " …"

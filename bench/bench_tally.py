@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import timeit
 
-from engine.rules import DEFAULT_RULES, Matter
 from engine.credentials import derive
+from engine.rules import DEFAULT_RULES, Matter
 from engine.tally import Counts, certain, decide
 
 

@@ -54,6 +54,7 @@ def cast(books: Books, pid: str, member: str, choice: str, secret: str | None, r
     if choice not in tally.CHOICES:
         raise UserError(f"'{choice}' is not a choice", field="--choice", expected=", ".join(tally.CHOICES))
     today = clock.today()
+    load(books, pid)  # an unknown proposal is named before any credential is asked about
     credentials.check(books, member, secret)
     with books.transaction() as w:
         p = load(books, pid)
