@@ -612,3 +612,44 @@ def test_proposer_and_deadline(gov: Coop) -> None:
     )
     listing = ok(gov("proposal", "list", "--json", env=at("2027-02-10"))).output
     assert [(p["id"], p["status"]) for p in json.loads(listing)] == [("P-1", "voting ended"), ("P-2", "notice")]
+
+
+def test_rules_come_from_federation_yaml(coop: Coop, books_dir: Path) -> None:
+    path = books_dir / "federation.yaml"
+    text = path.read_text()
+    start = text.index("  onboarding:\n")
+    block_end = text.index("\n  admin_staffing:")
+    custom = '  onboarding:\n    method: supermajority\n    threshold: "3/4"\n    quorum: "2/3"\n    voting_days: 7\n    secret: true'
+    path.write_text(text[:start] + custom + text[block_end:])
+    for m in MEMBERS:
+        ok(coop("member", "credential", "set", m, env=at("2027-01-04", m)))
+    ok(propose_onboarding(coop))
+    data = show(coop, "P-1")
+    assert data["deadline"] == "2027-02-07"
+    assert data["rule"]["threshold"] == "3/4" and data["rule"]["secret"] is True
+    for m in MEMBERS[:4]:
+        ok(vote(coop, "2027-02-02", "P-1", m, "yes"))
+    ok(vote(coop, "2027-02-02", "P-1", "noor-haddad", "no"))
+    # 4 of 5 votes cast is 80%, at least 3/4 (ceil(15/4) = 4): passes.
+    assert "4 yes of 5 votes cast; 4 needed" in ok(coop("proposal", "close", "P-1", env=at("2027-02-08"))).output
+    assert "Ballots (secret: receipts only; 5 current, 0 superseded)" in ok(coop("proposal", "show", "P-1")).output
+
+
+def test_the_founding_file_states_every_rule(books_dir: Path) -> None:
+    text = (books_dir / "federation.yaml").read_text()
+    assert "  general:\n    method: consensus" in text
+    assert "ratification_days: 7" in text
+
+
+def test_the_demo_runs_the_three_votes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")], catch_exceptions=False).output
+    assert "P-1 passed: 4 yes of 5 votes cast; 3 needed" in out
+    assert "Lena Marsh (lena-marsh) joins on 2027-03-01" in out
+    assert "P-2 no quorum: no quorum: 2 of 7 took part, 4 needed" in out
+    assert "P-3 passed: 5 yes of 6 votes cast; 4 needed" in out and "manual version 2 adopted" in out
+    assert "P-4 failed: blocked by 1 member" in out
+    assert "OK:" in out
