@@ -697,8 +697,10 @@ def _proposal_json(p: Any, on: date, books: Books | None = None, detail: bool = 
             "result": p.result.data if p.result is not None else None,
             "effect": p.effect.data if p.effect is not None else None,
         }
-        if secret and out["result"] is not None:
-            out["result"] = {k: v for k, v in out["result"].items() if k != "ballots"}
+        if secret and p.result is not None:
+            from engine.ballots import public_view
+
+            out["result"] = public_view(books)(p.result)
     return out
 
 
@@ -755,6 +757,8 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
     for key, value in data["fields"].items():
         if value is None:
             continue
+        if key == "changes" and isinstance(value, dict) and isinstance(value.get("monthly"), int):
+            value = {**value, "monthly": money(value["monthly"], books)}
         shown = value if not isinstance(value, dict) else ", ".join(f"{k}={v}" for k, v in value.items())
         if isinstance(shown, str) and "\n" in shown:
             shown = shown.splitlines()[0] + " …"

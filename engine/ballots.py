@@ -113,6 +113,9 @@ def ratification_until(closed_on: date, days: int) -> date:
     return closed_on + timedelta(days=days)
 
 
+_WHO_TOOK_PART = ("ballots", "absent", "ratified_by", "silent", "objection")
+
+
 def public_view(books: Books) -> Callable[[Entry], dict[str, Any]]:
     """How listings show an entry: a secret ballot without its member and choice (see the module's note)."""
     from engine.proposals import all_proposals
@@ -120,8 +123,12 @@ def public_view(books: Books) -> Callable[[Entry], dict[str, Any]]:
     secret = {p.id for p in all_proposals(books) if p.rule.secret}
 
     def view(e: Entry) -> dict[str, Any]:
-        if e.kind == BALLOT and e.ref in secret:
+        if e.ref not in secret:
+            return e.data
+        if e.kind == BALLOT:
             return {"phase": e.data["phase"], "secret": True}
+        if e.kind == RESULT:  # who took part is secret too; counts stay
+            return {k: v for k, v in e.data.items() if k not in _WHO_TOOK_PART}
         return e.data
 
     return view

@@ -396,8 +396,14 @@ def test_secret_ballots_show_counts_and_receipts_only(gov: Coop) -> None:
     assert "give him time" not in text and "Ballots (secret: receipts only" in text
     data = show(gov, "P-1", "2027-03-02")
     assert data["ballots"] == [{"receipt": receipt, "on": "2027-03-02", "phase": "voting"}]
+    for m in MEMBERS[:3]:
+        ok(vote(gov, "2027-03-02", "P-1", m, "yes"))
+    ok(gov("proposal", "close", "P-1", env=at("2027-03-29")))
     journal = ok(gov("journal", "list", "--json")).output
     assert "give him time" not in journal and '"choice"' not in journal
+    result = next(e for e in json.loads(journal) if e["kind"] == "proposal.result")["data"]
+    assert "ballots" not in result and result["counts"]["no"] == 1 and result["outcome"] == "failed"
+    assert "ballots" not in show(gov, "P-1")["result"]
     check = ok(gov("audit", "receipt", receipt)).output
     assert check.startswith("FOUND: ballot on P-1") and "noor-haddad" not in check and ": no" not in check
 
