@@ -68,7 +68,18 @@ def verify(books: Books) -> Report:
     check_seal(books, report)
     if report.ok:
         check_votes(books, report)
+        check_rules(books, report)
     return report
+
+
+def check_rules(books: Books, report: Report) -> None:
+    """Decision rules change only by vote: federation.yaml must still state the recorded ones."""
+    from engine.proposals import check_rules_unchanged
+
+    try:
+        check_rules_unchanged(books)
+    except UserError as exc:
+        report.problems.append(exc.message)
 
 
 def check_votes(books: Books, report: Report) -> None:

@@ -38,6 +38,7 @@ RESULT = "proposal.result"
 EFFECT = "proposal.effect"
 BALLOT = "ballot.cast"
 RULE_SET = "governance.rule_set"
+RULES_RECORDED = "governance.rules_recorded"
 ADMINISTRATOR = "administrator"
 
 
@@ -128,9 +129,43 @@ def parse_fields(matter: Matter, data: dict[str, Any]) -> Fields:
 # --- rules in force -------------------------------------------------------------------
 
 
+def _rules_json(rules: dict[Matter, DecisionRule]) -> dict[str, Any]:
+    return {m.value: r.model_dump(mode="json") for m, r in sorted(rules.items())}
+
+
+def recorded_rules(books: Books) -> Entry | None:
+    """The founding decision rules as copied into the journal when the first proposal opened."""
+    found = books.journal.entries([RULES_RECORDED])
+    return found[0] if found else None
+
+
+def check_rules_unchanged(books: Books) -> None:
+    """Refuse to govern under decision rules edited in federation.yaml after they were recorded.
+
+    Resealing the file (``coop audit seal``) accepts other edits on the
+    record, but a decision rule changes only by a rule-change vote.
+    """
+    rec = recorded_rules(books)
+    if rec is None:
+        return
+    now = _rules_json(books.federation.decision_rules)
+    changed = sorted(m for m in set(now) | set(rec.data["rules"]) if now.get(m) != rec.data["rules"].get(m))
+    if changed:
+        raise UserError(
+            f"the decision rules for {', '.join(changed)} in federation.yaml differ from those recorded at entry {rec.seq}; "
+            "restore them: rules change only by 'coop propose rule-change'",
+            file=books.config_path,
+            field="decision_rules",
+        )
+
+
 def rules_in_force(books: Books, on: date) -> dict[Matter, DecisionRule]:
-    """federation.yaml's rules, overlaid by every rule change adopted by vote up to ``on``."""
-    rules = dict(books.federation.decision_rules)
+    """The founding rules, overlaid by every rule change adopted by vote up to ``on``."""
+    rec = recorded_rules(books)
+    if rec is None:
+        rules = dict(books.federation.decision_rules)
+    else:
+        rules = {Matter(m): DecisionRule.model_validate(r) for m, r in rec.data["rules"].items()}
     changes = sorted(books.journal.entries([RULE_SET], until=on), key=lambda e: (e.on, e.seq))
     for e in changes:
         rules[Matter(e.data["matter"])] = DecisionRule.model_validate(e.data["rule"])
@@ -331,6 +366,10 @@ def open_proposal(
     if not title.strip():
         raise UserError("a proposal needs a title", field="--title")
     with books.transaction() as w:
+        check_rules_unchanged(books)
+        if recorded_rules(books) is None:
+            data = {"rules": _rules_json(books.federation.decision_rules), "source": "federation.yaml"}
+            w.append(RULES_RECORDED, books.federation.founded, data)
         rule = rules_in_force(books, today)[matter]
         reading = 1
         earliest = today + timedelta(days=rule.notice_days + rule.response_days)

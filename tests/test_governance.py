@@ -659,3 +659,24 @@ def test_the_demo_runs_the_three_votes(tmp_path: Path) -> None:
     assert "P-3 passed: 5 yes of 6 votes cast; 4 needed" in out and "manual version 2 adopted" in out
     assert "P-4 failed: blocked by 1 member" in out
     assert "OK:" in out
+
+
+def test_votes_cannot_be_withdrawn(gov: Coop, books_dir: Path) -> None:
+    ok(propose_onboarding(gov))
+    ok(vote(gov, "2027-02-02", "P-1", "mara-quist", "yes"))
+    books = open_books(books_dir)
+    seq = books.journal.entries(["ballot.cast"])[0].seq
+    books.close()
+    refused(gov("journal", "void", str(seq), "--reason", "oops"), "is a ballot.cast entry, which cannot be withdrawn")
+
+
+def test_decision_rules_change_only_by_vote(gov: Coop, books_dir: Path) -> None:
+    ok(propose_onboarding(gov))  # records the founding rules
+    path = books_dir / "federation.yaml"
+    text = path.read_text()
+    start = text.index("  termination:\n")
+    path.write_text(text[:start] + text[start:].replace('threshold: "2/3"', 'threshold: "1/2"', 1).replace("supermajority", "majority", 1))
+    ok(gov("audit", "seal", "--reason", "tidy up"))  # resealing accepts the file...
+    refused(gov("propose", "general", "--text", "x", env=at("2027-02-02")), "decision rules for termination in federation.yaml differ")
+    out = gov("audit", "verify")  # ...but the audit still says the rules changed without a vote
+    assert out.exit_code == 1 and "differ from those recorded" in out.output
