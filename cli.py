@@ -694,6 +694,7 @@ def _proposal_json(p: Any, on: date, books: Books | None = None, detail: bool = 
                 for b in p.ballots
             ],
             "comments": [{"member": c.data["member"], "on": c.on, "text": c.data["text"]} for c in p.comments],
+            "statements": [{"author": st.data["author"], "on": st.on, "text": st.data["text"]} for st in p.statements],
             "result": p.result.data if p.result is not None else None,
             "effect": p.effect.data if p.effect is not None else None,
         }
@@ -798,6 +799,8 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
     if p.effect is not None:
         e = p.effect.data
         click.echo(f"Effect: {e['summary']}" if e["applied"] else f"Effect NOT applied: {e['reason']}")
+    for st in p.statements:
+        click.echo(f"Statement by {st.data['author']} on {st.on}: {st.data['text']}")
 
 
 @proposal.command("close")
@@ -841,6 +844,24 @@ def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text:
     check(books, member_id, _credential(member_id))
     entry = comment(books, proposal_id, member_id, text)
     click.echo(f"Comment recorded (journal entry {entry.seq}).")
+
+
+@proposal.command("statement")
+@click.argument("proposal_id")
+@click.option("--text", required=True, help="The statement.")
+@click.option("--by", "by", default=None, help="The member making it (asks for their credential); default: the administrator.")
+@click.pass_context
+def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str | None) -> None:
+    """Add an outcome statement beside a proposal's result (the engine's result stands as counted)."""
+    from engine.credentials import check
+    from engine.decisions import add_statement
+    from engine.proposals import ADMINISTRATOR
+
+    books = open_books(ctx)
+    if by is not None:
+        check(books, by, _credential(by))
+    entry = add_statement(books, proposal_id, by or ADMINISTRATOR, text)
+    click.echo(f"Statement recorded (journal entry {entry.seq}).")
 
 
 @proposal.command("second-reading")

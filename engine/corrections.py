@@ -21,6 +21,7 @@ PROTECTED = {
     "proposal.comment",
     "proposal.result",
     "proposal.effect",
+    "proposal.statement",
     "ballot.cast",
     "member.credential_set",
     "governance.rule_set",

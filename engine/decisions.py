@@ -18,8 +18,8 @@ from engine import clock, outcomes, tally
 from engine.ballots import absent, departed, ratification_until
 from engine.books import Books
 from engine.errors import UserError
-from engine.journal import Writer
-from engine.proposals import EFFECT, RESULT, Proposal, freeze, load
+from engine.journal import Entry, Writer
+from engine.proposals import EFFECT, RESULT, STATEMENT, Proposal, freeze, load
 
 
 @dataclass(frozen=True)
@@ -124,3 +124,14 @@ def _apply(w: Writer, books: Books, p: Proposal, today: date) -> None:
         w.append(EFFECT, today, {"applied": False, "reason": str(exc)}, ref=p.id)
     else:
         w.append(EFFECT, today, {"applied": True, **details}, ref=p.id)
+
+
+def add_statement(books: Books, pid: str, author: str, text: str) -> Entry:
+    """A person's outcome statement after the result; it sits beside the engine's result, never replaces it."""
+    if not text.strip():
+        raise UserError("a statement needs text", field="--text")
+    with books.transaction() as w:
+        p = load(books, pid)
+        if p.result is None:
+            raise UserError(f"{p.label} has no result yet; a statement follows the result", field="PROPOSAL")
+        return w.append(STATEMENT, clock.today(), {"author": author, "text": text.strip()}, ref=p.id)

@@ -36,6 +36,7 @@ VOTING_OPENED = "proposal.voting_opened"
 COMMENT = "proposal.comment"
 RESULT = "proposal.result"
 EFFECT = "proposal.effect"
+STATEMENT = "proposal.statement"
 BALLOT = "ballot.cast"
 RULE_SET = "governance.rule_set"
 RULES_RECORDED = "governance.rules_recorded"
@@ -206,6 +207,7 @@ class Proposal:
     frozen: Entry | None = None
     ballots: list[Ballot] = field(default_factory=list)
     comments: list[Entry] = field(default_factory=list)
+    statements: list[Entry] = field(default_factory=list)
     results: list[Entry] = field(default_factory=list)
     effect: Entry | None = None
 
@@ -302,6 +304,8 @@ def _build(opened: Entry, rows: list[Any]) -> Proposal:
             p.ballots.append(Ballot(e, data["member"], data["choice"], data.get("reason", ""), data["phase"]))
         elif e.kind == COMMENT:
             p.comments.append(e)
+        elif e.kind == STATEMENT:
+            p.statements.append(e)
         elif e.kind == RESULT:
             p.results.append(e)
         elif e.kind == EFFECT:

@@ -171,6 +171,20 @@ def test_onboarding_vote_passes_and_the_provider_joins_from_the_stated_date(gov:
     assert data["effect"]["applied"] is True
     refused(vote(gov, "2027-02-15", "P-1", "wes-okafor", "yes"), "ballots are no longer accepted")
     refused(gov("proposal", "close", "P-1", env=at("2027-02-16")), "already decided")
+    refused(gov("proposal", "statement", "P-1", "--text", " ", env=at("2027-02-16")), "a statement needs text")
+    ok(
+        gov(
+            "proposal",
+            "statement",
+            "P-1",
+            "--text",
+            "Onboarding call on 1 March",
+            "--by",
+            "teo-abernathy",
+            env=at("2027-02-16", "teo-abernathy"),
+        )
+    )
+    assert show(gov, "P-1")["statements"] == [{"author": "teo-abernathy", "on": "2027-02-16", "text": "Onboarding call on 1 March"}]
 
 
 def test_proposal_refuses_what_could_not_apply(gov: Coop) -> None:
@@ -212,6 +226,7 @@ def test_refused_ballots(gov: Coop) -> None:
 
 def test_quorum_failure_is_no_decision(gov: Coop) -> None:
     ok(propose_onboarding(gov))
+    refused(gov("proposal", "statement", "P-1", "--text", "early", env=at("2027-02-02")), "has no result yet")
     ok(vote(gov, "2027-02-02", "P-1", "mara-quist", "yes"))
     ok(vote(gov, "2027-02-02", "P-1", "teo-abernathy", "yes"))
     out = ok(gov("proposal", "close", "P-1", env=at("2027-02-15"))).output
