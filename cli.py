@@ -764,7 +764,7 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
         if isinstance(shown, str) and "\n" in shown:
             shown = shown.splitlines()[0] + " …"
         click.echo(f"  {key}: {shown}")
-    frozen = "" if data["electorate_frozen"] else f", as the roster stands for {p.voting_opens} (frozen when voting opens)"
+    frozen = "" if data["electorate_frozen"] else f"; the roster for {p.voting_opens} as it stands now, frozen when voting opens"
     click.echo(f"Eligible ({len(data['eligible'])}{frozen}): {', '.join(data['eligible'])}")
     for who, why in data["recused"].items():
         click.echo(f"Recused: {who}: {why}")

@@ -90,16 +90,16 @@ class DecisionRule(BaseModel):
         Written from the same fields the tally reads, so what members are told
         is what the engine counts.
         """
-        base = "votes cast (yes and no)" if self.basis == "votes_cast" else "all eligible members"
+        base = "the votes cast (yes and no)" if self.basis == "votes_cast" else "all eligible members"
         t = f"{self.threshold.numerator}/{self.threshold.denominator}"
         if self.method == "consensus":
             text = "consensus: passes when nobody blocks or votes no and at least one member votes yes; a block needs a written reason"
         elif self.method == "unanimous":
-            text = f"unanimous: every one of the {base} must be yes"
+            text = f"unanimous: every one of {base} must be yes"
         elif self.method == "majority":
-            text = f"majority: more than {t} of the {base} must be yes"
+            text = f"majority: more than {t} of {base} must be yes"
         else:
-            text = f"supermajority: at least {t} of the {base} must be yes (rounded up)"
+            text = f"supermajority: at least {t} of {base} must be yes (rounded up)"
         q = f"{self.quorum.numerator}/{self.quorum.denominator}"
         parts = [
             text,
@@ -107,7 +107,9 @@ class DecisionRule(BaseModel):
             f"voting lasts {self.voting_days} days",
         ]
         if self.notice_days or self.response_days:
-            parts.append(f"voting opens after {self.notice_days} days' notice and a {self.response_days}-day response period")
+            wait = [f"{self.notice_days} days' notice"] if self.notice_days else []
+            wait += [f"a {self.response_days}-day response period"] if self.response_days else []
+            parts.append("voting opens after " + " and ".join(wait))
         if self.recuse:
             parts.append(
                 "recused: " + " and ".join("the provider concerned" if r == "subject" else "the parent's principal" for r in self.recuse)

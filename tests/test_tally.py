@@ -106,3 +106,10 @@ def test_quorum_failure_is_never_a_rejection(choices: list[str], extra: int) -> 
         assert t.outcome == "no_quorum"
     else:
         assert t.outcome in ("passed", "failed")
+
+
+def test_rules_describe_themselves_from_their_fields() -> None:
+    assert TWO_THIRDS_ELIGIBLE.describe().startswith("supermajority: at least 2/3 of all eligible members must be yes (rounded up)")
+    assert "voting opens after 14 days' notice and a 14-day response period" in TWO_THIRDS_ELIGIBLE.describe()
+    assert "voting opens after 14 days' notice;" in DEFAULT_RULES[Matter.rule_change].describe()
+    assert MAJORITY.describe().startswith("majority: more than 1/2 of the votes cast (yes and no) must be yes")
