@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -352,9 +354,12 @@ def journal() -> None:
 @click.pass_context
 def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """Every entry in order, including withdrawn ones."""
+    from engine.ballots import public_view
+
     books = open_books(ctx)
     entries = books.journal.entries([kind] if kind else None, include_voided=True)
     voided = books.journal.voided()
+    shown = public_view(books)  # secret ballots never show who chose what
     if as_json:
         emit_json(
             [
@@ -363,7 +368,7 @@ def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
                     "kind": e.kind,
                     "on": e.on,
                     "recorded_at": e.recorded_at,
-                    "data": e.data,
+                    "data": shown(e),
                     "ref": e.ref,
                     "hash": e.hash,
                     "voided": e.seq in voided,
@@ -372,7 +377,7 @@ def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
             ]
         )
         return
-    rows = [[e.seq, e.on, e.kind, _summary(e.data), e.ref or "", "withdrawn" if e.seq in voided else ""] for e in entries]
+    rows = [[e.seq, e.on, e.kind, _summary(shown(e)), e.ref or "", "withdrawn" if e.seq in voided else ""] for e in entries]
     click.echo(table(rows, ["#", "on", "kind", "what", "ref", ""], {0: "right"}))
 
 
@@ -429,6 +434,509 @@ def audit_seal(ctx: click.Context, reason: str) -> None:
     click.echo(f"federation.yaml sealed again at entry {entry.seq}: {reason}")
 
 
+# --- governance: proposals, ballots, credentials, receipts ---------------------------
+
+
+def _credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL") -> str:
+    """The member's credential: from the environment for scripts, else typed with hidden input."""
+    import os
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))
+
+
+@main.group()
+def member() -> None:
+    """Members as voters: their voting credentials."""
+
+
+@member.group("credential")
+def member_credential() -> None:
+    """A member's voting credential (kept only as a salted scrypt hash)."""
+
+
+@member_credential.command("set")
+@click.argument("member_id")
+@click.pass_context
+def member_credential_set(ctx: click.Context, member_id: str) -> None:
+    """Set MEMBER_ID's credential (typed by the member; COOP_CREDENTIAL for scripts).
+
+    Replacing a credential needs the current one (COOP_OLD_CREDENTIAL, or typed).
+    """
+    from engine.credentials import current, set_credential
+
+    books = open_books(ctx)
+    old = _credential(member_id, env="COOP_OLD_CREDENTIAL") if current(books, member_id) is not None else None
+    entry = set_credential(books, member_id, _credential(member_id, confirm=True), old)
+    verb = "replaced" if entry.data["replaces"] else "set"
+    click.echo(f"Voting credential for {member_id} {verb} (journal entry {entry.seq}; only a salted hash is kept).")
+
+
+def _propose_options(f: Any) -> Any:
+    f = click.option("--deadline", type=DATE, default=None, help="Last day of voting (default: the rule's voting period).")(f)
+    f = click.option("--by", "by", default=None, help="The proposing member (asks for their credential); default: the administrator.")(f)
+    f = click.option("--title", default=None, help="A short title (default: made from the fields).")(f)
+    return click.pass_context(f)
+
+
+def _open(
+    ctx: click.Context, matter: str, data: dict[str, Any], title: str | None, default_title: str, by: str | None, deadline: date | None
+) -> None:
+    from engine.credentials import check
+    from engine.proposals import ADMINISTRATOR, open_proposal
+    from engine.rules import Matter
+
+    books = open_books(ctx)
+    if by is not None:
+        check(books, by, _credential(by))
+    p = open_proposal(books, Matter(matter), data, title=title or default_title, proposer=by or ADMINISTRATOR, deadline=deadline)
+    click.echo(f"Opened {p.label}: {p.title} ({matter.replace('_', ' ')})")
+    click.echo(f"Rule: {p.rule.describe()}")
+    if p.voting_opens > p.opened_on:
+        click.echo(f"Voting opens {p.voting_opens} after the notice period and runs through {p.deadline}.")
+    else:
+        click.echo(f"Voting is open through {p.deadline}; {len(p.eligible or ())} members may vote.")
+    for who, why in (p.recused or {}).items():
+        click.echo(f"Recused: {who} ({why})")
+
+
+@main.group()
+def propose() -> None:
+    """Open a proposal for the members to decide (one subcommand per kind of matter)."""
+
+
+@propose.command("onboarding")
+@click.argument("provider_id")
+@click.option("--name", required=True)
+@click.option("--practice", required=True, help="The provider's own practice's legal name.")
+@click.option("--licence", required=True)
+@click.option("--email", required=True)
+@click.option("--start", type=DATE, required=True, help="First day of membership if approved.")
+@_propose_options
+def propose_onboarding(
+    ctx: click.Context, provider_id: str, start: date, title: str | None, by: str | None, deadline: date | None, **kw: str
+) -> None:
+    """Propose onboarding a new provider."""
+    data = {"provider": {"id": provider_id, "start": start, **kw}}
+    _open(ctx, "onboarding", data, title, f"Onboard {kw['name']}", by, deadline)
+
+
+@propose.command("termination")
+@click.argument("provider_id")
+@click.option("--last-day", type=DATE, required=True, help="The provider's last day if the termination passes.")
+@click.option(
+    "--grounds",
+    type=click.Choice(["refusal", "manual_failure"]),
+    required=True,
+    help="Refusal to follow the manual, or excessive failure to.",
+)
+@click.option("--statement", required=True, help="The written grounds, given to the provider as notice.")
+@_propose_options
+def propose_termination(
+    ctx: click.Context,
+    provider_id: str,
+    last_day: date,
+    grounds: str,
+    statement: str,
+    title: str | None,
+    by: str | None,
+    deadline: date | None,
+) -> None:
+    """Propose terminating a provider's contract (they are recused, get notice and a response period)."""
+    data = {"provider": provider_id, "last_day": last_day, "grounds": grounds, "statement": statement}
+    _open(ctx, "termination", data, title, f"Terminate {provider_id}'s contract", by, deadline)
+
+
+def _budget_command(matter: str, doc: str) -> None:
+    @propose.command(matter.replace("_", "-"), help=doc)
+    @click.argument("line_id")
+    @click.option("--from", "effective", type=DATE, required=True, help="Date the change takes effect.")
+    @click.option("--monthly", type=MONEY, default=None, help="New monthly amount.")
+    @click.option("--until", type=DATE, default=None, help="Last day the line is in force.")
+    @click.option("--name", default=None)
+    @click.option("--category", default=None)
+    @click.option("--vendor", default=None)
+    @_propose_options
+    def command(
+        ctx: click.Context, line_id: str, effective: date, title: str | None, by: str | None, deadline: date | None, **changes: Any
+    ) -> None:
+        given = {k: v for k, v in changes.items() if v is not None}
+        if not given:
+            raise UserError("say what changes", field="--monthly", expected="--monthly, --until, --name, --category or --vendor")
+        data = {"line": line_id, "effective": effective, "changes": given}
+        _open(ctx, matter, data, title, f"{matter.replace('_', ' ').capitalize()}: {line_id} from {effective}", by, deadline)
+
+
+_budget_command("admin_staffing", "Propose a change to admin staffing (a dated admin budget line).")
+_budget_command("admin_pay", "Propose a change to admin pay (a dated admin budget line).")
+_budget_command("budget_change", "Propose a change to any budget line (or a new line).")
+
+
+@propose.command("manual-amendment")
+@click.option("--section", "sections", multiple=True, metavar="ID=FILE", help="A manual section and the file with its new Markdown.")
+@click.option("--section-text", "texts", multiple=True, nargs=2, metavar="ID TEXT", help="A manual section and its new Markdown, inline.")
+@click.option("--summary", required=True, help="What the amendment changes, in a sentence.")
+@click.option("--effective", type=DATE, default=None, help="Date the new version takes effect (default: the day it passes).")
+@_propose_options
+def propose_manual(
+    ctx: click.Context,
+    sections: tuple[str, ...],
+    texts: tuple[tuple[str, str], ...],
+    summary: str,
+    effective: date | None,
+    title: str | None,
+    by: str | None,
+    deadline: date | None,
+) -> None:
+    """Propose amending the Co-Op Procedures manual: new text for one or more sections."""
+    if not sections and not texts:
+        raise UserError("say which sections change", field="--section", expected="--section ID=FILE or --section-text ID TEXT")
+    changes = dict(texts)
+    for spec in sections:
+        section, sep, path = spec.partition("=")
+        if not sep:
+            raise UserError(f"'{spec}' is not ID=FILE", field="--section")
+        try:
+            changes[section.strip()] = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"cannot read the section text: {exc.strerror if isinstance(exc, OSError) else 'not UTF-8'}", file=path
+            ) from None
+    _open(
+        ctx,
+        "manual_amendment",
+        {"changes": changes, "summary": summary, "effective": effective},
+        title,
+        f"Amend the manual: {summary}",
+        by,
+        deadline,
+    )
+
+
+@propose.command("end-parent")
+@click.option("--successor", required=True, help="Who administers the shared accounts afterwards.")
+@click.option("--effective", type=DATE, required=True, help="The handover date.")
+@_propose_options
+def propose_end_parent(
+    ctx: click.Context, successor: str, effective: date, title: str | None, by: str | None, deadline: date | None
+) -> None:
+    """Propose ending the relationship with the parent practice (two readings)."""
+    _open(
+        ctx,
+        "end_parent",
+        {"successor": successor, "effective": effective},
+        title,
+        f"Go on without the parent; {successor} administers",
+        by,
+        deadline,
+    )
+
+
+@propose.command("rule-change")
+@click.argument("matter")
+@click.option("--set", "settings", multiple=True, required=True, metavar="FIELD=VALUE", help="e.g. threshold=3/4, quorum=2/3, secret=true")
+@click.option("--effective", type=DATE, default=None, help="Date the new rule applies from (default: the day it passes).")
+@_propose_options
+def propose_rule_change(
+    ctx: click.Context,
+    matter: str,
+    settings: tuple[str, ...],
+    effective: date | None,
+    title: str | None,
+    by: str | None,
+    deadline: date | None,
+) -> None:
+    """Propose changing the decision rule for MATTER (two readings)."""
+    import yaml
+
+    changes: dict[str, Any] = {}
+    for spec in settings:
+        key, sep, value = spec.partition("=")
+        if not sep:
+            raise UserError(f"'{spec}' is not FIELD=VALUE", field="--set")
+        changes[key.strip()] = value.strip() if key.strip() in ("threshold", "quorum") else yaml.safe_load(value)
+    _open(
+        ctx, "rule_change", {"matter": matter, "changes": changes, "effective": effective}, title, f"Change the {matter} rule", by, deadline
+    )
+
+
+@propose.command("general")
+@click.option("--text", required=True, help="What the members are asked to agree.")
+@_propose_options
+def propose_general(ctx: click.Context, text: str, title: str | None, by: str | None, deadline: date | None) -> None:
+    """Propose any other decision (by consensus under the default rules)."""
+    _open(ctx, "general", {"text": text}, title, text if len(text) <= 60 else text[:59] + "…", by, deadline)
+
+
+@main.group()
+def proposal() -> None:
+    """Proposals: list, show, close, comment, second reading."""
+
+
+def _proposal_json(p: Any, on: date, books: Books | None = None, detail: bool = False) -> dict[str, Any]:
+    counts = p.result.data["counts"] if p.result is not None else None
+    out: dict[str, Any] = {
+        "id": p.label,
+        "matter": p.matter.value,
+        "title": p.title,
+        "status": p.status(on),
+        "opened_on": p.opened_on.isoformat(),
+        "voting_opens": p.voting_opens.isoformat(),
+        "deadline": p.deadline.isoformat(),
+        "reading": p.reading,
+        "counts": counts,
+    }
+    if detail:
+        from engine.proposals import electorate
+
+        secret = p.rule.secret
+        eligible, recused = (p.eligible, p.recused) if p.eligible is not None else electorate(books, p)
+        out |= {
+            "fields": p.fields.model_dump(mode="json", by_alias=True),
+            "rule": p.rule.model_dump(mode="json"),
+            "rule_text": p.rule.describe(),
+            "proposer": p.proposer,
+            "first_reading": f"P-{p.first_reading}" if p.first_reading else None,
+            "journal_entry": p.id,
+            "eligible": list(eligible),
+            "recused": recused,
+            "electorate_frozen": p.eligible is not None,
+            "ballots": [
+                {
+                    "receipt": b.receipt,
+                    "on": b.entry.on,
+                    "phase": b.phase,
+                    **({} if secret else {"member": b.member, "choice": b.choice, "reason": b.reason}),
+                }
+                for b in p.ballots
+            ],
+            "comments": [{"member": c.data["member"], "on": c.on, "text": c.data["text"]} for c in p.comments],
+            "statements": [{"author": st.data["author"], "on": st.on, "text": st.data["text"]} for st in p.statements],
+            "result": p.result.data if p.result is not None else None,
+            "effect": p.effect.data if p.effect is not None else None,
+        }
+        if secret and p.result is not None:
+            from engine.ballots import public_view
+
+            out["result"] = public_view(books)(p.result)
+    return out
+
+
+def _counts_text(c: dict[str, int]) -> str:
+    return f"Counts: {c['yes']} yes, {c['no']} no, {c['abstain']} abstain, {c['stand_aside']} stand aside, {c['block']} block"
+
+
+@proposal.command("list")
+@as_of_option
+@json_option
+@click.pass_context
+def proposal_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Every proposal and where it stands."""
+    from engine.proposals import all_proposals
+
+    books = open_books(ctx)
+    on = as_of or today()
+    props = [p for p in all_proposals(books) if p.opened_on <= on]
+    if as_json:
+        emit_json([_proposal_json(p, on) for p in props])
+        return
+    rows = []
+    for p in props:
+        c = p.result.data["counts"] if p.result is not None else None
+        tally = (
+            f"{c['yes']} yes, {c['no']} no, {c['abstain'] + c['stand_aside']} abstain" + (f", {c['block']} block" if c["block"] else "")
+            if c
+            else ""
+        )
+        rows.append([p.label, p.matter.value.replace("_", " "), p.title, p.status(on), p.deadline.isoformat(), tally])
+    click.echo(table(rows, ["id", "matter", "title", "status", "deadline", "counts"]) if rows else "No proposals yet.")
+
+
+@proposal.command("show")
+@click.argument("proposal_id")
+@json_option
+@click.pass_context
+def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
+    """One proposal: its fields, rule, electorate, ballots (or only receipts if secret), result and effect."""
+    from engine.proposals import load
+
+    books = open_books(ctx)
+    p = load(books, proposal_id)
+    data = _proposal_json(p, today(), books, detail=True)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{p.label}: {p.title}")
+    click.echo(
+        f"Matter: {p.matter.value.replace('_', ' ')}{' (second reading of ' + data['first_reading'] + ')' if p.first_reading else ''}"
+    )
+    click.echo(f"Status: {data['status']}; opened {p.opened_on} by {p.proposer}; voting {p.voting_opens} to {p.deadline}")
+    click.echo(f"Rule (as in force when it opened): {p.rule.describe()}")
+    for key, value in data["fields"].items():
+        if value is None:
+            continue
+        if key == "changes" and isinstance(value, dict) and isinstance(value.get("monthly"), int):
+            value = {**value, "monthly": money(value["monthly"], books)}
+        shown = value if not isinstance(value, dict) else ", ".join(f"{k}={v}" for k, v in value.items())
+        if isinstance(shown, str) and "\n" in shown:
+            shown = shown.splitlines()[0] + " …"
+        click.echo(f"  {key}: {shown}")
+    frozen = "" if data["electorate_frozen"] else f"; the roster for {p.voting_opens} as it stands now, frozen when voting opens"
+    click.echo(f"Eligible ({len(data['eligible'])}{frozen}): {', '.join(data['eligible'])}")
+    for who, why in data["recused"].items():
+        click.echo(f"Recused: {who}: {why}")
+    if p.ballots:
+        click.echo("")
+        current = {b.entry.seq for phase in ("voting", "ratification") for b in p.current_ballots(phase).values()}
+        if p.rule.secret:
+            click.echo(f"Ballots (secret: receipts only; {len(current)} current, {len(p.ballots) - len(current)} superseded)")
+            rows = [[b.entry.on, b.receipt[:16], "" if b.entry.seq in current else "superseded"] for b in p.ballots]
+            click.echo(table(rows, ["on", "receipt", ""]))
+        else:
+            click.echo("Ballots (open)")
+            rows = [
+                [b.entry.on, b.member, b.choice, b.reason, b.receipt[:16], "" if b.entry.seq in current else "superseded"]
+                for b in p.ballots
+            ]
+            click.echo(table(rows, ["on", "member", "choice", "reason", "receipt", ""]))
+    for c in p.comments:
+        click.echo(f"Comment by {c.data['member']} on {c.on}: {c.data['text']}")
+    if p.result is not None:
+        r = p.result.data
+        click.echo("")
+        click.echo(f"Result ({r['stage']}, {p.result.on}): {r['outcome'].replace('_', ' ')}: {r['reason']}")
+        c = r["counts"]
+        click.echo(_counts_text(c) + f"; {c['eligible']} eligible, quorum {r['quorum_needed']}")
+        for who, why in r["dropped"].items():
+            click.echo(f"Not counted: {who} ({why})")
+        if r.get("ratification_until"):
+            click.echo(f"Absent members ({', '.join(r['absent'])}) may ratify or object through {r['ratification_until']}.")
+        if r.get("statement"):
+            click.echo(f"Statement: {r['statement']}")
+    if p.effect is not None:
+        e = p.effect.data
+        click.echo(f"Effect: {e['summary']}" if e["applied"] else f"Effect NOT applied: {e['reason']}")
+    for st in p.statements:
+        click.echo(f"Statement by {st.data['author']} on {st.on}: {st.data['text']}")
+
+
+@proposal.command("close")
+@click.argument("proposal_id")
+@click.option("--statement", default="", help="An outcome statement to keep beside the engine's result.")
+@click.pass_context
+def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None:
+    """Count and decide; refused before the deadline unless the outcome is already certain."""
+    from engine.decisions import close
+    from engine.output import write_text
+
+    books = open_books(ctx)
+    p = close(books, proposal_id, statement)
+    r = p.result.data
+    c = r["counts"]
+    stage = "provisionally " if r["stage"] == "provisional" else ""
+    click.echo(f"{p.label} {stage}{r['outcome'].replace('_', ' ')}: {r['reason']}")
+    click.echo(_counts_text(c) + f" ({c['eligible']} eligible)")
+    if r.get("ratification_until"):
+        click.echo(f"Absent members ({', '.join(r['absent'])}) may ratify or object through {r['ratification_until']}; silence ratifies.")
+    if p.effect is not None:
+        e = p.effect.data
+        click.echo(f"Effect: {e['summary']}" if e["applied"] else f"Passed but NOT applied: {e['reason']}")
+        if e["applied"] and p.matter.value == "end_parent":
+            checklist = books.journal.require(e["entries"][0]).data["checklist"]
+            path = write_text(books.folder / f"transition-{p.label}.md", checklist)
+            click.echo(f"Transition checklist: {path}")
+
+
+@proposal.command("comment")
+@click.argument("proposal_id")
+@click.option("--member", "member_id", required=True, help="The member commenting (asks for their credential).")
+@click.option("--text", required=True)
+@click.pass_context
+def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text: str) -> None:
+    """Comment on a proposal as a member (a recused member may comment but not vote)."""
+    from engine.credentials import check
+    from engine.proposals import comment
+
+    books = open_books(ctx)
+    check(books, member_id, _credential(member_id))
+    entry = comment(books, proposal_id, member_id, text)
+    click.echo(f"Comment recorded (journal entry {entry.seq}).")
+
+
+@proposal.command("statement")
+@click.argument("proposal_id")
+@click.option("--text", required=True, help="The statement.")
+@click.option("--by", "by", default=None, help="The member making it (asks for their credential); default: the administrator.")
+@click.pass_context
+def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str | None) -> None:
+    """Add an outcome statement beside a proposal's result (the engine's result stands as counted)."""
+    from engine.credentials import check
+    from engine.decisions import add_statement
+    from engine.proposals import ADMINISTRATOR
+
+    books = open_books(ctx)
+    if by is not None:
+        check(books, by, _credential(by))
+    entry = add_statement(books, proposal_id, by or ADMINISTRATOR, text)
+    click.echo(f"Statement recorded (journal entry {entry.seq}).")
+
+
+@proposal.command("second-reading")
+@click.argument("proposal_id")
+@click.option("--deadline", type=DATE, default=None, help="Last day of voting (default: the rule's voting period).")
+@click.pass_context
+def proposal_second_reading(ctx: click.Context, proposal_id: str, deadline: date | None) -> None:
+    """Open the second reading of a proposal that passed its first (after the cooling-off period)."""
+    from engine.proposals import open_second_reading
+
+    books = open_books(ctx)
+    p = open_second_reading(books, proposal_id, deadline=deadline)
+    click.echo(f"Opened {p.label}: {p.title}; voting {p.voting_opens} to {p.deadline}.")
+
+
+@main.group()
+def vote() -> None:
+    """Ballots, cast by members as themselves."""
+
+
+@vote.command("cast")
+@click.argument("proposal_id")
+@click.option("--member", "member_id", required=True, help="Your member id (asks for your credential, or reads COOP_CREDENTIAL).")
+@click.option("--choice", type=click.Choice(["yes", "no", "abstain", "stand_aside", "block"]), required=True)
+@click.option("--reason", default="", help="Why (required for a block).")
+@click.pass_context
+def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str) -> None:
+    """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""
+    from engine.ballots import cast
+
+    books = open_books(ctx)
+    p, entry = cast(books, proposal_id, member_id, choice, _credential(member_id), reason)
+    what = "Ratification response" if entry.data["phase"] == "ratification" else "Ballot"
+    changed = " (replaces your earlier ballot)" if "supersedes" in entry.data else ""
+    click.echo(f"{what} recorded on {p.label}{changed}. Receipt: {entry.hash}")
+    click.echo("Keep the receipt; 'coop audit receipt RECEIPT' checks it is in the record.")
+
+
+@audit.command("receipt")
+@click.argument("receipt")
+@json_option
+@click.pass_context
+def audit_receipt(ctx: click.Context, receipt: str, as_json: bool) -> None:
+    """Check that a ballot receipt is in the record (exit 1 if not)."""
+    from engine.audit import receipt as check_receipt
+
+    books = open_books(ctx)
+    found = check_receipt(books, receipt)
+    if as_json:
+        emit_json(found.data)
+    else:
+        click.echo(found.message)
+    if not found.found:
+        ctx.exit(1)
+
+
 # --- demo -------------------------------------------------------------------------
 
 
@@ -444,10 +952,30 @@ def demo(folder: Path) -> None:
     for step in STEPS:
         click.echo("")
         click.secho(step.say, bold=True)
-        click.secho("$ coop " + " ".join(_quote(a) for a in step.args), fg="cyan")
-        main.main(["--books", str(folder), *step.args], standalone_mode=False)
+        click.secho(
+            "$ " + "".join(f"{k}={_quote(v)} " for k, v in step.env.items()) + "coop " + " ".join(_quote(a) for a in step.args), fg="cyan"
+        )
+        with _environment(step.env):
+            main.main(["--books", str(folder), *step.args], standalone_mode=False)
     click.echo("")
     click.secho(f"Done. The books are in {folder}; try 'coop --books {folder} status'.", bold=True)
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for one demo step (its date, a member's credential), then restore them."""
+    import os
+
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _quote(arg: str) -> str:

@@ -12,7 +12,21 @@ from engine.books import SEALED, Books
 from engine.errors import UserError
 from engine.journal import VOID, Entry
 
-PROTECTED = {VOID, SEALED}
+PROTECTED = {
+    VOID,
+    SEALED,
+    # governance: withdrawing a ballot, a result or a credential would undo members' votes
+    "proposal.opened",
+    "proposal.voting_opened",
+    "proposal.comment",
+    "proposal.result",
+    "proposal.effect",
+    "proposal.statement",
+    "ballot.cast",
+    "member.credential_set",
+    "governance.rule_set",
+    "governance.rules_recorded",
+}
 """Kinds that cannot be withdrawn: withdrawing them would rewrite the audit trail itself."""
 
 

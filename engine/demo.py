@@ -8,7 +8,7 @@ so the script stays one readable list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from engine.presets import render_founding
@@ -70,16 +70,49 @@ class Step:
 
     say: str
     args: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)
+    """Environment for this step only, e.g. COOP_NOW to date it, COOP_CREDENTIAL for a member's vote."""
 
 
-STEPS: list[Step] = [
-    Step("The founding roster, budget and fee cycle:", ("status", "--as-of", "2027-01-01")),
-    Step("Providers in the federation:", ("provider", "list", "--as-of", "2027-01-01")),
+def _at(day: str, member: str | None = None) -> dict[str, str]:
+    """A step dated ``day``; with ``member``, that member's demo credential (the vote still checks it)."""
+    env = {"COOP_NOW": f"{day}T09:00:00"}
+    if member is not None:
+        env["COOP_CREDENTIAL"] = f"demo-{member}-secret"
+    return env
+
+
+def _vote(day: str, proposal: str, member: str, choice: str, reason: str = "") -> Step:
+    args = ("vote", "cast", proposal, "--member", member, "--choice", choice) + (("--reason", reason) if reason else ())
+    return Step(f"{day}: {member} votes {choice.replace('_', ' ')}:", args, _at(day, member))
+
+
+AMENDED_SECTION = "cooperation"
+"""The manual section the demo amends; its id must match one in manual/ once the documents exist."""
+
+AMENDED_TEXT = """# Cooperation among cooperatives
+
+When two vendors offer the same service at comparable cost and quality, the
+federation prefers the cooperative vendor. The administrator lists the
+cooperative alternatives whenever a budget line comes up for renewal.
+"""
+
+_MEMBERS = [p[0] for p in PROVIDERS]
+
+GOVERNANCE_STEPS: list[Step] = [
+    *(
+        Step(
+            "Each member sets their own voting credential (only a salted scrypt hash is kept):" if i == 0 else f"... and {m}:",
+            ("member", "credential", "set", m),
+            _at("2027-01-04", m),
+        )
+        for i, m in enumerate(_MEMBERS)
+    ),
     Step(
-        "A new provider joins on 1 March (recorded in the journal):",
+        "A member proposes onboarding a new provider from 1 March (majority of votes cast, quorum half):",
         (
-            "provider",
-            "join",
+            "propose",
+            "onboarding",
             "lena-marsh",
             "--name",
             "Lena Marsh",
@@ -89,10 +122,82 @@ STEPS: list[Step] = [
             "LPC-41290",
             "--email",
             "lena@marshcounseling.example",
-            "--on",
+            "--start",
             "2027-03-01",
+            "--by",
+            "mara-quist",
         ),
+        _at("2027-02-01", "mara-quist"),
     ),
+    _vote("2027-02-02", "P-1", "rowan-ellery", "yes"),
+    _vote("2027-02-02", "P-1", "mara-quist", "yes"),
+    _vote("2027-02-03", "P-1", "teo-abernathy", "no", "I would like to meet her first"),
+    _vote("2027-02-03", "P-1", "teo-abernathy", "yes"),
+    _vote("2027-02-03", "P-1", "imani-castell", "yes"),
+    _vote("2027-02-04", "P-1", "noor-haddad", "no", "We are growing too fast"),
+    Step(
+        "One member has not voted, but no ballot can change the outcome now, so it closes early; she joins:",
+        ("proposal", "close", "P-1"),
+        _at("2027-02-05"),
+    ),
+    Step("The ballots are open on this matter (a changed ballot stays on the record):", ("proposal", "show", "P-1"), _at("2027-02-05")),
+    Step("The new member sets her credential:", ("member", "credential", "set", "lena-marsh"), _at("2027-03-01", "lena-marsh")),
+    Step(
+        "A manual amendment (two thirds of votes cast, quorum half):",
+        (
+            "propose",
+            "manual-amendment",
+            "--section-text",
+            AMENDED_SECTION,
+            AMENDED_TEXT,
+            "--summary",
+            "Prefer cooperative vendors",
+            "--deadline",
+            "2027-03-14",
+        ),
+        _at("2027-03-01"),
+    ),
+    _vote("2027-03-03", "P-2", "mara-quist", "yes"),
+    _vote("2027-03-03", "P-2", "lena-marsh", "yes"),
+    Step("Only 2 of 7 voted: no quorum, which is no decision (not a rejection):", ("proposal", "close", "P-2"), _at("2027-03-15")),
+    Step(
+        "The amendment is put again:",
+        (
+            "propose",
+            "manual-amendment",
+            "--section-text",
+            AMENDED_SECTION,
+            AMENDED_TEXT,
+            "--summary",
+            "Prefer cooperative vendors",
+        ),
+        _at("2027-03-16"),
+    ),
+    *(_vote("2027-03-17", "P-3", m, "yes") for m in ("rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "lena-marsh")),
+    _vote("2027-03-17", "P-3", "noor-haddad", "no", "The cost comparison is too vague"),
+    Step(
+        "Five of seven said yes: two thirds is certain, so it closes and manual version 2 is adopted:",
+        ("proposal", "close", "P-3"),
+        _at("2027-03-18"),
+    ),
+    Step(
+        "A general matter, decided by consensus:",
+        ("propose", "general", "--text", "Move the shared telehealth software to a cooperative vendor at renewal"),
+        _at("2027-04-05"),
+    ),
+    _vote("2027-04-06", "P-4", "rowan-ellery", "yes"),
+    _vote("2027-04-06", "P-4", "mara-quist", "yes"),
+    _vote("2027-04-07", "P-4", "teo-abernathy", "stand_aside"),
+    _vote("2027-04-07", "P-4", "imani-castell", "block", "Migrating client records mid-cycle puts care at risk; revisit in October"),
+    Step("Consensus never closes early; after the deadline, one block defeats it:", ("proposal", "close", "P-4"), _at("2027-04-19")),
+    Step("Every proposal and where it stands:", ("proposal", "list"), _at("2027-04-19")),
+]
+"""Governance: an onboarding vote, an amendment that fails quorum then passes, a blocked consensus proposal."""
+
+STEPS: list[Step] = [
+    Step("The founding roster, budget and fee cycle:", ("status", "--as-of", "2027-01-01")),
+    Step("Providers in the federation:", ("provider", "list", "--as-of", "2027-01-01")),
+    *GOVERNANCE_STEPS,
     Step(
         "The administrator's hours go up from 1 April (a dated budget change):",
         ("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-04-01", "--note", "22 h/week from April"),

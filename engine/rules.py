@@ -25,6 +25,7 @@ class Matter(StrEnum):
     termination = "termination"
     end_parent = "end_parent"
     rule_change = "rule_change"
+    general = "general"
 
 
 def _fraction(value: Any) -> Fraction:
@@ -79,7 +80,46 @@ class DecisionRule(BaseModel):
             raise ValueError("a supermajority needs a threshold above 1/2")
         if self.second_reading and self.cooling_off_days == 0:
             raise ValueError("a second reading needs cooling_off_days of at least 1")
+        if self.ratification_days and self.method != "consensus":
+            raise ValueError("ratification_days applies to consensus only")
         return self
+
+    def describe(self) -> str:
+        """The rule in one sentence, for the manual and ``coop proposal show``.
+
+        Written from the same fields the tally reads, so what members are told
+        is what the engine counts.
+        """
+        base = "the votes cast (yes and no)" if self.basis == "votes_cast" else "all eligible members"
+        t = f"{self.threshold.numerator}/{self.threshold.denominator}"
+        if self.method == "consensus":
+            text = "consensus: passes when nobody blocks or votes no and at least one member votes yes; a block needs a written reason"
+        elif self.method == "unanimous":
+            text = f"unanimous: every one of {base} must be yes"
+        elif self.method == "majority":
+            text = f"majority: more than {t} of {base} must be yes"
+        else:
+            text = f"supermajority: at least {t} of {base} must be yes (rounded up)"
+        q = f"{self.quorum.numerator}/{self.quorum.denominator}"
+        parts = [
+            text,
+            f"quorum {q} of eligible members (rounded up; abstentions and stand-asides count)",
+            f"voting lasts {self.voting_days} days",
+        ]
+        if self.notice_days or self.response_days:
+            wait = [f"{self.notice_days} days' notice"] if self.notice_days else []
+            wait += [f"a {self.response_days}-day response period"] if self.response_days else []
+            parts.append("voting opens after " + " and ".join(wait))
+        if self.recuse:
+            parts.append(
+                "recused: " + " and ".join("the provider concerned" if r == "subject" else "the parent's principal" for r in self.recuse)
+            )
+        if self.second_reading:
+            parts.append(f"a second reading at least {self.cooling_off_days} days after the first")
+        if self.ratification_days:
+            parts.append(f"absent members have {self.ratification_days} days to ratify or object")
+        parts.append("secret ballot" if self.secret else "open ballot")
+        return "; ".join(parts) + "."
 
 
 _MAJORITY = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2))
@@ -118,6 +158,9 @@ DEFAULT_RULES: dict[Matter, DecisionRule] = {
         notice_days=14,
         second_reading=True,
         cooling_off_days=30,
+    ),
+    Matter.general: DecisionRule(
+        method="consensus", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2), ratification_days=7
     ),
 }
 """The federation model's rules, from the parent practice's co-op procedures."""

@@ -1,0 +1,194 @@
+"""What a passed proposal changes, applied in the transaction that records the result.
+
+Each kind checks everything it needs before it writes anything, so an
+effect is applied whole or not at all: one that cannot apply (the provider
+already left, the budget line is gone) leaves the proposal "passed, not
+applied" with the reason. Roster and budget changes go through the same
+writer-level functions the admin's own commands use (``roster.apply_join``,
+``roster.apply_leave``, ``budget.apply_line``), so whatever those set off
+(fee re-evaluation) happens the same way after a vote.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine import budget, manual_versions, roster
+from engine.books import Books
+from engine.config import BudgetLine
+from engine.errors import UserError
+from engine.journal import Writer
+from engine.money import cents_to_decimal_text
+from engine.proposals import (
+    RULE_SET,
+    BudgetFields,
+    EndParentFields,
+    Fields,
+    ManualFields,
+    OnboardingFields,
+    Proposal,
+    RuleChangeFields,
+    TerminationFields,
+    rules_in_force,
+)
+from engine.rules import DecisionRule, Matter
+
+SETTLEMENT_OPENED = "settlement.opened"
+SUCCESSOR_NAMED = "parent.successor_named"
+
+
+class NotApplicable(Exception):
+    """A passed proposal whose effect can no longer apply; the reason is recorded."""
+
+
+def _refuse(message: str, opening: bool, field: str | None = None) -> Exception:
+    return UserError(message, field=field) if opening else NotApplicable(message)
+
+
+# --- checks: at opening (as UserError) and again at decision (as NotApplicable) --------
+
+
+def _check_onboarding(books: Books, f: OnboardingFields, on: date, opening: bool) -> None:
+    p = f.provider
+    if p.id in roster.memberships(books, date.max):
+        raise _refuse(f"provider id '{p.id}' is already taken", opening, "--id")
+    if p.start < books.federation.founded:
+        raise _refuse(f"start {p.start} is before the founding date {books.federation.founded}", opening, "--start")
+
+
+def _check_termination(books: Books, f: TerminationFields, on: date, opening: bool) -> None:
+    try:
+        roster.check_can_leave(books, f.provider, f.last_day)
+    except UserError as exc:
+        raise _refuse(exc.message, opening, "PROVIDER") from None
+    if not opening and f.last_day < on:
+        raise NotApplicable(f"the stated last day {f.last_day} is before the decision on {on}")
+
+
+def budget_line(books: Books, matter: Matter, f: BudgetFields, opening: bool) -> BudgetLine:
+    """The new version of the line, built the way ``coop budget set`` builds one."""
+    versions = budget.line_versions(books).get(f.line)
+    changes = dict(f.changes)
+    if isinstance(changes.get("monthly"), int):  # cents in; validation reads currency units
+        changes["monthly"] = cents_to_decimal_text(changes["monthly"])
+    if versions:
+        base = versions[-1].model_dump(mode="json", by_alias=True)
+        base.pop("until", None)
+    else:
+        missing = [k for k in ("monthly", "name", "category", "vendor") if k not in changes]
+        if missing:
+            raise _refuse(f"'{f.line}' is a new budget line, so it needs --{' --'.join(missing)}", opening, "LINE")
+        base = {"id": f.line}
+    try:
+        line = BudgetLine.model_validate({**base, **changes, "from": f.effective})
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise _refuse(err["msg"].removeprefix("Value error, "), opening, "--" + "-".join(str(p) for p in err["loc"])) from None
+    if matter in (Matter.admin_staffing, Matter.admin_pay) and line.category not in ("admin_staff", "admin_pay"):
+        raise _refuse(f"line '{f.line}' is {line.category}, not admin staff or pay; propose a budget change instead", opening, "LINE")
+    return line
+
+
+def new_rule(books: Books, f: RuleChangeFields, on: date, opening: bool) -> DecisionRule:
+    current = rules_in_force(books, on)[f.matter]
+    try:
+        return DecisionRule.model_validate({**current.model_dump(mode="json"), **f.changes})
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise _refuse(err["msg"].removeprefix("Value error, "), opening, "--set") from None
+
+
+def check(books: Books, matter: Matter, fields: Fields, on: date) -> None:
+    """Refuse at opening a proposal whose effect could not apply today."""
+    _checks(books, matter, fields, on, opening=True)
+
+
+def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: bool) -> Any:
+    if isinstance(fields, OnboardingFields):
+        _check_onboarding(books, fields, on, opening)
+    elif isinstance(fields, TerminationFields):
+        _check_termination(books, fields, on, opening)
+    elif isinstance(fields, BudgetFields):
+        return budget_line(books, matter, fields, opening)
+    elif isinstance(fields, RuleChangeFields):
+        return new_rule(books, fields, on, opening)
+    return None
+
+
+# --- effects ------------------------------------------------------------------------
+
+
+def transition_checklist(books: Books, p: Proposal, f: EndParentFields) -> str:
+    """What moves from the parent to the successor: one item per vendor account in the budget."""
+    lines = budget.lines_on(books, f.effective, known_by=date.max)
+    fed = books.federation
+    out = [
+        f"# Transition checklist: {fed.name}",
+        "",
+        f"Decided by proposal {p.label} ({p.title}). From {f.effective}, {f.successor} administers the shared",
+        f"accounts in place of {fed.parent.legal_name}.",
+        "",
+        "## Vendor accounts to transfer",
+        "",
+    ]
+    for line in lines:
+        coop = " (a cooperative vendor)" if line.cooperative_vendor else ""
+        out.append(f"- [ ] {line.name}: move the account with {line.vendor}{coop} (budget line `{line.id}`, {line.category})")
+    out += [
+        "",
+        "## Records",
+        "",
+        "- [ ] Hand over the books folder (federation.yaml and journal.sqlite3); run `coop audit verify` together",
+        "- [ ] Settle the open fee cycle and refund any over-collection before the handover date",
+        f"- [ ] Notify every member of the handover date, {f.effective}",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _onboard(w: Writer, books: Books, p: Proposal, f: OnboardingFields, on: date) -> dict[str, Any]:
+    e = roster.apply_join(w, books, f.provider)
+    return {"summary": f"{f.provider.name} ({f.provider.id}) joins on {f.provider.start}", "entries": [e.seq]}
+
+
+def _terminate(w: Writer, books: Books, p: Proposal, f: TerminationFields, on: date) -> dict[str, Any]:
+    reason = f"contract terminated by member vote ({p.label}): {f.grounds.replace('_', ' ')}"
+    left = roster.apply_leave(w, books, f.provider, f.last_day, reason)
+    settle = w.append(SETTLEMENT_OPENED, f.last_day, {"provider": f.provider, "last_day": f.last_day.isoformat(), "proposal": p.id})
+    return {"summary": f"{f.provider}'s membership ends on {f.last_day}; settlement opened", "entries": [left.seq, settle.seq]}
+
+
+def _manual(w: Writer, books: Books, p: Proposal, f: ManualFields, on: date) -> dict[str, Any]:
+    e = manual_versions.adopt(w, books, changes=dict(f.changes), summary=f.summary, effective=f.effective or on, proposal=p.id)
+    return {"summary": f"manual version {e.data['version']} adopted", "entries": [e.seq]}
+
+
+def _end_parent(w: Writer, books: Books, p: Proposal, f: EndParentFields, on: date) -> dict[str, Any]:
+    text = transition_checklist(books, p, f)
+    e = w.append(SUCCESSOR_NAMED, f.effective, {"successor": f.successor, "proposal": p.id, "checklist": text})
+    return {"summary": f"{f.successor} succeeds the parent from {f.effective}; transition checklist written", "entries": [e.seq]}
+
+
+def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
+    """Check, then write the effect of passed proposal ``p``; raise NotApplicable before any write."""
+    f = p.fields
+    prepared = _checks(books, p.matter, f, on, opening=False)
+    if isinstance(f, OnboardingFields):
+        return _onboard(w, books, p, f, on)
+    if isinstance(f, TerminationFields):
+        return _terminate(w, books, p, f, on)
+    if isinstance(f, BudgetFields):
+        e = budget.apply_line(w, books, prepared, f"{p.matter.value.replace('_', ' ')} by member vote ({p.label})")
+        return {"summary": f"budget line {prepared.id} changes from {prepared.effective}", "entries": [e.seq]}
+    if isinstance(f, ManualFields):
+        return _manual(w, books, p, f, on)
+    if isinstance(f, EndParentFields):
+        return _end_parent(w, books, p, f, on)
+    if isinstance(f, RuleChangeFields):
+        effective = f.effective or on
+        e = w.append(RULE_SET, effective, {"matter": f.matter.value, "rule": prepared.model_dump(mode="json"), "proposal": p.id})
+        return {"summary": f"the {f.matter.value.replace('_', ' ')} rule changes from {effective}", "entries": [e.seq]}
+    return {"summary": "decision recorded", "entries": []}

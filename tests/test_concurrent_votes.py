@@ -1,0 +1,41 @@
+"""Members voting at the same moment from separate processes are all recorded."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from engine.audit import verify
+from engine.books import open_books
+from engine.proposals import load
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]
+
+
+def test_simultaneous_ballots_from_separate_processes(coop: Callable[..., Result], books_dir: Path) -> None:
+    for m in MEMBERS:
+        assert (
+            coop("member", "credential", "set", m, env={"COOP_NOW": "2027-01-04T09:00:00", "COOP_CREDENTIAL": f"pass-{m}"}).exit_code == 0
+        )
+    opened = coop("propose", "general", "--text", "Shared intake form", env={"COOP_NOW": "2027-02-01T09:00:00"})
+    assert opened.exit_code == 0, opened.output
+    procs = []
+    for m in MEMBERS:
+        env = {**os.environ, "COOP_NOW": "2027-02-02T09:00:00", "COOP_CREDENTIAL": f"pass-{m}", "PYTHONPATH": str(ROOT)}
+        args = [sys.executable, "-m", "cli", "--books", str(books_dir), "vote", "cast", "P-1", "--member", m, "--choice", "yes"]
+        procs.append(subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(MEMBERS), outputs
+    books = open_books(books_dir)
+    p = load(books, "P-1")
+    assert sorted(b.member for b in p.ballots) == sorted(MEMBERS)
+    assert p.frozen is not None and len(p.eligible or ()) == 6
+    assert len([e for e in books.journal.entries(["proposal.voting_opened"])]) == 1
+    assert verify(books).ok
+    books.close()
