@@ -42,9 +42,12 @@ from engine.document_models import (
 )
 from engine.errors import UserError
 from engine.fee_quote import monthly_fee
+from engine.output import write_bytes, write_text
+from engine.redline import Redline, redline
 from engine.roster import active
 from engine.rules import DecisionRule, Matter
-from engine.templates import environment
+from engine.templates import environment, md_escape
+from engine.typesetting import DocMeta, to_docx
 
 TITLE = "Co-Op Procedures manual"
 OVERRIDES = "manual"
@@ -255,7 +258,8 @@ def manual_context(books: Books, number: int, effective: date, summary: str) -> 
 def render_sections(sections: dict[str, Section], context: ManualContext, currency: str) -> str:
     env = environment(currency)
     data = context.model_dump()
-    title = f"# {TITLE}\n\n**{context.federation_name}**\n\nVersion {context.version.number}, effective {_long(context.version.effective)}\n\n<!-- toc -->\n"
+    version = f"Version {context.version.number}, effective {_long(context.version.effective)}"
+    title = f"# {TITLE}\n\n**{md_escape(context.federation_name)}**\n\n{version}\n\n<!-- toc -->\n"
     parts = [title]
     for section in sorted(sections.values(), key=lambda s: (s.order, s.id)):
         body = _SUBHEADING.sub(r"#\1 ", _render_one(env, section, data))
@@ -269,7 +273,9 @@ def _render_one(env: jinja2.Environment, section: Section, data: dict[str, Any])
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(f"template error: {exc.message}", file=section.origin, line=(exc.lineno or 1) + section.body_line - 1) from None
     except jinja2.UndefinedError as exc:
-        raise UserError(f"template error: {exc.message}", file=section.origin, expected="a name from the manual's data (see coop templates check)") from None
+        raise UserError(
+            f"template error: {exc.message}", file=section.origin, expected="a name from the manual's data (coop templates check)"
+        ) from None
 
 
 def _long(day: date) -> str:
@@ -310,3 +316,68 @@ def render_version(books: Books, number: int, effective: date, summary: str, ext
     """The full Markdown of a version, from its sources and the books as of its effective date."""
     context = manual_context(books, number, effective, summary)
     return render_sections(sections_of(books, number, extra), context, books.federation.currency)
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+def version_meta(books: Books, number: int, effective: date) -> DocMeta:
+    from engine.templates import long_date
+
+    return DocMeta(
+        title=f"{TITLE}, version {number}",
+        footer=f"{TITLE} · Version {number} · Effective {long_date(effective)}",
+        issued=effective,
+        author=books.federation.parent.legal_name,
+        subject=books.federation.name,
+    )
+
+
+@dataclass(frozen=True)
+class Published:
+    markdown: Path
+    docx: Path
+    stored: bool
+    """Whether the text is the one stored in the journal (else rendered now, not yet recorded)."""
+    sha256: str
+
+
+def publish_version(books: Books, number: int, out: Path) -> Published:
+    """Write version ``number`` as Markdown and DOCX under ``out/manual``."""
+    from engine.manual_versions import content, require, sha256_text
+
+    v = require(books, number)
+    text, stored = content(books, number)
+    folder = out / "manual"
+    md = write_text(folder / f"manual-v{number}.md", text)
+    docx = write_bytes(folder / f"manual-v{number}.docx", to_docx(text, version_meta(books, number, v.effective)))
+    return Published(md, docx, stored, sha256_text(text))
+
+
+def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Published, Redline]:
+    """The redline from version ``old`` to ``new`` as Markdown and DOCX under ``out/manual``."""
+    from engine.manual_versions import content, require, sha256_text
+    from engine.templates import long_date, md_escape
+
+    before, after = require(books, old), require(books, new)
+    if old == new:
+        raise UserError("a redline compares two different versions", field="V2")
+    marked = redline(content(books, old)[0], content(books, new)[0])
+    title, _, rest = marked.markdown.partition("\n")
+    note = (
+        f"**Redline from version {old} to version {new}.** Text added in version {new} is <ins>underlined</ins>; "
+        f"text removed is <del>struck through</del>. Version {new} takes effect on {long_date(after.effective)}: "
+        f"{md_escape(after.summary)}."
+    )
+    text = f"{title}\n\n{note}\n{rest}"
+    meta = DocMeta(
+        title=f"{TITLE}: redline from version {old} to version {new}",
+        footer=f"Redline of the {TITLE} · Version {old} ({long_date(before.effective)}) to version {new} ({long_date(after.effective)})",
+        issued=after.effective,
+        author=books.federation.parent.legal_name,
+        subject=books.federation.name,
+    )
+    folder = out / "manual"
+    md = write_text(folder / f"redline-v{old}-v{new}.md", text)
+    docx = write_bytes(folder / f"redline-v{old}-v{new}.docx", to_docx(text, meta))
+    return Published(md, docx, True, sha256_text(text)), marked

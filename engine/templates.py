@@ -40,7 +40,7 @@ def md_escape(text: str) -> str:
 class Pending(str):
     """A per-provider value not yet known: a token standing in the compiled text.
 
-    Filters applied to it are remembered in the token (``provider.start|long_date``)
+    Filters applied to it are remembered in the token (``provider.start:long_date``)
     and applied to the real value when the document is filled in.
     """
 
@@ -58,7 +58,7 @@ def pending(path: str) -> Pending:
 def _pending_aware(name: str, fn: Callable[..., str]) -> Callable[..., str]:
     def apply(value: Any, *args: Any) -> str:
         if isinstance(value, Pending):
-            return pending(f"{value[1:-1]}|{name}")
+            return pending(f"{value[1:-1]}:{name}")
         return fn(value, *args)
 
     return apply
@@ -213,7 +213,7 @@ class _Walker:
         if isinstance(node, nodes.For):
             self.walk(node.iter)
             item = _item(self.resolve(node.iter))
-            names = [n.name for n in node.target.find_all(nodes.Name)]
+            names = _names(node.target)
             self.scopes.append({n: item for n in names})
             for child in [*node.body, *node.else_]:
                 self.walk(child)
@@ -223,13 +223,18 @@ class _Walker:
             return
         if isinstance(node, nodes.Assign):
             self.walk(node.node)
-            self.scopes[-1].update({n.name: self.resolve(node.node) for n in node.target.find_all(nodes.Name)})
+            self.scopes[-1].update({n: self.resolve(node.node) for n in _names(node.target)})
             return
         if isinstance(node, (nodes.Name, nodes.Getattr)):
             self.resolve(node)
             return
         for child in node.iter_child_nodes():
             self.walk(child)
+
+
+def _names(target: nodes.Node) -> list[str]:
+    found = [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
+    return [n.name for n in found]
 
 
 def _fields(model: type[BaseModel]) -> Iterator[tuple[type[BaseModel], str]]:

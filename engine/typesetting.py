@@ -272,7 +272,7 @@ class _Builder:
     # blocks ---------------------------------------------------------------------------------
 
     def build(self, tokens: list[Token]) -> None:
-        self.toc_titles = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+        self.toc_titles = [_plain(tokens[i + 1].children or []) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
         i = 0
         while i < len(tokens):
             i = self.block(tokens, i)
@@ -395,6 +395,19 @@ class _Builder:
         return j + 1
 
 
+def _plain(children: list[Token]) -> str:
+    """A heading's text for the table of contents: what it says now, without deleted words."""
+    out, deleted = [], False
+    for tok in children:
+        if tok.type == "html_inline" and tok.content.strip().lower() in ("<del>", "</del>"):
+            deleted = tok.content.strip().lower() == "<del>"
+        elif tok.type in ("text", "code_inline") and not deleted:
+            out.append(tok.content)
+        elif tok.type == "softbreak" and not deleted:
+            out.append(" ")
+    return "".join(out).strip()
+
+
 def header_row(row: list[tuple[list[Token], str, bool]]) -> bool:
     return bool(row) and row[0][2]
 
@@ -488,4 +501,3 @@ def docx_text(data: bytes) -> str:
         for row in table.rows:
             out.append(" | ".join(c.text for c in row.cells))
     return "\n".join(out)
-
