@@ -89,7 +89,7 @@ def parse_section(source: str, origin: str) -> Section:
         err = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in err["loc"]) or None
         raise UserError(err["msg"], file=origin, line=2, field=field, expected="id (lower_case), title, order (a number)") from None
-    return Section(meta.id, meta.title, meta.order, match[2], origin, match[1].count("\n") + 3)
+    return Section(meta.id, meta.title, meta.order, match[2], origin, match[1].count("\n") + 4)
 
 
 def default_sections() -> dict[str, Section]:
