@@ -141,7 +141,46 @@ def build_reference() -> bytes:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    _prune(doc)
     return _save(doc, DocMeta("Styles", "", date(2027, 1, 1), "coop"))
+
+
+KEEP_STYLES = {
+    "Normal", "Default Paragraph Font", "Normal Table", "No List", "Title", "Title Char",
+    "Heading 1", "Heading 1 Char", "Heading 2", "Heading 2 Char", "Heading 3", "Heading 3 Char",
+    "TOC Heading", "TOC 1", "List Bullet", "List Paragraph", "Numbered Item", "Header", "Header Char",
+    "Footer", "Footer Char", "Table Text", "Table Grid",
+}  # fmt: skip
+"""The styles documents use (and what they are based on); the rest of python-docx's default set goes."""
+
+
+def _prune(doc: DocxDocument) -> None:
+    """Drop what every document would otherwise carry for nothing.
+
+    python-docx's default template brings some 150 table styles, a Word 2010
+    ``stylesWithEffects`` copy, custom XML and a thumbnail: about 800 KB of
+    XML to compress into every agreement of a batch.
+    """
+    styles = doc.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        name = style.find(qn("w:name"))
+        if name is None or name.get(qn("w:val")) not in _ui_names(KEEP_STYLES):
+            styles.remove(style)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+            doc.part.rels.pop(rid)
+    package_rels = doc.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rid)
+
+
+def _ui_names(names: set[str]) -> set[str]:
+    """Style names as stored in styles.xml (built-in ones in lower case, e.g. "heading 1")."""
+    return {n.lower() for n in names} | names
 
 
 @cache
