@@ -622,6 +622,26 @@ def templates_check(as_json: bool) -> None:
         sys.exit(1)
 
 
+@templates.command("sample")
+@click.argument("names", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+@pdf_option
+def templates_sample(names: tuple[str, ...], out: Path, pdf: bool) -> None:
+    """Render templates (default: all) with their sample data, as Markdown and DOCX, to look at."""
+    from engine.contracts import render_sample
+    from engine.templates import registry
+
+    known = registry()
+    for name in names:
+        if name not in known:
+            raise UserError(f"no template '{name}'", field="NAME", expected=", ".join(known))
+    written = [render_sample(name, out) for name in names or known]
+    for md, docx in written:
+        click.echo(f"  {md}\n  {docx}")
+    if pdf:
+        _pdf([docx for _, docx in written])
+
+
 # --- demo -------------------------------------------------------------------------
 
 

@@ -155,6 +155,35 @@ def render_document(spec: TemplateSpec, data: AgreementData | AcknowledgmentData
     return markdown, to_docx(markdown, meta)
 
 
+def render_notice(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, bytes]:
+    """A fee notice, settlement letter or cycle statement from its model (the fee engine's entry point)."""
+    from engine.templates import long_date
+
+    if not isinstance(data, spec.model):
+        raise TypeError(f"{spec.name} is written from {spec.model.__name__}, not {type(data).__name__}")
+    markdown = render_markdown(spec, data.model_dump(), currency)
+    meta = DocMeta(
+        title=f"{spec.title}: {data.provider.name}",
+        footer=f"{spec.title} · {data.provider.practice} · Issued {long_date(data.issued)}",
+        issued=data.issued,
+        author=data.parent.legal_name,
+        subject=spec.name,
+    )
+    return markdown, to_docx(markdown, meta)
+
+
+def render_sample(name: str, out: Path) -> tuple[Path, Path]:
+    """A template rendered with its sample data, to look at: Markdown and DOCX under ``out/samples``."""
+    spec = registry()[name]
+    data = spec.sample()
+    if name in KINDS:
+        markdown, docx = render_document(spec, data, "USD")  # type: ignore[arg-type]
+    else:
+        markdown, docx = render_notice(spec, data, "USD")
+    folder = out / "samples"
+    return write_text(folder / f"{name}.md", markdown), write_bytes(folder / f"{name}.docx", docx)
+
+
 @dataclass(frozen=True)
 class Compiled:
     """A batch's shared document with the provider's fields as tokens, typeset once."""
@@ -257,6 +286,20 @@ def _targets(books: Books, provider_ids: list[str] | None, on: date) -> list[Mem
     return out
 
 
+def _with_agreement(books: Books, members: list[Membership], everyone: bool) -> list[Membership]:
+    """An acknowledgment supplements a signed agreement; without one, the provider needs the agreement itself."""
+    signed = {e.data["provider"] for e in books.journal.entries([SIGNED]) if e.data["kind"] == "agreement"}
+    if not everyone:
+        for m in members:
+            if m.id not in signed:
+                raise UserError(f"{m.id} has not signed an agreement yet; issue them an agreement instead", field="PROVIDER")
+        return members
+    kept = [m for m in members if m.id in signed]
+    if not kept:
+        raise UserError("no active provider has signed an agreement yet; issue agreements first", field="--kind")
+    return kept
+
+
 def latest_signed(books: Books) -> dict[str, Entry]:
     out: dict[str, Entry] = {}
     for e in books.journal.entries([SIGNED]):
@@ -284,6 +327,8 @@ def issue(
         raise UserError(f"unknown document kind '{kind}'", field="--kind", expected=" or ".join(KINDS))
     spec = registry()[kind]
     members = _targets(books, provider_ids, on)
+    if kind == "acknowledgment":
+        members = _with_agreement(books, members, everyone=provider_ids is None)
     fee = monthly_fee(books, on)
     if fee is None:
         raise UserError(f"no active providers on {on}, so there is no fee to state", field="--on")

@@ -17,10 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 _LIST = re.compile(r"^(\s*(?:[-*+]|\d+\.)\s+)")
 _HEADING = re.compile(r"^(#{1,6}\s+)")
 _WORDS = re.compile(r"\*\*[^*\n]+\*\*|`[^`\n]+`|\s+|[^\s]+")
+SHORT = 2
+"""Unchanged runs of at most this many words between two changes are shown as changed."""
 SIMILAR = 0.4
 """Below this word similarity a changed block reads better as deleted then inserted whole."""
 
@@ -107,19 +110,41 @@ def whole(unit: Unit, tag: str) -> str:
 
 
 def words(old: str, new: str) -> str:
-    """Word-level redline of one block against its new version."""
+    """Word-level redline of one block against its new version.
+
+    Short runs of unchanged words between two changes ("was", "on the") are
+    folded into the change, so a rewritten sentence reads as one struck
+    phrase and one inserted phrase rather than alternating fragments.
+    """
     a, b = _WORDS.findall(old), _WORDS.findall(new)
-    out = []
+    segments: list[list[Any]] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append("".join(b[j1:j2]))
+        segments.append([op == "equal", a[i1:i2], b[j1:j2]])
+    for k in range(1, len(segments) - 1):
+        seg = segments[k]
+        if seg[0] and not segments[k - 1][0] and not segments[k + 1][0] and sum(1 for t in seg[2] if t.strip()) <= SHORT:
+            seg[0] = False
+    merged: list[list[Any]] = []
+    for seg in segments:
+        if merged and not seg[0] and not merged[-1][0]:
+            merged[-1][1] = merged[-1][1] + seg[1]
+            merged[-1][2] = merged[-1][2] + seg[2]
+        else:
+            merged.append(seg)
+    out = []
+    for equal, olds, news in merged:
+        if equal:
+            out.append("".join(news))
             continue
-        if op in ("delete", "replace"):
-            out.append(_wrap("del", "".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            if op == "replace" and not out[-1].endswith(" "):
+        deleted, inserted = "".join(olds), "".join(news)
+        if deleted.strip():
+            out.append(_wrap("del", deleted))
+        if inserted.strip():
+            if deleted.strip() and not out[-1].endswith(" "):
                 out.append(" ")
-            out.append(_wrap("ins", "".join(b[j1:j2])))
+            out.append(_wrap("ins", inserted))
+        elif not deleted.strip():
+            out.append(inserted)
     return "".join(out)
 
 

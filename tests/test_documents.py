@@ -202,7 +202,7 @@ def test_manual_diff_writes_markdown_and_docx_redlines(books_dir: Path, coop: Co
     assert result.exit_code == 0, result.output
     md = (books_dir / "documents" / "manual" / "redline-v1-v2.md").read_text()
     assert "<ins>at least two cooperatives" in md or "<ins>at least two" in md
-    assert "Version <del>1,</del> <ins>2,</ins> effective" in md
+    assert "Version <del>1, effective 1 January</del> <ins>2, effective 1 August</ins> 2027" in md
     xml = zipfile.ZipFile(books_dir / "documents" / "manual" / "redline-v1-v2.docx").read("word/document.xml").decode()
     assert "<w:strike/>" in xml and '<w:u w:val="single"/>' in xml
     assert coop("manual", "diff", "1", "1").exit_code == 2
@@ -302,6 +302,8 @@ def test_issue_all_writes_documents_register_and_journal(books_dir: Path, coop: 
         ("contracts", "issue", "mara-quist", "--all"),
         ("contracts", "issue", "nobody", "--on", "2027-01-15"),
         ("contracts", "signed", "mara-quist", "--on", "2027-01-20"),
+        ("contracts", "issue", "--all", "--kind", "acknowledgment", "--on", "2027-01-20"),
+        ("contracts", "issue", "mara-quist", "--kind", "acknowledgment", "--on", "2027-01-20"),
     ],
 )
 def test_issue_and_sign_mistakes_exit_2(coop: Coop, args: tuple[str, ...]) -> None:
