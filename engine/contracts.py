@@ -36,6 +36,7 @@ from engine.document_models import (
     ParentParty,
     ProviderParty,
     TerminationTerms,
+    number_words,
 )
 from engine.errors import UserError
 from engine.fee_quote import monthly_fee
@@ -94,7 +95,7 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
             monthly=fee,
             provider_count=len(active(books, issued)),
             budget_total=sum(b.monthly for b in budget_rows(books, issued)),
-            cycle_months_words=_words(fed.cycle.months),
+            cycle_months_words=number_words(fed.cycle.months),
             refund_basis=REFUND[fed.policies.refund_basis.at(issued)],
         ),
         budget=budget_rows(books, issued),
@@ -117,12 +118,6 @@ def acknowledgment_data(
         change_summary=manual.summary,
         fee_monthly=fee,
     )
-
-
-def _words(n: int) -> str:
-    from engine.document_models import number_words
-
-    return number_words(n)
 
 
 def document_meta(

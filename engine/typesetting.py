@@ -530,13 +530,3 @@ def docx_parts(data: bytes) -> list[tuple[str, bytes]]:
     """A DOCX's zip entries in order: the compiled form the batch path fills in."""
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return [(i.filename, z.read(i)) for i in z.infolist()]
-
-
-def docx_text(data: bytes) -> str:
-    """The visible text of a DOCX (body paragraphs and tables), for tests and checks."""
-    doc = Document(io.BytesIO(data))
-    out = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            out.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(out)

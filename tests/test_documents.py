@@ -377,3 +377,34 @@ def test_check_reports_missing_names_and_unused_fields() -> None:
     assert "Addressee.practice" in result.unused and "FeeNoticeData.issued" in result.unused
     assert "Addressee.name" not in result.unused and "BudgetRow.name" not in result.unused
     assert not result.ok
+
+
+def test_the_demo_redline_steps_run_after_the_amendment(books_dir: Path, coop: Coop) -> None:
+    from engine.demo import COOPERATION_V2, REDLINE_STEPS
+
+    assert DEMO_AMENDMENT.read_text() == COOPERATION_V2
+    assert coop("contracts", "issue", "--all", "--on", "2027-06-01").exit_code == 0
+    assert coop("contracts", "signed", "mara-quist", "--on", "2027-06-03").exit_code == 0
+    adopt_v2(books_dir, date(2027, 8, 1))
+    for step in REDLINE_STEPS:
+        result = coop(*step.args)
+        assert result.exit_code == 0, (step.args, result.output)
+    assert (books_dir / "documents" / "manual" / "redline-v1-v2.docx").is_file()
+    register = json.loads((books_dir / "documents" / "agreements" / "2027-08-01" / "register.json").read_text())
+    assert [(r["provider"], r["kind"], r["manual_version"]) for r in register] == [("mara-quist", "acknowledgment", 2)]
+
+
+def test_notices_render_from_their_models(tmp_path: Path, coop: Coop) -> None:
+    result = coop("templates", "sample", "settlement", "fee-notice", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "samples" / "settlement.md").read_text()
+    # Sample figures: -2,900.00 + 2,900.00 + 12.34 owed to the provider.
+    assert "| **Balance** | **$12.34** |" in md and "The parent will pay you $12.34 by 31 July 2027." in md
+    notice = Document(str(tmp_path / "samples" / "fee-notice.docx"))
+    assert notice.tables[0].rows[-1].cells[2].text == "$2,900.00"
+    assert "From 1 July 2027, for the cycle 2027-07 to 2027-12, your monthly fee is $580.00 (it was $560.00)." in docx_plain(notice)
+    assert coop("templates", "sample", "nonsense").exit_code == 2
+
+
+def docx_plain(doc: object) -> str:
+    return "\n".join(p.text for p in doc.paragraphs)  # type: ignore[attr-defined]
