@@ -133,6 +133,7 @@ class ManualVersionView(DocModel):
     number: int
     effective: date
     summary: str
+    proposal: int | None = None
 
 
 class ManualContext(DocModel):

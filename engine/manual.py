@@ -218,7 +218,7 @@ def budget_rows(books: Books, on: date) -> list[BudgetRow]:
     return [BudgetRow(name=b.name, vendor=b.vendor, monthly=b.monthly, cooperative=b.cooperative_vendor) for b in lines_on(books, on)]
 
 
-def manual_context(books: Books, number: int, effective: date, summary: str) -> ManualContext:
+def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> ManualContext:
     """What version ``number`` states, as the books stood on its effective date."""
     fed = books.federation
     lines = lines_on(books, effective)
@@ -228,7 +228,7 @@ def manual_context(books: Books, number: int, effective: date, summary: str) -> 
         federation_name=fed.name,
         parent=ParentParty(legal_name=fed.parent.legal_name, principal=fed.parent.principal),
         founded=fed.founded,
-        version=ManualVersionView(number=number, effective=effective, summary=summary),
+        version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
         cycle=CycleView(
             months=months,
             months_words=number_words(months),
@@ -312,9 +312,11 @@ def number_headings(markdown: str) -> str:
     return "\n".join(out)
 
 
-def render_version(books: Books, number: int, effective: date, summary: str, extra: dict[str, str] | None = None) -> str:
+def render_version(
+    books: Books, number: int, effective: date, summary: str, extra: dict[str, str] | None = None, proposal: int | None = None
+) -> str:
     """The full Markdown of a version, from its sources and the books as of its effective date."""
-    context = manual_context(books, number, effective, summary)
+    context = manual_context(books, number, effective, summary, proposal)
     return render_sections(sections_of(books, number, extra), context, books.federation.currency)
 
 

@@ -86,7 +86,7 @@ def content(books: Books, number: int) -> tuple[str, bool]:
     v = require(books, number)
     if v.content is not None:
         return v.content, True
-    return render_version(books, v.number, v.effective, v.summary), False
+    return render_version(books, v.number, v.effective, v.summary, proposal=v.proposal), False
 
 
 def record_founding(writer: Writer, books: Books) -> Version:
@@ -117,6 +117,6 @@ def adopt(writer: Writer, books: Books, *, changes: dict[str, str], summary: str
             field="effective",
         )
     number = len(known) + 1
-    text = render_version(books, number, effective, summary, extra=changes)
+    text = render_version(books, number, effective, summary, extra=changes, proposal=proposal)
     data = {"version": number, "changes": changes, "summary": summary, "proposal": proposal, "content": text, "sha256": sha256_text(text)}
     return writer.append(ADOPTED, effective, data)

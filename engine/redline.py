@@ -182,7 +182,8 @@ def redline(old: str, new: str) -> Redline:
     counts = {"ins": 0, "del": 0, "chg": 0}
 
     def emit(sep: str, text: str) -> None:
-        out.append((sep if out else "") + text)
+        # A block that opened its own document opens no longer once something precedes it.
+        out.append(((sep or "\n\n") if out else "") + text)
 
     matcher = SequenceMatcher(None, [u.text for u in a], [u.text for u in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -149,7 +149,7 @@ def test_adopting_stores_each_versions_text_and_sha(books_dir: Path) -> None:
     assert "asks at least two cooperatives" in vs[1].content
     assert "asks at least two cooperatives" not in vs[0].content
     assert "Version 2, effective 1 August 2027" in vs[1].content
-    assert "What changed: Quotes from cooperatives." in vs[1].content
+    assert "It was adopted by member vote on proposal 7. What changed: Quotes from cooperatives." in vs[1].content
     recorded = books.journal.entries([mv.RECORDED])
     assert len(recorded) == 1 and recorded[0].data["version"] == 1
     books.close()
