@@ -259,7 +259,7 @@ def render_sections(sections: dict[str, Section], context: ManualContext, curren
     env = environment(currency)
     data = context.model_dump()
     version = f"Version {context.version.number}, effective {_long(context.version.effective)}"
-    title = f"# {TITLE}\n\n**{md_escape(context.federation_name)}**\n\n{version}\n\n<!-- toc -->\n"
+    title = f"# {TITLE}\n\n**{md_escape(context.federation_name)}**\n\n{version}\n\n<!-- toc -->\n\n<!-- page-break -->\n"
     parts = [title]
     for section in sorted(sections.values(), key=lambda s: (s.order, s.id)):
         body = _SUBHEADING.sub(r"#\1 ", _render_one(env, section, data))

@@ -350,7 +350,9 @@ class _Builder:
             if directive == "<!-- toc -->":
                 self.toc()
             elif directive == "<!-- page-break -->":
-                self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                paragraphs = self.doc.paragraphs
+                target = paragraphs[-1] if paragraphs else self.doc.add_paragraph()
+                target.add_run().add_break(WD_BREAK.PAGE)
             elif directive == "<!-- signature-block -->":
                 self.signature_next = True
             return i + 1
