@@ -359,6 +359,7 @@ def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
 
 def _summary(data: dict[str, Any], width: int = 60) -> str:
     text = ", ".join(f"{k}={v if not isinstance(v, dict) else v.get('id', '…')}" for k, v in sorted(data.items()))
+    text = " ".join(text.split())  # multi-line values (a manual version's text) stay on one row
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
