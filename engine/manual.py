@@ -183,7 +183,7 @@ def decided_text(rule: DecisionRule) -> str:
     basis = "of the votes cast" if rule.basis == "votes_cast" else "of all members eligible to vote"
     share = fraction_words(rule.threshold)
     if rule.method == "majority":
-        return f"a majority: more than {share} {basis}"
+        return f"a majority (more than {share} {basis})"
     if rule.method == "supermajority":
         return f"at least {share} {basis}"
     if rule.method == "unanimous":
