@@ -408,3 +408,27 @@ def test_notices_render_from_their_models(tmp_path: Path, coop: Coop) -> None:
 
 def docx_plain(doc: object) -> str:
     return "\n".join(p.text for p in doc.paragraphs)  # type: ignore[attr-defined]
+
+
+def test_a_broken_amendment_records_nothing(books_dir: Path) -> None:
+    books = open_books(books_dir)
+    before = books.journal.head()
+    for source, message in (
+        ("---\nid: cooperation\ntitle: X\norder: 90\n---\n{{ nope }}\n", "template error"),
+        ("---\nid: other\ntitle: X\norder: 90\n---\nbody\n", "declares id"),
+    ):
+        with pytest.raises(UserError, match=message), books.transaction() as w:
+            mv.adopt(w, books, changes={"cooperation": source}, summary="x", effective=date(2027, 8, 1), proposal=1)
+        assert books.journal.head() == before
+    books.close()
+
+
+def test_an_amendment_may_remove_a_section_and_takes_effect_on_its_date(books_dir: Path) -> None:
+    books = open_books(books_dir)
+    with books.transaction() as w:
+        mv.adopt(w, books, changes={"community": ""}, summary="Fold community into purpose", effective=date(2027, 8, 1), proposal=3)
+    v2 = mv.content(books, 2)[0]
+    assert "Reduced-cost care" not in v2 and "Reduced-cost care" in mv.content(books, 1)[0]
+    assert "## 10. Financial transparency" in v2
+    assert mv.in_force(books, date(2027, 7, 31)).number == 1 and mv.in_force(books, date(2027, 8, 1)).number == 2
+    books.close()
