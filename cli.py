@@ -383,6 +383,7 @@ def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
 
 def _summary(data: dict[str, Any], width: int = 60) -> str:
     text = ", ".join(f"{k}={v if not isinstance(v, dict) else v.get('id', '…')}" for k, v in sorted(data.items()))
+    text = " ".join(text.split())  # multi-line values (a manual version's text) stay on one row
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -935,6 +936,238 @@ def audit_receipt(ctx: click.Context, receipt: str, as_json: bool) -> None:
         click.echo(found.message)
     if not found.found:
         ctx.exit(1)
+
+
+# --- documents: the manual, agreements and templates ------------------------------
+
+
+def _documents_out(books: Books, out: Path | None) -> Path:
+    return out if out is not None else books.folder / "documents"
+
+
+def _pdf(paths: list[Path]) -> None:
+    from engine.pdf import MISSING, to_pdf
+
+    made = to_pdf(paths)
+    if made is None:
+        click.echo(MISSING, err=True)
+        return
+    for p in made:
+        click.echo(f"  {p}")
+
+
+out_option = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the documents (default: BOOKS/documents)."
+)
+pdf_option = click.option("--pdf", is_flag=True, help="Also write PDFs (needs LibreOffice; skipped with a message without it).")
+
+
+@main.group()
+def manual() -> None:
+    """The Co-Op Procedures manual: render a version, redline two, list versions."""
+
+
+@manual.command("render")
+@click.argument("version", type=int, required=False)
+@out_option
+@pdf_option
+@click.pass_context
+def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf: bool) -> None:
+    """Write manual VERSION (default: the latest) as Markdown and DOCX."""
+    from engine.manual import publish_version
+    from engine.manual_versions import versions
+
+    books = open_books(ctx)
+    number = version if version is not None else len(versions(books))
+    done = publish_version(books, number, _documents_out(books, out))
+    state = "as adopted (stored in the journal)" if done.stored else "rendered now; fixed in the journal at the first issuance or amendment"
+    click.echo(f"Manual version {number}, {state}; SHA-256 {done.sha256}")
+    click.echo(f"  {done.markdown}\n  {done.docx}")
+    if pdf:
+        _pdf([done.docx])
+
+
+@manual.command("diff")
+@click.argument("v1", type=int)
+@click.argument("v2", type=int)
+@out_option
+@pdf_option
+@click.pass_context
+def manual_diff(ctx: click.Context, v1: int, v2: int, out: Path | None, pdf: bool) -> None:
+    """A redline from V1 to V2: Markdown with <ins>/<del>, DOCX underlined and struck through."""
+    from engine.manual import publish_redline
+
+    books = open_books(ctx)
+    done, marked = publish_redline(books, v1, v2, _documents_out(books, out))
+    click.echo(f"Redline v{v1} -> v{v2}: {marked.changed} blocks changed, {marked.inserted} inserted, {marked.deleted} deleted")
+    click.echo(f"  {done.markdown}\n  {done.docx}")
+    if pdf:
+        _pdf([done.docx])
+
+
+@manual.command("versions")
+@json_option
+@click.pass_context
+def manual_versions_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Every manual version: number, effective date, the vote that adopted it, its SHA-256."""
+    from engine.manual_versions import versions
+
+    books = open_books(ctx)
+    vs = versions(books)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "version": v.number,
+                    "effective": v.effective,
+                    "proposal": v.proposal,
+                    "summary": v.summary,
+                    "sha256": v.sha256,
+                    "entry": v.entry,
+                }
+                for v in vs
+            ]
+        )
+        return
+    rows = [[v.number, v.effective, v.proposal or "", v.summary, (v.sha256 or "not yet recorded")[:16]] for v in vs]
+    click.echo(table(rows, ["version", "effective", "proposal", "summary", "sha256"], {0: "right"}))
+
+
+@main.group()
+def contracts() -> None:
+    """Provider services agreements and manual acknowledgments: issue, sign, status."""
+
+
+@contracts.command("issue")
+@click.argument("providers", nargs=-1)
+@click.option("--all", "everyone", is_flag=True, help="Every provider active on the issue date.")
+@click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the manual version and fee stated.")
+@click.option("--kind", type=click.Choice(["agreement", "acknowledgment"]), default="agreement", show_default=True)
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
+@out_option
+@pdf_option
+@click.pass_context
+def contracts_issue(
+    ctx: click.Context,
+    providers: tuple[str, ...],
+    everyone: bool,
+    on: date | None,
+    kind: str,
+    progress: bool | None,
+    out: Path | None,
+    pdf: bool,
+) -> None:
+    """Issue one document per PROVIDER (or --all) plus a register (CSV and JSON), recorded in the journal."""
+    from engine.contracts import issue
+
+    if everyone == bool(providers):
+        raise UserError("name providers or give --all (not both)", field="PROVIDER", expected="ids such as mara-quist, or --all")
+    books = open_books(ctx)
+    show = progress if progress is not None else sys.stderr.isatty()
+
+    def bar(items: Any) -> Any:
+        return click.progressbar(items, label=f"Issuing {kind}s", file=sys.stderr, show_pos=True)
+
+    batch = issue(books, None if everyone else list(providers), on or today(), _documents_out(books, out), kind, bar if show else None)
+    fresh = sum(d.recorded for d in batch.documents)
+    click.echo(f"Issued {len(batch.documents)} {kind}(s) in {batch.folder} ({fresh} recorded, {len(batch.documents) - fresh} unchanged)")
+    click.echo(f"  register: {batch.register_csv} and {batch.register_json}")
+    if pdf:
+        _pdf([batch.folder / d.document for d in batch.documents])
+
+
+@contracts.command("status")
+@as_of_option
+@json_option
+@click.pass_context
+def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Who has signed which manual version and fee, and who needs a new agreement or acknowledgment."""
+    from engine.contracts import status
+
+    books = open_books(ctx)
+    current, fee, rows = status(books, as_of or today())
+    if as_json:
+        emit_json({"manual_version": current.number, "fee": fee, "providers": [r.as_json() for r in rows]})
+        return
+    fee_text = money(fee, books) if fee is not None else "none"
+    click.echo(f"Manual in force: version {current.number} (effective {current.effective}); monthly fee {fee_text}")
+    body = [
+        [
+            r.provider,
+            r.agreement or "-",
+            r.version or "-",
+            money(r.fee, books) if r.fee is not None else "-",
+            r.awaiting or "-",
+            r.needs or "up to date",
+        ]
+        for r in rows
+    ]
+    click.echo(table(body, ["provider", "agreement signed", "version", "fee", "awaiting signature", "needs"]))
+
+
+@contracts.command("signed")
+@click.argument("provider_id")
+@click.option("--on", "on", type=DATE, required=True, help="The date the provider signed.")
+@click.option(
+    "--kind", type=click.Choice(["agreement", "acknowledgment"]), default=None, help="Which document (default: the latest issued)."
+)
+@click.pass_context
+def contracts_signed(ctx: click.Context, provider_id: str, on: date, kind: str | None) -> None:
+    """Record that PROVIDER signed the latest document issued to them."""
+    from engine.contracts import sign
+
+    books = open_books(ctx)
+    entry = sign(books, provider_id, on, kind)
+    click.echo(
+        f"{provider_id} signed {entry.data['document']} (manual v{entry.data['manual_version']}) on {on} (journal entry {entry.seq})."
+    )
+
+
+@main.group()
+def templates() -> None:
+    """Document templates and their data models."""
+
+
+@templates.command("check")
+@json_option
+def templates_check(as_json: bool) -> None:
+    """Render every template with sample data; report names missing from its model and fields never used."""
+    from engine.templates import check_all
+
+    results = check_all()
+    if as_json:
+        emit_json([{"template": r.name, "ok": r.ok, "missing": r.missing, "unused": r.unused, "error": r.error} for r in results])
+    else:
+        for r in results:
+            click.echo(f"{'ok  ' if r.ok else 'FAIL'} {r.name}")
+            for name in r.missing:
+                click.echo(f"     missing from the model: {name}")
+            for name in r.unused:
+                click.echo(f"     never used by the template: {name}")
+            if r.error:
+                click.echo(f"     {r.error}")
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+@templates.command("sample")
+@click.argument("names", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+@pdf_option
+def templates_sample(names: tuple[str, ...], out: Path, pdf: bool) -> None:
+    """Render templates (default: all) with their sample data, as Markdown and DOCX, to look at."""
+    from engine.contracts import render_sample
+    from engine.templates import registry
+
+    known = registry()
+    for name in names:
+        if name not in known:
+            raise UserError(f"no template '{name}'", field="NAME", expected=", ".join(known))
+    written = [render_sample(name, out) for name in names or known]
+    for md, docx in written:
+        click.echo(f"  {md}\n  {docx}")
+    if pdf:
+        _pdf([docx for _, docx in written])
 
 
 # --- demo -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 
 from engine.presets import render_founding
 
@@ -210,3 +211,35 @@ STEPS: list[Step] = [
     Step("Everything that happened, in order:", ("journal", "list")),
     Step("The history checks out (a hash chain over every entry):", ("audit", "verify")),
 ]
+
+
+# --- documents ------------------------------------------------------------------------
+
+DOCUMENT_STEPS: list[Step] = [
+    Step("The founding Co-Op Procedures manual (version 1), as Markdown and DOCX:", ("manual", "render", "1")),
+    Step(
+        "A provider services agreement for every provider active on 1 June, with a register (recorded in the journal):",
+        ("contracts", "issue", "--all", "--on", "2027-06-01"),
+    ),
+    Step("Two providers sign and return theirs:", ("contracts", "signed", "mara-quist", "--on", "2027-06-03")),
+    Step("And another:", ("contracts", "signed", "teo-abernathy", "--on", "2027-06-04")),
+    Step("Who has signed what, and who still needs to:", ("contracts", "status", "--as-of", "2027-06-05")),
+    Step("The manual's versions (v1's text and SHA-256 were fixed at the first issuance):", ("manual", "versions")),
+]
+
+COOPERATION_V2 = resources.files("manual").joinpath("demo", "cooperation_v2.md").read_text(encoding="utf-8")
+"""The demo's amendment to section ``cooperation``: governance proposes it, and once the vote
+passes ``manual_versions.adopt`` records it as version 2; then ``REDLINE_STEPS`` run."""
+
+REDLINE_STEPS: list[Step] = [
+    Step("The amended manual (version 2):", ("manual", "render", "2")),
+    Step("The redline from version 1 to version 2:", ("manual", "diff", "1", "2")),
+    Step(
+        "Acknowledgments of version 2 for every provider:",
+        ("contracts", "issue", "--all", "--kind", "acknowledgment", "--on", "2027-08-01"),
+    ),
+    Step("Who now needs to sign what:", ("contracts", "status", "--as-of", "2027-08-01")),
+]
+"""Run after the governance steps that adopt ``COOPERATION_V2`` (effective 1 August 2027)."""
+
+STEPS += DOCUMENT_STEPS

@@ -115,6 +115,10 @@ def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: boo
         return budget_line(books, matter, fields, opening)
     elif isinstance(fields, RuleChangeFields):
         return new_rule(books, fields, on, opening)
+    elif isinstance(fields, ManualFields) and opening:
+        from engine.manual import check_amendment
+
+        check_amendment(books, fields.changes, fields.effective or on)
     return None
 
 

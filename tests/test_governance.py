@@ -303,6 +303,20 @@ def test_manual_amendment_adopts_a_new_version(gov: Coop, books_dir: Path, tmp_p
     assert versions[1].changes == {"cooperation": "# Cooperation\n\nPrefer cooperative vendors.\n"}
     assert versions[1].effective == date(2027, 3, 3)
     refused(gov("propose", "manual-amendment", "--section", "x=/nonexistent.md", "--summary", "s", env=at("2027-03-01")), "cannot read")
+    books = open_books(books_dir)
+    text, stored = manual_versions.content(books, 2)
+    books.close()
+    assert stored
+    assert "## 9. Cooperation among cooperatives" in text, "a replaced section keeps its title and place"
+    assert "Prefer cooperative vendors." in text
+
+
+def test_a_manual_amendment_that_cannot_render_is_refused_when_proposed(gov: Coop, tmp_path: Path) -> None:
+    section = tmp_path / "cooperation.md"
+    section.write_text("Our fee is {{ fee.no_such_field }}.\n")
+    refused(gov("propose", "manual-amendment", "--section", f"cooperation={section}", "--summary", "s", env=at("2027-03-01")), "no_such_field")
+    section.write_text("---\nid: brand_new\n---\nText\n")
+    refused(gov("propose", "manual-amendment", "--section", f"brand_new={section}", "--summary", "s", env=at("2027-03-01")), "title")
 
 
 # --- consensus -------------------------------------------------------------------------

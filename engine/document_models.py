@@ -1,0 +1,262 @@
+"""The data each document is written from, as pydantic models.
+
+Templates see only these models, so ``coop templates check`` can compare what
+a template uses with what its model offers. The fee engine and governance map
+their own results into these shapes (a fee notice, a settlement, a cycle
+statement) without the templates knowing where the figures came from. Money
+is integer cents throughout; templates format it with the ``money`` filter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from pydantic import BaseModel, ConfigDict
+
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_PARTS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 5: ("fifth", "fifths"), 6: ("sixth", "sixths")}
+_PARTS.update({n: (w, w + "s") for n, w in {7: "seventh", 8: "eighth", 9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth"}.items()})
+
+
+def number_words(n: int) -> str:
+    """Small counts in words, as a contract writes them ("six months"); larger ones as digits."""
+    return _ONES[n] if 0 <= n < len(_ONES) else str(n)
+
+
+def fraction_words(f: Fraction) -> str:
+    """``2/3`` -> "two thirds", ``1/2`` -> "one half", ``1`` -> "all"; the manual never shows "2/3"."""
+    if f == 1:
+        return "all"
+    if f == 0:
+        return "none"
+    if f.denominator in _PARTS and f.numerator < len(_ONES):
+        one, many = _PARTS[f.denominator]
+        return f"{_ONES[f.numerator]} {one if f.numerator == 1 else many}"
+    return f"{f.numerator}/{f.denominator}"
+
+
+class DocModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --- shared parts ----------------------------------------------------------------------
+
+
+class ParentParty(DocModel):
+    legal_name: str
+    principal: str
+
+
+class Addressee(DocModel):
+    """Who a notice or statement is written to."""
+
+    name: str
+    practice: str
+
+
+class ProviderParty(DocModel):
+    """The provider's side of an agreement: the only part that differs between providers' agreements."""
+
+    name: str
+    practice: str
+    licence: str
+    email: str
+    start: date
+    reference: str
+
+
+class BudgetRow(DocModel):
+    name: str
+    vendor: str
+    monthly: int
+    cooperative: bool
+
+
+class ManualRef(DocModel):
+    """The manual version a document refers to; its SHA-256 identifies the exact text."""
+
+    version: int
+    effective: date
+    sha256: str
+
+
+# --- the manual ------------------------------------------------------------------------
+
+
+class RuleView(DocModel):
+    """One decision rule in words, as the democratic-control chapter states it."""
+
+    title: str
+    decided: str
+    threshold_words: str
+    basis_words: str
+    quorum_words: str
+    notice_days: int
+    response_days: int
+    voting_days: int
+    cooling_off_days: int
+    ratification_days: int
+    recusal: str
+    second_reading: bool
+    secret: bool
+
+
+class RuleBook(DocModel):
+    onboarding: RuleView
+    admin_staffing: RuleView
+    admin_pay: RuleView
+    budget_change: RuleView
+    manual_amendment: RuleView
+    termination: RuleView
+    end_parent: RuleView
+    rule_change: RuleView
+    general: RuleView
+
+
+class CycleView(DocModel):
+    months: int
+    months_words: str
+    start_month_name: str
+    per_year_words: str
+
+
+class PolicyView(DocModel):
+    """The money policies in force on the version's date, in words."""
+
+    joiner_charging: str
+    leaver_charging: str
+    refund_basis: str
+    deficit: str
+
+
+class ManualVersionView(DocModel):
+    number: int
+    effective: date
+    summary: str
+    proposal: int | None = None
+
+
+class ManualContext(DocModel):
+    """Everything the manual's sections may state; all of it comes from the books."""
+
+    federation_name: str
+    parent: ParentParty
+    founded: date
+    version: ManualVersionView
+    cycle: CycleView
+    policies: PolicyView
+    rules: RuleBook
+    rule_table: list[RuleView]
+    budget: list[BudgetRow]
+    budget_total: int
+    fee: int | None
+    provider_count: int
+    ce_monthly: int
+    cooperative_vendors: list[str]
+
+
+# --- agreements and notices ------------------------------------------------------------
+
+
+class FeeTerms(DocModel):
+    monthly: int
+    provider_count: int
+    budget_total: int
+    cycle_months_words: str
+    refund_basis: str
+
+
+class TerminationTerms(DocModel):
+    """How the members may end an agreement for cause, from the termination rule."""
+
+    decided: str
+    notice_days: int
+    response_days: int
+
+
+class AgreementData(DocModel):
+    """The provider services agreement."""
+
+    federation_name: str
+    parent: ParentParty
+    provider: ProviderParty
+    issued: date
+    manual: ManualRef
+    fee: FeeTerms
+    budget: list[BudgetRow]
+    termination: TerminationTerms
+    leaver_charging: str
+    end_parent_decided: str
+
+
+class AcknowledgmentData(DocModel):
+    """A provider's acknowledgment of the manual version now in force (and the fee with it)."""
+
+    federation_name: str
+    parent: ParentParty
+    provider: ProviderParty
+    issued: date
+    manual: ManualRef
+    previous_version: int | None
+    change_summary: str
+    fee_monthly: int
+
+
+class FeeNoticeData(DocModel):
+    """A new monthly fee: at a cycle's start or after a staffing change."""
+
+    federation_name: str
+    parent: ParentParty
+    provider: Addressee
+    issued: date
+    effective: date
+    cycle_label: str
+    reason: str
+    previous_fee: int | None
+    fee: int
+    provider_count: int
+    budget: list[BudgetRow]
+    budget_total: int
+
+
+class SettlementItem(DocModel):
+    description: str
+    amount: int
+    """Signed cents: positive is owed to the provider, negative owed by them."""
+
+
+class SettlementData(DocModel):
+    """What is settled when a provider leaves: fees through the last day, their refund share."""
+
+    federation_name: str
+    parent: ParentParty
+    provider: Addressee
+    issued: date
+    last_day: date
+    items: list[SettlementItem]
+    balance: int
+    pay_by: date
+
+
+class StatementMonth(DocModel):
+    month: str
+    fee: int
+    paid: int
+
+
+class CycleStatementData(DocModel):
+    """A provider's statement at a cycle's close: fees, payments, the budget spent, the refund."""
+
+    federation_name: str
+    parent: ParentParty
+    provider: Addressee
+    issued: date
+    cycle_label: str
+    months: list[StatementMonth]
+    fees_total: int
+    paid_total: int
+    spent_total: int
+    collected_total: int
+    refund_share: int
+    balance: int

@@ -1,0 +1,534 @@
+"""Markdown to DOCX: the one way every coop document becomes a Word file.
+
+Documents are written in Markdown (readable in the books, diffable, signed
+as text) and typeset here with python-docx onto a styles-only reference
+document (``contracts/reference.docx``, built by :func:`build_reference`).
+The output uses real styles (Title, Heading 1/2/3, List Bullet, TOC 1), a
+table-of-contents field, tables with money right-aligned, and a footer with
+the document, its version and date and "Page N of M" fields.
+
+Three directives, written as HTML comments so Markdown readers hide them:
+``<!-- toc -->`` (table of contents), ``<!-- page-break -->``, and
+``<!-- signature-block -->`` (the next table becomes signature lines).
+``<ins>`` and ``<del>`` inline tags (from the redline) become underlined and
+struck-through runs.
+
+Output is deterministic: zip entries are written in a fixed order with the
+document's date as their timestamp, and the core properties come from the
+document's date, so the same inputs give the same bytes and a SHA-256 names
+a document.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+REFERENCE = "reference.docx"
+BODY_FONT = "Calibri"
+HEADING_FONT = "Calibri"
+ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
+INSERTED = RGBColor(0x1A, 0x5F, 0xB4)
+DELETED = RGBColor(0xB0, 0x1C, 0x1C)
+
+_HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What the footer and the file's properties say about a document."""
+
+    title: str
+    footer: str
+    issued: date
+    author: str
+    subject: str = ""
+
+
+# --- the reference document -----------------------------------------------------------------
+
+
+def _set_font(style: Any, name: str, size: float | None = None, bold: bool | None = None, color: RGBColor | None = None) -> None:
+    font = style.font
+    font.name = name
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts is not None and fonts.get(qn(attr)) is not None:
+            del fonts.attrib[qn(attr)]
+    if fonts is not None:
+        fonts.set(qn("w:cs"), name)
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if color is not None:
+        font.color.rgb = color
+
+
+def build_reference() -> bytes:
+    """The styles-only reference document, built the same way every time.
+
+    Kept as code so the styles are reviewable and the committed file can be
+    checked against it (tests do).
+    """
+    doc = Document()
+    styles = doc.styles
+    normal = styles["Normal"]
+    _set_font(normal, BODY_FONT, 10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for name, size, before in (("Heading 1", 14, 16), ("Heading 2", 11.5, 10), ("Heading 3", 10.5, 8)):
+        st = styles[name]
+        _set_font(st, HEADING_FONT, size, True, ACCENT)
+        st.font.italic = False
+        st.paragraph_format.space_before = Pt(before)
+        st.paragraph_format.space_after = Pt(4)
+        st.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    _set_font(title, HEADING_FONT, 24, True, ACCENT)
+    title.paragraph_format.space_after = Pt(12)
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    toc_heading = styles["TOC Heading"]
+    _set_font(toc_heading, HEADING_FONT, 14, True, ACCENT)
+    toc1 = styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    toc1.base_style = normal
+    toc1.paragraph_format.space_after = Pt(2)
+    toc1.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
+    item = styles.add_style("Numbered Item", WD_STYLE_TYPE.PARAGRAPH)
+    item.base_style = normal
+    item.paragraph_format.left_indent = Inches(0.35)
+    item.paragraph_format.first_line_indent = Inches(-0.25)
+    styles["List Bullet"].paragraph_format.space_after = Pt(3)
+    footer = styles["Footer"]
+    _set_font(footer, BODY_FONT, 8.5, color=RGBColor(0x55, 0x55, 0x55))
+    footer_tabs = footer.element.get_or_add_pPr().find(qn("w:tabs"))
+    if footer_tabs is not None:
+        footer_tabs.getparent().remove(footer_tabs)
+    footer.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
+    table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
+    table_text.font.size = Pt(9.5)
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Inches(8.5), Inches(11)
+    sec.left_margin = sec.right_margin = Inches(1)
+    sec.top_margin, sec.bottom_margin = Inches(1), Inches(0.9)
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    _prune(doc)
+    return _save(doc, DocMeta("Styles", "", date(2027, 1, 1), "coop"))
+
+
+KEEP_STYLES = {
+    "Normal", "Default Paragraph Font", "Normal Table", "No List", "Title", "Title Char",
+    "Heading 1", "Heading 1 Char", "Heading 2", "Heading 2 Char", "Heading 3", "Heading 3 Char",
+    "TOC Heading", "TOC 1", "List Bullet", "List Paragraph", "Numbered Item", "Header", "Header Char",
+    "Footer", "Footer Char", "Table Text", "Table Grid",
+}  # fmt: skip
+"""The styles documents use (and what they are based on); the rest of python-docx's default set goes."""
+
+
+def _prune(doc: DocxDocument) -> None:
+    """Drop what every document would otherwise carry for nothing.
+
+    python-docx's default template brings some 150 table styles, a Word 2010
+    ``stylesWithEffects`` copy, custom XML and a thumbnail: about 800 KB of
+    XML to compress into every agreement of a batch.
+    """
+    styles = doc.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        name = style.find(qn("w:name"))
+        if name is None or name.get(qn("w:val")) not in _ui_names(KEEP_STYLES):
+            styles.remove(style)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+            doc.part.rels.pop(rid)
+    package_rels = doc.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rid)
+
+
+def _ui_names(names: set[str]) -> set[str]:
+    """Style names as stored in styles.xml (built-in ones in lower case, e.g. "heading 1")."""
+    return {n.lower() for n in names} | names
+
+
+@cache
+def reference_bytes() -> bytes:
+    return resources.files("contracts").joinpath(REFERENCE).read_bytes()
+
+
+# --- saving, deterministically ---------------------------------------------------------------
+
+
+def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
+    props = doc.core_properties
+    moment = datetime(meta.issued.year, meta.issued.month, meta.issued.day)
+    props.title = meta.title
+    props.subject = meta.subject
+    props.author = meta.author
+    props.last_modified_by = meta.author
+    props.created = moment
+    props.modified = moment
+    props.last_printed = moment
+    props.revision = 1
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalise_zip(buf.getvalue(), meta.issued)
+
+
+def normalise_zip(data: bytes, on: date) -> bytes:
+    """Rewrite a DOCX zip with fixed entry times and attributes, in the same entry order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = [(i.filename, src.read(i)) for i in src.infolist()]
+    return write_zip(parts, on)
+
+
+def write_zip(parts: Iterable[tuple[str, bytes]], on: date) -> bytes:
+    stamp = (max(on.year, 1980), on.month, on.day, 0, 0, 0)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, blob in parts:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            out.writestr(info, blob)
+    return buf.getvalue()
+
+
+# --- Markdown to DOCX ----------------------------------------------------------------------
+
+
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
+    """A complex field (PAGE, NUMPAGES) with a cached result shown until Word updates it."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", cached), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+            run._r.append(el)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
+
+
+def _fld_char(paragraph: Paragraph, kind: str) -> None:
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(el)
+
+
+class _Builder:
+    def __init__(self, doc: DocxDocument) -> None:
+        self.doc = doc
+        self.lists: list[dict[str, Any]] = []
+        self.signature_next = False
+        self.toc_titles: list[str] = []
+        self.in_item_paragraph = 0
+
+    # inline ---------------------------------------------------------------------------------
+
+    def inline(self, paragraph: Paragraph, children: list[Token], *, bold: bool = False) -> None:
+        state = {"strong": bold, "em": False, "ins": False, "del": False}
+        for tok in children:
+            t = tok.type
+            if t == "text" or t == "code_inline":
+                self._run(paragraph, tok.content, state, code=t == "code_inline")
+            elif t == "softbreak":
+                self._run(paragraph, " ", state)
+            elif t == "hardbreak":
+                paragraph.add_run().add_break()
+            elif t in ("strong_open", "strong_close"):
+                state["strong"] = t == "strong_open" or bold
+            elif t in ("em_open", "em_close"):
+                state["em"] = t == "em_open"
+            elif t == "html_inline":
+                tag = tok.content.strip().lower()
+                for name in ("ins", "del"):
+                    if tag == f"<{name}>":
+                        state[name] = True
+                    elif tag == f"</{name}>":
+                        state[name] = False
+
+    def _run(self, paragraph: Paragraph, text: str, state: dict[str, bool], code: bool = False) -> None:
+        run = paragraph.add_run(text)
+        if state["strong"]:
+            run.bold = True
+        if state["em"]:
+            run.italic = True
+        if code:
+            run.font.name = "Consolas"
+            run.font.size = Pt(8.5)
+        if state["ins"]:
+            run.underline = True
+            run.font.color.rgb = INSERTED
+        if state["del"]:
+            run.font.strike = True
+            run.font.color.rgb = DELETED
+
+    # blocks ---------------------------------------------------------------------------------
+
+    def build(self, tokens: list[Token]) -> None:
+        self.toc_titles = [_plain(tokens[i + 1].children or []) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+        i = 0
+        while i < len(tokens):
+            i = self.block(tokens, i)
+
+    def block(self, tokens: list[Token], i: int) -> int:
+        tok = tokens[i]
+        t = tok.type
+        if t == "heading_open":
+            para = self.doc.add_paragraph(style=_HEADING_STYLES.get(tok.tag, "Heading 3"))
+            self.inline(para, tokens[i + 1].children or [])
+            return i + 3
+        if t == "paragraph_open":
+            para = self.doc.add_paragraph(style=self._paragraph_style())
+            if self.lists:
+                top = self.lists[-1]
+                if top["first"] and top["ordered"]:
+                    para.add_run(f"{top['n']}.\t")
+                top["first"] = False
+            self.inline(para, tokens[i + 1].children or [])
+            return i + 3
+        if t in ("bullet_list_open", "ordered_list_open"):
+            start = int(tok.attrGet("start") or 1)
+            self.lists.append({"ordered": t == "ordered_list_open", "n": start - 1, "first": False})
+            return i + 1
+        if t in ("bullet_list_close", "ordered_list_close"):
+            self.lists.pop()
+            return i + 1
+        if t == "list_item_open":
+            self.lists[-1]["n"] += 1
+            self.lists[-1]["first"] = True
+            return i + 1
+        if t == "list_item_close":
+            return i + 1
+        if t == "html_block":
+            directive = tok.content.strip()
+            if directive == "<!-- toc -->":
+                self.toc()
+            elif directive == "<!-- page-break -->":
+                paragraphs = self.doc.paragraphs
+                target = paragraphs[-1] if paragraphs else self.doc.add_paragraph()
+                target.add_run().add_break(WD_BREAK.PAGE)
+            elif directive == "<!-- signature-block -->":
+                self.signature_next = True
+            return i + 1
+        if t == "table_open":
+            return self.table(tokens, i)
+        if t in ("fence", "code_block"):
+            for line in tok.content.rstrip("\n").split("\n"):
+                para = self.doc.add_paragraph(style="Normal")
+                self._run(para, line, {"strong": False, "em": False, "ins": False, "del": False}, code=True)
+            return i + 1
+        if t == "hr":
+            return i + 1
+        return i + 1
+
+    def _paragraph_style(self) -> str:
+        if not self.lists:
+            return "Normal"
+        if self.lists[-1]["first"]:
+            return "Numbered Item" if self.lists[-1]["ordered"] else "List Bullet"
+        return "Numbered Item"
+
+    def toc(self) -> None:
+        self.doc.add_paragraph("Contents", style="TOC Heading")
+        titles = self.toc_titles or [""]
+        for n, title in enumerate(titles):
+            para = self.doc.add_paragraph(style="TOC 1")
+            if n == 0:
+                _fld_char(para, "begin")
+                run = para.add_run()
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = ' TOC \\o "1-1" \\h \\z \\u '
+                run._r.append(instr)
+                _fld_char(para, "separate")
+            para.add_run(title)
+            if n == len(titles) - 1:
+                _fld_char(para, "end")
+
+    def table(self, tokens: list[Token], i: int) -> int:
+        rows: list[list[tuple[list[Token], str, bool]]] = []
+        j = i + 1
+        current: list[tuple[list[Token], str, bool]] = []
+        while tokens[j].type != "table_close":
+            tok = tokens[j]
+            if tok.type == "tr_open":
+                current = []
+            elif tok.type == "tr_close":
+                rows.append(current)
+            elif tok.type in ("th_open", "td_open"):
+                style = str(tok.attrGet("style") or "")
+                align = "right" if "right" in style else "center" if "center" in style else "left"
+                current.append((tokens[j + 1].children or [], align, tok.type == "th_open"))
+            j += 1
+        signature = self.signature_next
+        self.signature_next = False
+        ncols = max(len(r) for r in rows)
+        table = self.doc.add_table(rows=len(rows), cols=ncols)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        if not signature:
+            table.style = self.doc.styles["Table Grid"]
+        widths = _column_widths(rows, ncols, signature)
+        for r, row in enumerate(rows):
+            for c, (children, align, header) in enumerate(row):
+                cell = table.cell(r, c)
+                cell.width = widths[c]
+                para = cell.paragraphs[0]
+                para.style = self.doc.styles["Table Text"]
+                if align == "right":
+                    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                elif align == "center":
+                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                self.inline(para, children, bold=header)
+                if signature:
+                    _signature_cell(para, children, header)
+                elif header:
+                    _shade(cell, "DCE4EE")
+            if header_row(row):
+                _repeat_header(table.rows[r])
+        _grid_widths(table, widths)
+        self.doc.add_paragraph(style="Table Text")
+        return j + 1
+
+
+def _plain(children: list[Token]) -> str:
+    """A heading's text for the table of contents: what it says now, without deleted words."""
+    out, deleted = [], False
+    for tok in children:
+        if tok.type == "html_inline" and tok.content.strip().lower() in ("<del>", "</del>"):
+            deleted = tok.content.strip().lower() == "<del>"
+        elif tok.type in ("text", "code_inline") and not deleted:
+            out.append(tok.content)
+        elif tok.type == "softbreak" and not deleted:
+            out.append(" ")
+    return "".join(out).strip()
+
+
+def header_row(row: list[tuple[list[Token], str, bool]]) -> bool:
+    return bool(row) and row[0][2]
+
+
+def _column_widths(rows: list[list[tuple[list[Token], str, bool]]], ncols: int, signature: bool) -> list[Any]:
+    """Columns sized by their longest text, so a money column is narrow and a description wide."""
+    total = 6.5
+    if signature:
+        return [Inches(total / ncols)] * ncols
+    lengths = [1] * ncols
+    for row in rows:
+        for c, (children, _, _) in enumerate(row):
+            lengths[c] = max(lengths[c], sum(len(t.content) for t in children if t.type == "text"))
+    weights = [min(max(n, 14), 60) for n in lengths]
+    scale = total / sum(weights)
+    return [Inches(round(w * scale, 2)) for w in weights]
+
+
+def _grid_widths(table: Table, widths: list[Any]) -> None:
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+        col.set(qn("w:w"), str(int(width.twips)))
+
+
+def _shade(cell: Any, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
+
+
+def _repeat_header(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    trpr.append(el)
+
+
+def _signature_cell(para: Paragraph, children: list[Token], header: bool) -> None:
+    """A line to sign or date on after "Signature:" and "Date:"; space above each line."""
+    text = "".join(t.content for t in children if t.type == "text").strip()
+    para.paragraph_format.space_before = Pt(4 if header else 14)
+    if text.endswith(":"):
+        para.add_run("\u00a0" + "_" * 30)
+
+
+def _footer(doc: DocxDocument, text: str) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    para = section.footer.paragraphs[0]
+    para.style = doc.styles["Footer"]
+    para.add_run(text)
+    para.add_run().add_tab()
+    para.add_run("Page ")
+    _field(para, "PAGE", "1")
+    para.add_run(" of ")
+    _field(para, "NUMPAGES", "1")
+
+
+def _update_fields_on_open(doc: DocxDocument) -> None:
+    """Ask Word to refresh the table of contents and page counts when the file is opened."""
+    settings = doc.settings.element
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    settings.append(el)
+
+
+def to_docx(markdown: str, meta: DocMeta) -> bytes:
+    """Typeset a Markdown document; same text and meta, same bytes."""
+    doc = Document(io.BytesIO(reference_bytes()))
+    builder = _Builder(doc)
+    builder.build(parser().parse(markdown))
+    _footer(doc, meta.footer)
+    if builder.toc_titles and "<!-- toc -->" in markdown:
+        _update_fields_on_open(doc)
+    return _save(doc, meta)
+
+
+def docx_parts(data: bytes) -> list[tuple[str, bytes]]:
+    """A DOCX's zip entries in order: the compiled form the batch path fills in."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return [(i.filename, z.read(i)) for i in z.infolist()]
