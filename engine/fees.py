@@ -374,12 +374,12 @@ def notices_for(books: Books, cycle: Cycle) -> list[tuple[FeeSetting, list[str]]
 # --- hooks: every path that changes staffing comes through these -------------------------
 
 
-def after_join(w: Writer, books: Books, provider_id: str, name: str, start: date) -> list[Plan]:
+def after_join(w: Writer, books: Books, start: date, reason: str) -> list[Plan]:
     """A join re-evaluates the fee from the month it starts (inside the join's transaction)."""
     from engine.closing import require_open
 
     require_open(books, start, "record a join")
-    return reevaluate(w, books, start, f"{name} ({provider_id}) joins on {start}")
+    return reevaluate(w, books, start, reason)
 
 
 def after_leave(w: Writer, books: Books, provider_id: str, last_day: date) -> list[Plan]:
@@ -400,3 +400,39 @@ def after_line(w: Writer, books: Books, line: BudgetLine) -> list[Plan]:
     if line.category not in STAFFING_CATEGORIES:
         return []
     return reevaluate(w, books, line.effective, f"{line.category.replace('_', ' ')} change: '{line.id}' from {line.effective}")
+
+
+def rules_text(books: Books, on: date) -> list[str]:
+    """The fee rules in force on ``on``, in words, from the same data the engine runs on (for the manual)."""
+    fed = books.federation
+    p = fed.policies
+    spec = fed.cycle
+    starts = sorted({(spec.start_month - 1 + i * spec.months) % 12 + 1 for i in range(12 // spec.months)})
+    month_names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    joiner = {
+        "first_full_month": "starts paying from their first full month",
+        "joining_month": "pays the full fee for the month they join",
+        "prorate_days": "pays for the days of their first month they are a member",
+    }[p.joiner_charging.at(on)]
+    leaver = {
+        "through_leaving_month": "pays the full fee for the month they leave",
+        "last_full_month": "pays through their last full month",
+        "prorate_days": "pays for the days of their last month they are a member",
+    }[p.leaver_charging.at(on)]
+    basis = {"months": "in proportion to the months each member was charged", "per_head": "in equal shares per member"}[
+        p.refund_basis.at(on)
+    ]
+    deficit = {
+        "carry_forward": "carried into the next cycle's budget",
+        "assess": "assessed at once in equal shares",
+    }[p.deficit.at(on)]
+    return [
+        f"Fees run in cycles of {spec.months} month(s), starting in {', '.join(month_names[m - 1] for m in starts)}.",
+        "At the start of a cycle every provider's monthly fee is set to the cycle's budget divided by the provider-months "
+        "expected in it, rounded up to the cent.",
+        "When a provider joins or leaves, or an admin staffing or pay change takes effect, the fee is re-evaluated from that "
+        "month: what is left to collect for the cycle over the provider-months left, rounded up.",
+        f"A provider who joins mid-month {joiner}; one who leaves mid-month {leaver}.",
+        f"At the cycle's close a surplus is refunded {basis}; a refund first settles that provider's arrears. A deficit is {deficit}.",
+        "The parent makes no profit: fees charged, less expenses, refunds and amounts carried forward, is exactly zero.",
+    ]

@@ -111,7 +111,7 @@ def join_many(books: Books, rows: list[dict[str, Any]], source: Path | None = No
             from engine.fees import after_join
 
             first = min(providers, key=lambda p: p.start)
-            after_join(w, books, first.id, f"{len(providers)} providers from {source or 'an import'}", first.start)
+            after_join(w, books, first.start, f"{len(providers)} providers join from {first.start}")
         return entries
 
 
@@ -126,7 +126,7 @@ def apply_join(writer: Writer, books: Books, provider: Provider, *, reevaluate_f
 
     entry = writer.append(JOINED, provider.start, {"provider": provider.model_dump(mode="json")})
     if reevaluate_fee:
-        after_join(writer, books, provider.id, provider.name, provider.start)
+        after_join(writer, books, provider.start, f"{provider.name} ({provider.id}) joins on {provider.start}")
     return entry
 
 

@@ -343,3 +343,37 @@ def test_payment_import_reports_a_bad_line(coop: Callable[..., Result], tmp_path
     f.write_text("provider,amount,on,ref\nmara-quist,10.00,2027-01-05,a\nghost,10.00,2027-01-05,b\n")
     r = coop("payment", "import", str(f))
     assert r.exit_code == 2 and f"{f}:3: provider: unknown provider 'ghost'" in r.output
+
+
+def test_import_of_many_joins_reevaluates_once(books: Books, tmp_path: Path) -> None:
+    from engine.roster import import_csv
+
+    fees.recalc(books, cyc(books))
+    f = tmp_path / "j.csv"
+    f.write_text("id,name,practice,licence,email,start\na-one,A One,P,L,a@x.example,2027-03-01\nb-two,B Two,P,L,b@x.example,2027-04-01\n")
+    import_csv(books, f)
+    found = fees.settings(books, cyc(books))
+    assert [(str(s.from_month), s.reason) for s in found[1:]] == [("2027-03", "2 providers join from 2027-03-01")]
+    # (23,280.00 - 7,760.04) / (4 x 6 + 1 x 4 + 1 x 3 = 31) = 500.6438 -> 500.65
+    assert found[1].amount == 50065
+
+
+def test_rules_text_follows_the_policies(tmp_path: Path) -> None:
+    b = books_with(tmp_path, lambda t: t.replace("refund_basis: months", "refund_basis: per_head").replace("months: 6 ", "months: 3 "))
+    text = " ".join(fees.rules_text(b, date(2027, 1, 1)))
+    assert "cycles of 3 month(s), starting in January, April, July, October" in text
+    assert "refunded in equal shares per member" in text and "carried into the next cycle's budget" in text
+    b.close()
+
+
+def test_demo_year_figures(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = CliRunner().invoke(main, ["demo", str(tmp_path / "d")], catch_exceptions=False).output
+    assert "$689.99 (set from 2027-06: Wes Okafor (wes-okafor) leaves (last day 2027-05-31))" in out
+    assert re.search(r"teo-abernathy\s+6\s+\$60\.01\s+\$60\.01\s+\$0\.00", out)  # his refund goes to June's arrears
+    assert re.search(r"deficit carried into the next cycle's budget\s+\$450\.00", out)
+    assert "$702.50 a month from 2028-01" in out  # (24,840.00 + 450.00) / 36
+    assert len(re.findall(r"kept by the parent\s+\$0\.00", out)) == 4  # two closes, two transparency reports
