@@ -129,12 +129,20 @@ def require_open(books: Books, day: date, what: str, correction: str | None = No
 
 def refund_weights(ws: dict[str, list[Fraction]], basis: str) -> tuple[dict[str, int], dict[str, str]]:
     """Integer weights for the split (months charged, scaled to whole numbers; or one per head)."""
-    months = {pid: sum(row, Fraction(0)) for pid, row in ws.items()}
-    months = {pid: m for pid, m in months.items() if m > 0}
+    totals: dict[int, Fraction] = {}  # full-cycle members share one row: add it up once
+    months = {}
+    for pid, row in ws.items():
+        m = totals.get(id(row))
+        if m is None:
+            m = totals[id(row)] = sum(row, Fraction(0))
+        if m > 0:
+            months[pid] = m
+    texts = {m: str(m) for m in set(months.values())}
     if basis == "per_head":
-        return {pid: 1 for pid in months}, {pid: str(m) for pid, m in months.items()}
-    scale = math.lcm(*(m.denominator for m in months.values())) if months else 1
-    return {pid: int(m * scale) for pid, m in months.items()}, {pid: str(m) for pid, m in months.items()}
+        return {pid: 1 for pid in months}, {pid: texts[m] for pid, m in months.items()}
+    scale = math.lcm(*{m.denominator for m in months.values()}) if months else 1
+    ints = {m: int(m * scale) for m in texts}
+    return {pid: ints[m] for pid, m in months.items()}, {pid: texts[m] for pid, m in months.items()}
 
 
 def settle(books: Books, cycle: Cycle, on: date) -> Close:

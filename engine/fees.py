@@ -131,10 +131,15 @@ def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) 
 
 
 def provider_months(ws: dict[str, list[Fraction]], index_from: int = 0) -> Fraction:
-    total = Fraction(0)
+    """Provider-months charged from month ``index_from`` on (rows shared by full-cycle members are summed once)."""
+    per_row: dict[int, Fraction] = {}
+    count: dict[int, int] = {}
     for row in ws.values():
-        total += sum(row[index_from:], Fraction(0))
-    return total
+        key = id(row)
+        if key not in per_row:
+            per_row[key] = sum(row[index_from:], Fraction(0))
+        count[key] = count.get(key, 0) + 1
+    return sum((per_row[k] * n for k, n in count.items()), Fraction(0))
 
 
 # --- the budget of a cycle ------------------------------------------------------------
