@@ -377,3 +377,43 @@ def test_demo_year_figures(tmp_path: Path) -> None:
     assert re.search(r"deficit carried into the next cycle's budget\s+\$450\.00", out)
     assert "$702.50 a month from 2028-01" in out  # (24,840.00 + 450.00) / 36
     assert len(re.findall(r"kept by the parent\s+\$0\.00", out)) == 4  # two closes, two transparency reports
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("fees", "recalc", "2027-02"), "no cycle starts in 2027-02"),
+        (("fees", "recalc", "2027-01", "--from", "2027-13"), "'2027-13' is not a month"),
+        (("fees", "recalc", "2027-01", "--from", "2027-03"), "no fee is set for 2027-01 yet"),
+        (("fees", "show", "someday"), "'someday' is not a cycle"),
+        (("payment", "record", "mara-quist", "0", "--on", "2027-01-05"), "the amount must be more than zero"),
+        (("payment", "record", "ghost", "1.00", "--on", "2027-01-05"), "unknown provider 'ghost'"),
+        (("payment", "record", "mara-quist", "1.00", "--on", "2026-12-05"), "mara-quist only joined on 2027-01-01"),
+        (("payment", "payout", "mara-quist", "1.00", "--on", "2027-01-05"), "would overpay them"),
+        (("payment", "import", "missing.csv"), "file not found"),
+        (("expense", "record", "yacht", "1.00", "--on", "2027-01-05", "--receipt", "R"), "unknown budget line 'yacht'"),
+        (("expense", "record", "admin", "1.00", "--on", "2027-01-05", "--receipt", ""), "a receipt reference is required"),
+        (("expense", "record", "admin", "1.00", "--on", "2027-01-05", "--receipt", "R", "--for-month", "Jan"), "'Jan' is not a month"),
+        (("cycle", "close", "2027-01", "--on", "2027-06-30"), "it can be closed after that"),
+        (("cycle", "close", "2027-07", "--on", "2028-01-01"), "close cycle 2027-01 first"),
+        (("statement", "ghost", "2027-01"), "unknown provider 'ghost'"),
+        (("report", "transparency", "2027-13"), "'2027-13' is not a cycle"),
+        (("ledger", "list", "--provider", "ghost", "--as-of", "2027-02-01"), "unknown provider 'ghost'"),
+        (("ledger", "write-off", "mara-quist", "1.00", "--on", "2027-01-05", "--reason", " "), "a reason is required"),
+        (("ledger", "write-off", "mara-quist", "1000.00", "--on", "2027-01-05", "--reason", "x"), "mara-quist owes 0 cents"),
+    ],
+)
+def test_cli_refuses_bad_input_in_one_line(coop: Callable[..., Result], books_dir: Path, args: tuple[str, ...], message: str) -> None:
+    before = _count(books_dir)
+    r = coop(*args)
+    assert r.exit_code == 2, r.output
+    assert message in r.output and r.output.startswith("coop: error:") and r.output.count("\n") == 1
+    assert "Traceback" not in r.output
+    assert _count(books_dir) == before
+
+
+def _count(folder: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(folder / "journal.sqlite3") as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
