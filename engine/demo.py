@@ -114,7 +114,7 @@ def _payments_file(cycle_id: str) -> Callable[[Path], None]:
             for pid, row in sorted(charges(books, cycle).items()):
                 for month, amount in zip(cycle.months, row, strict=True):
                     if amount and not (pid == LATE_PAYER and month.month == 6):
-                        lines.append(f"{pid},{_units(amount)},{month.first.replace(day=5)},{pid[:4]}-{month}")
+                        lines.append(f"{pid},{_units(amount)},{month.first.replace(day=5)},fee {month}")
         finally:
             books.close()
         write_text(folder / f"payments-{cycle_id}.csv", "\n".join(lines) + "\n")

@@ -369,13 +369,13 @@ def statement_markdown(s: Statement) -> str:
         )
     )
     if s.movements:
-        out.append("\n## Payments and adjustments\n")
+        out.append("## Payments and adjustments\n")
         out.append(_md_table(["date", "what", "amount"], [[m.on, m.what, money(m.amount)] for m in s.movements], {2}))
-    out.append("\n## Summary\n")
+    out.append("## Summary\n")
     out.append(_md_table(["", "amount"], [[k, money(v)] for k, v in summary_rows(s)], {1}))
     if not s.closed:
-        out.append("\nThe cycle is not closed yet: any refund is worked out at its close.\n")
-    return "\n".join(out)
+        out.append("The cycle is not closed yet: any refund is worked out at its close.\n")
+    return "\n".join(block.strip("\n") + "\n" for block in out)
 
 
 def summary_rows(s: Statement) -> list[tuple[str, int]]:
@@ -417,19 +417,19 @@ def transparency_markdown(t: Transparency) -> str:
             {1, 2},
         )
     )
-    out.append("\n## Budget and actual, by line\n")
+    out.append("## Budget and actual, by line\n")
     rows = [
         [r.line, r.category, r.vendor + (" (co-op)" if r.cooperative_vendor else ""), money(r.budget), money(r.actual), money(r.difference)]
         for r in t.lines
     ]
     rows.append(["total", "", "", money(t.budget_total), money(t.actual_total), money(t.budget_total - t.actual_total)])
     out.append(_md_table(["line", "category", "vendor", "budget", "actual", "under (over)"], rows, {3, 4, 5}))
-    out.append("\n## By category\n")
+    out.append("## By category\n")
     out.append(_md_table(["category", "budget", "actual"], [[c, money(b), money(a)] for c, b, a in t.categories], {1, 2}))
-    out.append("\n## Fees and result\n")
+    out.append("## Fees and result\n")
     out.append(_md_table(["", "amount"], [[k, v] for k, v in result_rows(t)], {1}))
     if t.refunds:
-        out.append("\n## Refunds and assessments by provider\n")
+        out.append("## Refunds and assessments by provider\n")
         out.append(
             _md_table(
                 ["provider", "name", "months", "refund", "assessed"],
@@ -437,7 +437,7 @@ def transparency_markdown(t: Transparency) -> str:
                 {2, 3, 4},
             )
         )
-    return "\n".join(out)
+    return "\n".join(block.strip("\n") + "\n" for block in out)
 
 
 def result_rows(t: Transparency) -> list[tuple[str, str]]:
