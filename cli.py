@@ -245,6 +245,7 @@ def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str
     books = open_books(ctx)
     entry = join(books, {"id": provider_id, "name": name, "practice": practice, "licence": licence, "email": email, "start": on})
     click.echo(f"{name} ({provider_id}) joins on {on} (journal entry {entry.seq}).")
+    _fee_changes_since(books, entry.seq)
 
 
 @provider.command("leave")
@@ -259,6 +260,7 @@ def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) 
     books = open_books(ctx)
     entry = leave(books, provider_id, on, reason)
     click.echo(f"{provider_id} leaves; last day {on} (journal entry {entry.seq}).")
+    _fee_changes_since(books, entry.seq)
 
 
 @provider.command("import")
@@ -317,6 +319,7 @@ def budget_set(ctx: click.Context, line_id: str, effective: date, note: str, **c
     books = open_books(ctx)
     entry, line = set_line(books, line_id, effective, {k: v for k, v in changes.items() if v is not None}, note)
     click.echo(f"Budget line {line.id}: {money(line.monthly, books)} a month from {line.effective} (journal entry {entry.seq}).")
+    _fee_changes_since(books, entry.seq)
 
 
 # --- journal and audit -------------------------------------------------------------
@@ -441,6 +444,16 @@ def _plan_text(p: Any, books: Books) -> str:
         f"{money(p.amount, books)} a month from {p.from_month} ({old}): "
         f"{money(p.to_collect, books)} to collect over {_pm(p.provider_months)} provider-months, rounded up"
     )
+
+
+def _fee_changes_since(books: Books, seq: int) -> None:
+    """Say which fees a staffing change re-evaluated (the engine did it in the same transaction)."""
+    from engine.fees import settings
+
+    for s in settings(books):
+        if s.seq > seq:
+            was = f" (was {money(s.old, books)})" if s.old is not None else ""
+            click.echo(f"Fee for cycle {s.cycle} re-evaluated from {s.from_month}: {money(s.amount, books)}{was}.")
 
 
 def _pm(value: Any) -> str:

@@ -178,7 +178,6 @@ STEPS: list[Step] = [
             "2027-03-01",
         ),
     ),
-    Step("The join re-evaluated the fee from March for the rest of the cycle:", _FEES_SHOW),
     Step(
         "The administrator's hours go up from 1 April (a dated budget change):",
         ("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-04-01", "--note", "22 h/week from April"),
@@ -187,7 +186,7 @@ STEPS: list[Step] = [
         "A provider leaves on 31 May, which anyone may do at any time:",
         ("provider", "leave", "wes-okafor", "--on", "2027-05-31", "--reason", "Relocating out of state"),
     ),
-    Step("Both changed staffing, so both re-evaluated the fee:", _FEES_SHOW),
+    Step("Each staffing change re-evaluated the fee for the rest of the cycle; month by month, and why:", _FEES_SHOW),
     Step("The federation as of 1 June:", ("status", "--as-of", "2027-06-01")),
     Step("Everything that happened so far, in order:", ("journal", "list")),
     Step(
