@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -112,16 +112,26 @@ def closes(books: Books) -> dict[str, Close]:
     return out
 
 
+def closed(books: Books) -> dict[str, tuple[int, str, int]]:
+    """Closed cycles by id: (entry, date closed, amount carried forward), without reading the refund lists."""
+    rows = books.journal.conn.execute(
+        "SELECT json_extract(data, '$.cycle'), seq, on_date, json_extract(data, '$.carried_forward') FROM entries "
+        "WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?) ORDER BY seq",
+        (CLOSED, VOID),
+    )
+    return {cid: (seq, on, carried) for cid, seq, on, carried in rows}
+
+
 def require_open(books: Books, day: date, what: str, correction: str | None = None) -> None:
     """Refuse to change a closed cycle, unless this is an explicit, journaled correction."""
     cycle = cycle_containing(day, books.federation.cycle)
-    done = closes(books).get(cycle.id)
+    done = closed(books).get(cycle.id)
     if done is None:
         return
     if correction is not None and correction.strip():
         return
     raise UserError(
-        f"cycle {cycle.id} was closed on {done.on} (journal entry {done.seq}); cannot {what} dated {day} in it",
+        f"cycle {cycle.id} was closed on {done[1]} (journal entry {done[0]}); cannot {what} dated {day} in it",
         field="--on",
         expected="a date in an open cycle, or --correction REASON to record an explicit correction",
     )
@@ -147,9 +157,9 @@ def refund_weights(ws: dict[str, list[Fraction]], basis: str) -> tuple[dict[str,
 
 def settle(books: Books, cycle: Cycle, on: date) -> Close:
     """Work out a close without recording it (``coop cycle close --dry-run`` shows this)."""
-    done = closes(books)
+    done = closed(books)
     if cycle.id in done:
-        raise UserError(f"cycle {cycle.id} is already closed (journal entry {done[cycle.id].seq})", field="CYCLE")
+        raise UserError(f"cycle {cycle.id} is already closed (journal entry {done[cycle.id][0]})", field="CYCLE")
     if on <= cycle.last_day:
         raise UserError(
             f"cycle {cycle.id} runs until {cycle.last_day}; it can be closed after that",
@@ -219,4 +229,4 @@ def close(books: Books, cycle: Cycle, on: date) -> tuple[Close, Entry, list[fees
         plans: list[fees.Plan] = []
         if result.carried_forward:
             plans = fees.reevaluate(w, books, on, f"{cycle.id} closed with {result.carried_forward} cents carried forward")
-    return closes(books)[cycle.id], entry, plans
+    return replace(result, seq=entry.seq), entry, plans

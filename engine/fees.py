@@ -237,10 +237,10 @@ def charges(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]] | None = N
 
 def brought_forward(books: Books, cycle: Cycle) -> int:
     """What the previous cycle's close carried into this one (negative: a deficit to collect)."""
-    from engine.closing import closes
+    from engine.closing import closed
 
-    prev = closes(books).get(cycle.previous().id)
-    return prev.carried_forward if prev is not None else 0
+    prev = closed(books).get(cycle.previous().id)
+    return prev[2] if prev is not None else 0
 
 
 @dataclass(frozen=True)
@@ -338,10 +338,10 @@ def reevaluate(w: Writer, books: Books, on: date, reason: str) -> list[Plan]:
     treasurer's command or a vote's outcome. Only a cycle whose fee was set
     already is touched; one not yet set will count the change when it is.
     """
-    from engine.closing import closes, require_open
+    from engine.closing import closed, require_open
 
     require_open(books, on, "change staffing")
-    done = closes(books)
+    done = closed(books)
     month = Month.of(on)
     cycles = sorted({s.cycle for s in settings(books)})
     spec = books.federation.cycle

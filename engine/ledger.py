@@ -344,11 +344,11 @@ def import_payments(books: Books, path: Path) -> tuple[int, int]:
 
     Returns (count, total cents). Built for volume: one pass, no per-row model.
     """
-    from engine.closing import closes
+    from engine.closing import closed as closed_cycles
 
     rows = _read_csv(path, PAYMENT_COLUMNS)
     members = fees.spans(books)
-    closed = set(closes(books))
+    closed = set(closed_cycles(books))
     spec = books.federation.cycle
     parsed = []
     for i, row in enumerate(rows, start=2):
@@ -369,11 +369,11 @@ def import_payments(books: Books, path: Path) -> tuple[int, int]:
 
 def import_expenses(books: Books, path: Path) -> tuple[int, int]:
     """Record shared expenses from a CSV (line, amount, on, vendor, receipt), each for its date's month."""
-    rows = _read_csv(path, EXPENSE_COLUMNS)
-    from engine.closing import closes
+    from engine.closing import closed as closed_cycles
 
+    rows = _read_csv(path, EXPENSE_COLUMNS)
     versions = line_versions(books)
-    closed = set(closes(books))
+    closed = set(closed_cycles(books))
     spec = books.federation.cycle
     parsed = []
     for i, row in enumerate(rows, start=2):
