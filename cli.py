@@ -568,6 +568,18 @@ def fees_notices(ctx: click.Context, cycle_id: str, out_dir: Path | None, as_jso
     click.echo(table(rows, ["from", "provider", "old fee", "new fee", "why"], {2: "right", 3: "right"}))
 
 
+@fees.command("rules")
+@as_of_option
+@click.pass_context
+def fees_rules(ctx: click.Context, as_of: date | None) -> None:
+    """The fee rules in force, in words, from the same data the engine runs on."""
+    from engine.fees import rules_text
+
+    books = open_books(ctx)
+    for line in rules_text(books, as_of or today()):
+        click.echo(f"- {line}")
+
+
 correction_option = click.option(
     "--correction", default=None, metavar="REASON", help="Record in a closed cycle, as an explicit correction."
 )

@@ -432,7 +432,8 @@ def rules_text(books: Books, on: date) -> list[str]:
         "assess": "assessed at once in equal shares",
     }[p.deficit.at(on)]
     return [
-        f"Fees run in cycles of {spec.months} month(s), starting in {', '.join(month_names[m - 1] for m in starts)}.",
+        f"Fees run in cycles of {spec.months} month{'s' if spec.months > 1 else ''}, "
+        f"starting in {_and([month_names[m - 1] for m in starts])}.",
         "At the start of a cycle every provider's monthly fee is set to the cycle's budget divided by the provider-months "
         "expected in it, rounded up to the cent.",
         "When a provider joins or leaves, or an admin staffing or pay change takes effect, the fee is re-evaluated from that "
@@ -441,3 +442,7 @@ def rules_text(books: Books, on: date) -> list[str]:
         f"At the cycle's close a surplus is refunded {basis}; a refund first settles that provider's arrears. A deficit is {deficit}.",
         "The parent makes no profit: fees charged, less expenses, refunds and amounts carried forward, is exactly zero.",
     ]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
