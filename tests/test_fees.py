@@ -417,3 +417,17 @@ def _count(folder: Path) -> int:
 
     with sqlite3.connect(folder / "journal.sqlite3") as conn:
         return int(conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+
+def test_cycles_starting_in_april(tmp_path: Path) -> None:
+    b = books_with(tmp_path, lambda t: t.replace("start_month: 1", "start_month: 4"))
+    first = cyc(b, "2026-10")  # founded 2027-01-01, inside the October-to-March cycle
+    assert first.label == "2026-10 to 2027-03"
+    plan, _ = fees.recalc(b, first)
+    # no members and no budget before January: 3 x 3,880.00 over 3 x 6 provider-months
+    assert plan.amount == 64667 and plan.provider_months == 18
+    result, _, _ = closing.close(b, first, date(2027, 4, 2))
+    assert result.surplus == 18 * 64667 == result.refunded and result.profit == 0  # nothing spent: all of it back
+    nxt, _ = fees.recalc(b, cyc(b, "2027-04"))
+    assert nxt.amount == 64667 and nxt.brought_forward == 0
+    b.close()
