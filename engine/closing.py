@@ -138,21 +138,21 @@ def require_open(books: Books, day: date, what: str, correction: str | None = No
 
 
 def refund_weights(ws: dict[str, list[Fraction]], basis: str) -> tuple[dict[str, int], dict[str, str]]:
-    """Integer weights for the split (months charged, scaled to whole numbers; or one per head)."""
-    totals: dict[int, Fraction] = {}  # full-cycle members share one row: add it up once
-    months = {}
-    for pid, row in ws.items():
-        m = totals.get(id(row))
-        if m is None:
-            m = totals[id(row)] = sum(row, Fraction(0))
-        if m > 0:
-            months[pid] = m
-    texts = {m: str(m) for m in set(months.values())}
-    if basis == "per_head":
-        return {pid: 1 for pid in months}, {pid: texts[m] for pid, m in months.items()}
-    scale = math.lcm(*{m.denominator for m in months.values()}) if months else 1
-    ints = {m: int(m * scale) for m in texts}
-    return {pid: ints[m] for pid, m in months.items()}, {pid: texts[m] for pid, m in months.items()}
+    """Integer weights for the split (months charged, scaled to whole numbers; or one per head).
+
+    Full-cycle members share one weights row, so each distinct row is added
+    up, scaled and spelled once: this runs over every member of a large federation.
+    """
+    rows: dict[int, Fraction] = {}
+    for row in ws.values():
+        if id(row) not in rows:
+            rows[id(row)] = sum(row, Fraction(0))
+    rows = {k: m for k, m in rows.items() if m > 0}
+    scale = math.lcm(*{m.denominator for m in rows.values()}) if rows else 1
+    ints = {k: 1 if basis == "per_head" else int(m * scale) for k, m in rows.items()}
+    texts = {k: str(m) for k, m in rows.items()}
+    charged = [(pid, id(row)) for pid, row in ws.items() if id(row) in rows]
+    return {pid: ints[k] for pid, k in charged}, {pid: texts[k] for pid, k in charged}
 
 
 def settle(books: Books, cycle: Cycle, on: date) -> Close:
@@ -192,7 +192,7 @@ def settle(books: Books, cycle: Cycle, on: date) -> Close:
         assessments = allocate(-surplus, weights, rotation)
     else:
         carried = surplus
-    arrears = ledger.provider_balances(books, cycle.last_day)
+    arrears = ledger.provider_balances(books, cycle.last_day, members)
     before = {pid: arrears.get(pid, 0) for pid in sorted(set(refunds) | set(assessments))}
     result = Close(
         cycle=cycle.id,

@@ -204,10 +204,10 @@ def cycles_through(books: Books, day: date) -> list[Cycle]:
     return out
 
 
-def charges_through(books: Books, day: date) -> dict[str, int]:
+def charges_through(books: Books, day: date, members: dict[str, fees.Span] | None = None) -> dict[str, int]:
     """Fees charged to each provider for months starting on or before ``day`` (a fee is due on the 1st)."""
     out: dict[str, int] = defaultdict(int)
-    members = fees.spans(books)
+    members = fees.spans(books) if members is None else members
     for cycle in cycles_through(books, day):
         n = sum(1 for m in cycle.months if m.first <= day)
         for pid, row in fees.charges(books, cycle, fees.weights(books, cycle, members)).items():
@@ -215,12 +215,15 @@ def charges_through(books: Books, day: date) -> dict[str, int]:
     return dict(out)
 
 
-def provider_balances(books: Books, as_of: date) -> dict[str, int]:
-    """What each provider owes on ``as_of`` (negative: the parent owes them)."""
+def provider_balances(books: Books, as_of: date, members: dict[str, fees.Span] | None = None) -> dict[str, int]:
+    """What each provider owes on ``as_of`` (negative: the parent owes them).
+
+    Refunds and assessments from a close are dated the closed cycle's last day.
+    """
     from engine.closing import closes
 
     out: dict[str, int] = defaultdict(int)
-    for pid, c in charges_through(books, as_of).items():
+    for pid, c in charges_through(books, as_of, members).items():
         out[pid] += c
     for kind, sign in ((PAYMENT, -1), (WRITE_OFF, -1), (PAYOUT, 1)):
         for pid, total in sums_by_provider(books, kind, last=as_of).items():
