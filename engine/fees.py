@@ -29,6 +29,7 @@ from engine.config import BudgetLine
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
 from engine.journal import VOID, Writer
+from engine.money import format_cents
 
 FEE_SET = "fee.set"
 JOINED = "provider.joined"
@@ -216,11 +217,6 @@ def schedule(books: Books, cycle: Cycle, known: list[FeeSetting] | None = None) 
     return out
 
 
-def fee_in_force(books: Books, day: date) -> tuple[int | None, Cycle]:
-    cycle = cycle_containing(day, books.federation.cycle)
-    return schedule(books, cycle)[cycle.months.index(Month.of(day))], cycle
-
-
 def charges(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]] | None = None) -> dict[str, list[int]]:
     """Each charged provider's charge for each month of ``cycle``, in cents."""
     ws = weights(books, cycle) if ws is None else ws
@@ -312,7 +308,8 @@ def recalc(books: Books, cycle: Cycle, from_month: Month | None = None, reason: 
         if existing:
             first = existing[0]
             raise UserError(
-                f"the fee for {cycle.id} was already set ({first.amount} cents from {first.from_month}); "
+                f"the fee for {cycle.id} was already set "
+                f"({format_cents(first.amount, books.federation.currency)} from {first.from_month}); "
                 "it re-evaluates by itself when staffing changes, or use --from MONTH to set it again from a month",
                 field="CYCLE",
             )
