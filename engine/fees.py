@@ -185,8 +185,8 @@ class FeeSetting:
             data["amount"],
             data.get("old"),
             data["reason"],
-            data["to_collect"],
-            Fraction(data["provider_months"]),
+            data["basis"]["to_collect"],
+            Fraction(data["basis"]["provider_months"]),
         )
 
 
@@ -286,11 +286,13 @@ def record(w: Writer, books: Books, p: Plan, reason: str) -> Any:
             "amount": p.amount,
             "old": p.old,
             "reason": reason,
-            "to_collect": p.to_collect,
-            "provider_months": str(p.provider_months),
-            "budget": p.budget,
-            "already_charged": p.already_charged,
-            "brought_forward": p.brought_forward,
+            "basis": {
+                "to_collect": p.to_collect,
+                "provider_months": str(p.provider_months),
+                "budget": p.budget,
+                "already_charged": p.already_charged,
+                "brought_forward": p.brought_forward,
+            },
         },
     )
 
