@@ -60,6 +60,8 @@ op_st = st.one_of(
     st.tuples(st.just("budget"), day_st, st.sampled_from(["admin", "software", "admin_pay_line"]), st.integers(0, 400000)),
     st.tuples(st.just("pay"), day_st, st.integers(0, 9), st.integers(1, 120000)),
     st.tuples(st.just("expense"), day_st, st.sampled_from(["admin", "software", "insurance"]), st.integers(1, 3000000)),
+    st.tuples(st.just("write_off"), day_st, st.integers(0, 9), st.integers(1, 100)),
+    st.tuples(st.just("payout"), day_st, st.integers(0, 9), st.integers(1, 100)),
 )
 policy_st = st.fixed_dictionaries(
     {
@@ -101,6 +103,13 @@ def _apply(books: Books, op: tuple, ids: list[str]) -> None:  # type: ignore[typ
             set_line(books, op[2], day, changes, "")
         elif kind == "pay":
             ledger.record_payment(books, ids[op[2] % len(ids)], op[3], day)
+        elif kind in ("write_off", "payout"):  # a percentage of what is owed either way
+            pid = ids[op[2] % len(ids)]
+            balance = ledger.provider_balances(books, day).get(pid, 0)
+            if kind == "write_off" and balance > 0:
+                ledger.record_write_off(books, pid, max(1, balance * op[3] // 100), day, "hardship")
+            elif kind == "payout" and balance < 0:
+                ledger.record_payout(books, pid, max(1, -balance * op[3] // 100), day)
         else:
             ledger.record_expense(books, op[2], op[3], day, receipt="R")
     except UserError:
@@ -140,11 +149,14 @@ def _run(books: Books, ops: list[tuple]) -> None:  # type: ignore[type-arg]
     tb = ledger.trial_balance(books, end)
     assert sum(tb.values()) == 0
     paid = sum(ledger.sums_by_provider(books, ledger.PAYMENT).values())
+    paid_out = sum(ledger.sums_by_provider(books, ledger.PAYOUT).values())
+    forgiven = sum(ledger.sums_by_provider(books, ledger.WRITE_OFF).values())
+    assert forgiven == sum(r.written_off for r in results)
     spent = sum(sum(e["amount"] for e in ledger.expenses_for(books, r.cycle_obj(spec))) for r in results)
-    assert tb.get("cash", 0) == paid - spent
+    assert tb.get("cash", 0) == paid - paid_out - spent
     owed = sum(v for k, v in tb.items() if k.startswith("provider:"))
     charged = sum(r.charged + r.assessed - r.refunded for r in results)
-    assert owed == charged - paid
+    assert owed == charged - paid - forgiven + paid_out
     assert sum(ledger.provider_balances(books, end).values()) == owed
 
 
