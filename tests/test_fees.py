@@ -431,3 +431,17 @@ def test_cycles_starting_in_april(tmp_path: Path) -> None:
     nxt, _ = fees.recalc(b, cyc(b, "2027-04"))
     assert nxt.amount == 64667 and nxt.brought_forward == 0
     b.close()
+
+
+def test_an_unbalanced_transaction_cannot_exist() -> None:
+    with pytest.raises(AssertionError, match="unbalanced"):
+        ledger.Transaction(date(2027, 1, 1), "oops", (("cash", 100), ("income:fees", -99)))
+
+
+def test_ledger_list_shows_a_providers_account(coop: Callable[..., Result]) -> None:
+    coop("fees", "recalc", "2027-01")
+    coop("payment", "record", "mara-quist", "600.00", "--on", "2027-01-05", "--ref", "chq 7")
+    out = coop("ledger", "list", "--provider", "mara-quist", "--as-of", "2027-02-10").output
+    assert "fee for 2027-01" in out and "fee for 2027-02" in out and "payment chq 7" in out and "noor-haddad" not in out
+    arrears = coop("ledger", "arrears", "--as-of", "2027-02-10", "--json").output
+    assert '"mara-quist": 69334' in arrears  # 2 x 646.67 - 600.00
