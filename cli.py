@@ -266,6 +266,7 @@ def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str
     books = open_books(ctx)
     entry = join(books, {"id": provider_id, "name": name, "practice": practice, "licence": licence, "email": email, "start": on})
     click.echo(f"{name} ({provider_id}) joins on {on} (journal entry {entry.seq}).")
+    _fee_changes_since(books, entry.seq)
 
 
 @provider.command("leave")
@@ -280,6 +281,7 @@ def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) 
     books = open_books(ctx)
     entry = leave(books, provider_id, on, reason)
     click.echo(f"{provider_id} leaves; last day {on} (journal entry {entry.seq}).")
+    _fee_changes_since(books, entry.seq)
 
 
 @provider.command("import")
@@ -338,6 +340,7 @@ def budget_set(ctx: click.Context, line_id: str, effective: date, note: str, **c
     books = open_books(ctx)
     entry, line = set_line(books, line_id, effective, {k: v for k, v in changes.items() if v is not None}, note)
     click.echo(f"Budget line {line.id}: {money(line.monthly, books)} a month from {line.effective} (journal entry {entry.seq}).")
+    _fee_changes_since(books, entry.seq)
 
 
 # --- journal and audit -------------------------------------------------------------
@@ -1170,6 +1173,510 @@ def templates_sample(names: tuple[str, ...], out: Path, pdf: bool) -> None:
         _pdf([docx for _, docx in written])
 
 
+# --- fees, ledger, cycle close, statements (the fee engine) ---------------------------------
+
+
+def _cycle(books: Books, text: str | None, field: str = "CYCLE") -> Any:
+    from engine.cycles import cycle_containing, parse_cycle
+
+    if text is None:
+        return cycle_containing(today(), books.federation.cycle)
+    return parse_cycle(text, books.federation.cycle, field)
+
+
+def _month(text: str | None, field: str) -> Any:
+    from engine.cycles import Month
+
+    if text is None:
+        return None
+    try:
+        y, m = text.strip().split("-")
+        month = Month(int(y), int(m))
+        month.first  # noqa: B018 - validates the month
+    except ValueError:
+        raise UserError(f"'{text}' is not a month", field=field, expected="YYYY-MM") from None
+    return month
+
+
+def _plan_text(p: Any, books: Books) -> str:
+    old = f"was {money(p.old, books)}" if p.old is not None else "first fee of the cycle"
+    return (
+        f"{money(p.amount, books)} a month from {p.from_month} ({old}): "
+        f"{money(p.to_collect, books)} to collect over {_pm(p.provider_months)} provider-months, rounded up"
+    )
+
+
+def _fee_changes_since(books: Books, seq: int) -> None:
+    """Say which fees a staffing change re-evaluated (the engine did it in the same transaction)."""
+    from engine.fees import settings
+
+    for s in settings(books):
+        if s.seq > seq:
+            was = f" (was {money(s.old, books)})" if s.old is not None else ""
+            click.echo(f"Fee for cycle {s.cycle} re-evaluated from {s.from_month}: {money(s.amount, books)}{was}.")
+
+
+def _pm(value: Any) -> str:
+    return str(value) if value.denominator == 1 else f"{float(value):.3f}"
+
+
+@main.group()
+def fees() -> None:
+    """The monthly fee: set it, see it, send notices."""
+
+
+@fees.command("recalc")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--from", "from_month", default=None, metavar="YYYY-MM", help="Set it again from this month of the cycle.")
+@click.option("--reason", default=None, help="Why (shown on the fee notice).")
+@click.pass_context
+def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reason: str | None) -> None:
+    """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
+    from engine.fees import recalc
+
+    books = open_books(ctx)
+    cycle = _cycle(books, cycle_id)
+    plan, recorded = recalc(books, cycle, _month(from_month, "--from"), reason)
+    if recorded:
+        click.echo(f"Fee for {cycle.label}: {_plan_text(plan, books)}.")
+    else:
+        click.echo(f"Fee for {cycle.label} unchanged at {money(plan.amount, books)}.")
+
+
+@fees.command("show")
+@click.argument("cycle_id", metavar="[CYCLE]", required=False)
+@json_option
+@click.pass_context
+def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
+    """The fee in each month of a cycle (default: the current one) and why it changed."""
+    from engine.fees import schedule, settings
+
+    books = open_books(ctx)
+    cycle = _cycle(books, cycle_id)
+    found = settings(books, cycle)
+    months = schedule(books, cycle, found)
+    if as_json:
+        emit_json(
+            {
+                "cycle": cycle.id,
+                "months": {str(m): f for m, f in zip(cycle.months, months, strict=True)},
+                "settings": [
+                    {
+                        "seq": s.seq,
+                        "from_month": str(s.from_month),
+                        "amount": s.amount,
+                        "old": s.old,
+                        "reason": s.reason,
+                        "to_collect": s.to_collect,
+                        "provider_months": str(s.provider_months),
+                    }
+                    for s in found
+                ],
+            }
+        )
+        return
+    if not found:
+        click.echo(f"No fee set for {cycle.label}; set it with 'coop fees recalc {cycle.id}'.")
+        return
+    click.echo(f"Monthly fee, cycle {cycle.label}")
+    click.echo(
+        table(
+            [[str(m), money(f, books) if f is not None else "not set"] for m, f in zip(cycle.months, months, strict=True)],
+            ["month", "fee"],
+            {1: "right"},
+        )
+    )
+    click.echo("")
+    rows = [
+        [
+            str(s.from_month),
+            money(s.amount, books),
+            money(s.old, books) if s.old is not None else "",
+            f"{money(s.to_collect, books)} / {_pm(s.provider_months)}",
+            s.reason,
+        ]
+        for s in found
+    ]
+    click.echo(table(rows, ["from", "fee", "before", "to collect / provider-months", "why"], {1: "right", 2: "right"}))
+
+
+@fees.command("notices")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Write one Markdown notice per provider here."
+)
+@json_option
+@click.pass_context
+def fees_notices(ctx: click.Context, cycle_id: str, out_dir: Path | None, as_json: bool) -> None:
+    """A notice for each provider each time CYCLE's fee was set or re-evaluated."""
+    from dataclasses import asdict
+
+    from engine.output import write_text
+    from engine.statements import notice_markdown, notices
+
+    books = open_books(ctx)
+    found = notices(books, _cycle(books, cycle_id))
+    if as_json:
+        emit_json([asdict(n) for n in found])
+        return
+    if out_dir is not None:
+        for n in found:
+            write_text(out_dir / f"fee-notice-{n.from_month}-{n.provider}.md", notice_markdown(n))
+        click.echo(f"Wrote {len(found)} fee notices to {out_dir}.")
+        return
+    rows = [[n.from_month, n.provider, money(n.old, books) if n.old is not None else "", money(n.new, books), n.reason] for n in found]
+    click.echo(table(rows, ["from", "provider", "old fee", "new fee", "why"], {2: "right", 3: "right"}))
+
+
+@fees.command("rules")
+@as_of_option
+@click.pass_context
+def fees_rules(ctx: click.Context, as_of: date | None) -> None:
+    """The fee rules in force, in words, from the same data the engine runs on."""
+    from engine.fees import rules_text
+
+    books = open_books(ctx)
+    for line in rules_text(books, as_of or today()):
+        click.echo(f"- {line}")
+
+
+correction_option = click.option(
+    "--correction", default=None, metavar="REASON", help="Record in a closed cycle, as an explicit correction."
+)
+
+
+@main.group()
+def payment() -> None:
+    """Money from and to providers."""
+
+
+@payment.command("record")
+@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("amount", type=MONEY)
+@click.option("--on", "on", type=DATE, required=True, help="Date received.")
+@click.option("--ref", default="", help="Cheque or transfer reference.")
+@correction_option
+@click.pass_context
+def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, ref: str, correction: str | None) -> None:
+    """Record a fee payment received from PROVIDER."""
+    from engine.ledger import provider_balances, record_payment
+
+    books = open_books(ctx)
+    entry = record_payment(books, provider_id, amount, on, ref, correction)
+    owes = provider_balances(books, on).get(provider_id, 0)
+    click.echo(f"Payment of {money(amount, books)} from {provider_id} on {on} (journal entry {entry.seq}); balance {money(owes, books)}.")
+
+
+@payment.command("payout")
+@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("amount", type=MONEY)
+@click.option("--on", "on", type=DATE, required=True, help="Date paid.")
+@click.option("--ref", default="", help="Transfer reference.")
+@correction_option
+@click.pass_context
+def payment_payout(ctx: click.Context, provider_id: str, amount: int, on: date, ref: str, correction: str | None) -> None:
+    """Pay PROVIDER money owed to them (a refund, a final settlement)."""
+    from engine.ledger import record_payout
+
+    books = open_books(ctx)
+    entry = record_payout(books, provider_id, amount, on, ref, correction)
+    click.echo(f"Paid {money(amount, books)} to {provider_id} on {on} (journal entry {entry.seq}).")
+
+
+@payment.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def payment_import(ctx: click.Context, csv_file: Path) -> None:
+    """Record many payments from a CSV (provider,amount,on,ref), all or none."""
+    from engine.ledger import import_payments
+
+    books = open_books(ctx)
+    count, total = import_payments(books, csv_file)
+    click.echo(f"Recorded {count} payments totalling {money(total, books)} from {csv_file.name}.")
+
+
+@main.group()
+def expense() -> None:
+    """Shared expenses the parent pays."""
+
+
+@expense.command("record")
+@click.argument("line_id", metavar="LINE")
+@click.argument("amount", type=MONEY)
+@click.option("--on", "on", type=DATE, required=True, help="Date paid.")
+@click.option("--receipt", required=True, help="Invoice or receipt reference.")
+@click.option("--vendor", default=None, help="Who was paid (default: the budget line's vendor).")
+@click.option("--for-month", "for_month", default=None, metavar="YYYY-MM", help="The month it pays for (default: the date's month).")
+@correction_option
+@click.pass_context
+def expense_record(
+    ctx: click.Context, line_id: str, amount: int, on: date, receipt: str, vendor: str | None, for_month: str | None, correction: str | None
+) -> None:
+    """Record a shared expense paid against budget LINE."""
+    from engine.ledger import record_expense
+
+    books = open_books(ctx)
+    entry = record_expense(
+        books, line_id, amount, on, receipt=receipt, vendor=vendor, for_month=_month(for_month, "--for-month"), correction=correction
+    )
+    click.echo(f"Expense of {money(amount, books)} on {line_id} for cycle {entry.data['cycle']} (journal entry {entry.seq}).")
+
+
+@expense.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def expense_import(ctx: click.Context, csv_file: Path) -> None:
+    """Record many expenses from a CSV (line,amount,on,vendor,receipt), all or none."""
+    from engine.ledger import import_expenses
+
+    books = open_books(ctx)
+    count, total = import_expenses(books, csv_file)
+    click.echo(f"Recorded {count} expenses totalling {money(total, books)} from {csv_file.name}.")
+
+
+@main.group()
+def cycle() -> None:
+    """Fee cycles: close one and settle it."""
+
+
+@cycle.command("close")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--on", "on", type=DATE, default=None, help="Date of the close (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show the settlement without recording it.")
+@json_option
+@click.pass_context
+def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
+    """Close CYCLE: refund the surplus (or carry/assess a deficit), leaving the parent no profit."""
+    from engine.closing import close, settle
+
+    books = open_books(ctx)
+    c = _cycle(books, cycle_id)
+    day = on or today()
+    plans: list[Any] = []
+    if dry_run:
+        result = settle(books, c, day)
+    else:
+        result, _, plans = close(books, c, day)
+    if as_json:
+        emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
+        return
+    click.echo(f"{'Would close' if dry_run else 'Closed'} cycle {c.label} on {day}.")
+    rows = [
+        ["fees charged", money(result.charged, books)],
+        ["brought forward", money(result.brought_forward, books)],
+        ["written off", money(-result.written_off, books)],
+        ["shared expenses paid", money(-result.expenses, books)],
+        ["surplus (deficit)", money(result.surplus, books)],
+        [f"refunded ({result.basis})", money(-result.refunded, books)],
+        ["deficit assessed", money(result.assessed, books)],
+        [result.carried_text, money(-result.carried_forward, books)],
+        ["kept by the parent", money(result.profit, books)],
+    ]
+    click.echo(table(rows, ["", "amount"], {1: "right"}))
+    people = sorted(set(result.refunds) | set(result.assessments))
+    if people:
+        click.echo("")
+        prow = []
+        for pid in people:
+            r = result.refunds.get(pid, 0)
+            netted = result.netted(pid)
+            prow.append(
+                [
+                    pid,
+                    result.months.get(pid, ""),
+                    money(r, books),
+                    money(netted, books),
+                    money(r - netted, books),
+                    money(result.assessments.get(pid, 0), books),
+                ]
+            )
+        click.echo(
+            table(
+                prow,
+                ["provider", "months", "refund", "settles arrears", "owed to them", "assessed"],
+                {2: "right", 3: "right", 4: "right", 5: "right"},
+            )
+        )
+    for p in plans:
+        click.echo(f"Fee for {p.cycle.label} re-evaluated: {_plan_text(p, books)}.")
+
+
+@main.command()
+@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
+@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@json_option
+@click.pass_context
+def statement(ctx: click.Context, provider_id: str, cycle_id: str, csv_file: Path | None, md_file: Path | None, as_json: bool) -> None:
+    """PROVIDER's statement for CYCLE: charges, payments, arrears, refund, balance."""
+    from dataclasses import asdict
+
+    from engine.output import write_text
+    from engine.statements import statement as build
+    from engine.statements import statement_csv, statement_markdown, summary_rows
+
+    books = open_books(ctx)
+    s = build(books, provider_id, _cycle(books, cycle_id))
+    if csv_file:
+        write_text(csv_file, statement_csv(s))
+    if md_file:
+        write_text(md_file, statement_markdown(s))
+    if as_json:
+        emit_json({**asdict(s), "summary": dict(summary_rows(s))})
+        return
+    click.echo(f"{'Final settlement statement' if s.final else 'Statement'}: {s.name} ({s.provider}), cycle {s.label}")
+    if s.final:
+        click.echo(f"Membership ended on {s.left_on}.")
+    click.echo(f"Opening balance: {money(s.opening, books)}")
+    rows = [
+        [
+            m.month,
+            money(m.fee, books) if m.fee is not None else "not set",
+            money(m.charged, books),
+            money(m.paid, books),
+            money(m.other, books),
+            money(m.balance, books),
+        ]
+        for m in s.months
+    ]
+    click.echo(table(rows, ["month", "fee", "charged", "paid", "other", "balance"], {i: "right" for i in range(1, 6)}))
+    click.echo("")
+    click.echo(table([[k, money(v, books)] for k, v in summary_rows(s)], ["", "amount"], {1: "right"}))
+    if not s.closed:
+        click.echo("The cycle is not closed yet: any refund is worked out at its close.")
+
+
+@main.group()
+def report() -> None:
+    """Reports any provider may see."""
+
+
+@report.command("transparency")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
+@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@json_option
+@click.pass_context
+def report_transparency(ctx: click.Context, cycle_id: str, csv_file: Path | None, md_file: Path | None, as_json: bool) -> None:
+    """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
+    from dataclasses import asdict
+
+    from engine.output import write_text
+    from engine.statements import result_rows, transparency, transparency_csv, transparency_markdown
+
+    books = open_books(ctx)
+    t = transparency(books, _cycle(books, cycle_id))
+    if csv_file:
+        write_text(csv_file, transparency_csv(t))
+    if md_file:
+        write_text(md_file, transparency_markdown(t))
+    if as_json:
+        data = asdict(t)
+        data["close"] = t.close.as_data() if t.close else None
+        emit_json({**data, "cooperative_share": t.cooperative_share, "budget_total": t.budget_total, "actual_total": t.actual_total})
+        return
+    click.echo(f"Transparency report: {t.federation}, cycle {t.label}")
+    click.echo("")
+    rows = [
+        [
+            r.line,
+            r.category,
+            r.vendor + (" (co-op)" if r.cooperative_vendor else ""),
+            money(r.budget, books),
+            money(r.actual, books),
+            money(r.difference, books),
+        ]
+        for r in t.lines
+    ]
+    rows.append(
+        ["total", "", "", money(t.budget_total, books), money(t.actual_total, books), money(t.budget_total - t.actual_total, books)]
+    )
+    click.echo(table(rows, ["line", "category", "vendor", "budget", "actual", "under (over)"], {3: "right", 4: "right", 5: "right"}))
+    click.echo("")
+    click.echo(table([[k, v] for k, v in result_rows(t)], ["", "amount"], {1: "right"}))
+    if t.refunds:
+        click.echo("")
+        prow = [[r.provider, r.name, r.months, money(r.refund, books), money(r.assessment, books)] for r in t.refunds]
+        click.echo(table(prow, ["provider", "name", "months", "refund", "assessed"], {2: "right", 3: "right", 4: "right"}))
+
+
+@main.group()
+def ledger() -> None:
+    """The double-entry ledger: balances, arrears, write-offs."""
+
+
+@ledger.command("balances")
+@as_of_option
+@json_option
+@click.pass_context
+def ledger_balances(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """The trial balance: every account's balance; they sum to zero."""
+    from engine.ledger import trial_balance
+
+    books = open_books(ctx)
+    tb = trial_balance(books, as_of or today())
+    if as_json:
+        emit_json(tb)
+        return
+    rows = [[k, money(v, books)] for k, v in tb.items()]
+    rows.append(["total", money(sum(tb.values()), books)])
+    click.echo(table(rows, ["account", "balance (debit +)"], {1: "right"}))
+
+
+@ledger.command("arrears")
+@as_of_option
+@json_option
+@click.pass_context
+def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """What each provider owes (or is owed) on a date."""
+    from engine.ledger import provider_balances
+
+    books = open_books(ctx)
+    balances = dict(sorted(provider_balances(books, as_of or today()).items()))
+    if as_json:
+        emit_json(balances)
+        return
+    click.echo(table([[k, money(v, books)] for k, v in balances.items()], ["provider", "owes (negative: owed to them)"], {1: "right"}))
+
+
+@ledger.command("list")
+@click.option("--provider", "provider_id", default=None, help="Only this provider's account.")
+@as_of_option
+@json_option
+@click.pass_context
+def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None, as_json: bool) -> None:
+    """Every balanced transaction up to a date."""
+    from engine.ledger import transactions
+    from engine.roster import require
+
+    books = open_books(ctx)
+    if provider_id:
+        require(books, provider_id, "--provider")
+    txs = list(transactions(books, as_of or today(), provider_id))
+    if as_json:
+        emit_json([{"on": t.on.isoformat(), "memo": t.memo, "postings": dict(t.postings), "source": t.source} for t in txs])
+        return
+    rows = [[t.on.isoformat(), t.memo, ", ".join(f"{a} {money(v, books)}" for a, v in t.postings)] for t in txs]
+    click.echo(table(rows, ["on", "what", "postings"]))
+
+
+@ledger.command("write-off")
+@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("amount", type=MONEY)
+@click.option("--on", "on", type=DATE, required=True)
+@click.option("--reason", required=True, help="Why the debt is forgiven.")
+@correction_option
+@click.pass_context
+def ledger_write_off(ctx: click.Context, provider_id: str, amount: int, on: date, reason: str, correction: str | None) -> None:
+    """Forgive part of PROVIDER's arrears; the cycle's result bears it."""
+    from engine.ledger import record_write_off
+
+    books = open_books(ctx)
+    entry = record_write_off(books, provider_id, amount, on, reason, correction)
+    click.echo(f"Wrote off {money(amount, books)} owed by {provider_id} (journal entry {entry.seq}).")
+
+
 # --- demo -------------------------------------------------------------------------
 
 
@@ -1185,11 +1692,13 @@ def demo(folder: Path) -> None:
     for step in STEPS:
         click.echo("")
         click.secho(step.say, bold=True)
-        click.secho(
-            "$ " + "".join(f"{k}={_quote(v)} " for k, v in step.env.items()) + "coop " + " ".join(_quote(a) for a in step.args), fg="cyan"
-        )
+        if step.prepare is not None:
+            step.prepare(folder)
+        args = [a.replace("{books}", str(folder)) for a in step.args]
+        env = "".join(f"{k}={_quote(v)} " for k, v in step.env.items())
+        click.secho(f"$ {env}coop " + " ".join(_quote(a) for a in args), fg="cyan")
         with _environment(step.env):
-            main.main(["--books", str(folder), *step.args], standalone_mode=False)
+            main.main(["--books", str(folder), *args], standalone_mode=False)
     click.echo("")
     click.secho(f"Done. The books are in {folder}; try 'coop --books {folder} status'.", bold=True)
 

@@ -92,6 +92,11 @@ def apply_line(writer: Writer, books: Books, line: BudgetLine, note: str) -> Ent
     """Append a validated budget line version inside an open transaction.
 
     Every path that changes the budget (the treasurer's record, a vote on
-    admin staffing, admin pay or the budget) comes through here.
+    admin staffing, admin pay or the budget) comes through here, so an
+    admin staffing or pay change re-evaluates the fee in the same transaction.
     """
-    return writer.append(LINE_SET, line.effective, {"line": line.model_dump(mode="json", by_alias=True), "note": note})
+    from engine.fees import after_line
+
+    entry = writer.append(LINE_SET, line.effective, {"line": line.model_dump(mode="json", by_alias=True), "note": note})
+    after_line(writer, books, line)
+    return entry

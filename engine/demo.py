@@ -8,9 +8,11 @@ so the script stays one readable list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+from pathlib import Path
 
 from engine.presets import render_founding
 
@@ -71,8 +73,88 @@ class Step:
 
     say: str
     args: tuple[str, ...]
+    """The command's arguments; ``{books}`` stands for the demo's books folder."""
     env: dict[str, str] = field(default_factory=dict)
-    """Environment for this step only, e.g. COOP_NOW to date it, COOP_CREDENTIAL for a member's vote."""
+    """Environment for this step only: COOP_NOW dates it, COOP_CREDENTIAL is a member's vote."""
+    prepare: Callable[[Path], None] | None = None
+    """Writes a file the command reads (e.g. a CSV of a half-year's payments) into the books folder."""
+
+
+# --- the fee engine's year ----------------------------------------------------------------
+
+LATE_PAYER = "teo-abernathy"
+"""Misses June's fee: the July refund settles part of it, and he pays the rest in July."""
+
+EXTRA_EXPENSES = {
+    "2027-01": [],
+    "2027-07": [("insurance", 45000, "2027-10-20", "HM-2027-ADJ", "premium adjustment after the annual review")],
+}
+"""One-off costs beyond the monthly lines: the second half-year overspends, so its deficit is carried forward."""
+
+CE_SPENDING = {"2027-01": [("2027-02-26", 60000), ("2027-05-21", 45000)], "2027-07": [("2027-09-24", 72000), ("2027-11-19", 72000)]}
+"""The continuing-education fund is spent on events, not monthly: the first half-year underspends it."""
+
+
+def _payments_file(cycle_id: str) -> Callable[[Path], None]:
+    """Every provider pays each month's charge on the 5th (the late payer misses June, then clears it in July)."""
+
+    def prepare(folder: Path) -> None:
+        from datetime import timedelta
+
+        from engine.books import open_books
+        from engine.cycles import parse_cycle
+        from engine.fees import charges
+        from engine.ledger import provider_balances
+        from engine.output import write_text
+
+        books = open_books(folder)
+        try:
+            cycle = parse_cycle(cycle_id, books.federation.cycle)
+            lines = ["provider,amount,on,ref"]
+            owed = provider_balances(books, cycle.first_day - timedelta(days=1))
+            if owed.get(LATE_PAYER, 0) > 0:
+                lines.append(f"{LATE_PAYER},{_units(owed[LATE_PAYER])},{cycle.first_day.replace(day=12)},arrears")
+            for pid, row in sorted(charges(books, cycle).items()):
+                for month, amount in zip(cycle.months, row, strict=True):
+                    if amount and not (pid == LATE_PAYER and month.month == 6):
+                        lines.append(f"{pid},{_units(amount)},{month.first.replace(day=5)},fee {month}")
+        finally:
+            books.close()
+        write_text(folder / f"payments-{cycle_id}.csv", "\n".join(lines) + "\n")
+
+    return prepare
+
+
+def _expenses_file(cycle_id: str) -> Callable[[Path], None]:
+    """Each monthly line is paid on the 20th; the CE fund by event; plus any one-off costs."""
+
+    def prepare(folder: Path) -> None:
+        from engine.output import write_text
+
+        year, month = int(cycle_id[:4]), int(cycle_id[5:])
+        lines = ["line,amount,on,vendor,receipt"]
+        for i in range(6):
+            day = date(year, month + i, 20)
+            for line_id, _, _, monthly, _, _ in BUDGET:
+                amount = 286000 if line_id == "admin" and day >= date(2027, 4, 1) else monthly
+                if line_id != "ce-fund":
+                    lines.append(f"{line_id},{_units(amount)},{day},,{line_id[:3].upper()}-{day:%Y%m}")
+        for on, amount in CE_SPENDING[cycle_id]:
+            lines.append(f"ce-fund,{_units(amount)},{on},Riverbend Training Cooperative,CE-{on.replace('-', '')}")
+        for line_id, amount, on, receipt, _ in EXTRA_EXPENSES[cycle_id]:
+            lines.append(f"{line_id},{_units(amount)},{on},,{receipt}")
+        write_text(folder / f"expenses-{cycle_id}.csv", "\n".join(lines) + "\n")
+
+    return prepare
+
+
+def _units(cents: int) -> str:
+    from engine.money import cents_to_decimal_text
+
+    return cents_to_decimal_text(cents)
+
+
+# --- governance ----------------------------------------------------------------------
 
 
 def _at(day: str, member: str | None = None) -> dict[str, str]:
@@ -89,14 +171,10 @@ def _vote(day: str, proposal: str, member: str, choice: str, reason: str = "") -
 
 
 AMENDED_SECTION = "cooperation"
-"""The manual section the demo amends; its id must match one in manual/ once the documents exist."""
+"""The manual section the demo amends (section 9 of the default manual)."""
 
-AMENDED_TEXT = """# Cooperation among cooperatives
-
-When two vendors offer the same service at comparable cost and quality, the
-federation prefers the cooperative vendor. The administrator lists the
-cooperative alternatives whenever a budget line comes up for renewal.
-"""
+AMENDED_TEXT = resources.files("manual").joinpath("demo", "cooperation_v2.md").read_text(encoding="utf-8")
+"""The amended section: asks for cooperative quotes before any shared purchase."""
 
 _MEMBERS = [p[0] for p in PROVIDERS]
 
@@ -181,6 +259,10 @@ GOVERNANCE_STEPS: list[Step] = [
         ("proposal", "close", "P-3"),
         _at("2027-03-18"),
     ),
+]
+"""Governance: credentials, an onboarding vote, a manual amendment that fails quorum and then passes."""
+
+CONSENSUS_STEPS: list[Step] = [
     Step(
         "A general matter, decided by consensus:",
         ("propose", "general", "--text", "Move the shared telehealth software to a cooperative vendor at renewal"),
@@ -191,55 +273,121 @@ GOVERNANCE_STEPS: list[Step] = [
     _vote("2027-04-07", "P-4", "teo-abernathy", "stand_aside"),
     _vote("2027-04-07", "P-4", "imani-castell", "block", "Migrating client records mid-cycle puts care at risk; revisit in October"),
     Step("Consensus never closes early; after the deadline, one block defeats it:", ("proposal", "close", "P-4"), _at("2027-04-19")),
-    Step("Every proposal and where it stands:", ("proposal", "list"), _at("2027-04-19")),
 ]
-"""Governance: an onboarding vote, an amendment that fails quorum then passes, a blocked consensus proposal."""
-
-STEPS: list[Step] = [
-    Step("The founding roster, budget and fee cycle:", ("status", "--as-of", "2027-01-01")),
-    Step("Providers in the federation:", ("provider", "list", "--as-of", "2027-01-01")),
-    *GOVERNANCE_STEPS,
-    Step(
-        "The administrator's hours go up from 1 April (a dated budget change):",
-        ("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-04-01", "--note", "22 h/week from April"),
-    ),
-    Step(
-        "A provider leaves on 31 May, which anyone may do at any time:",
-        ("provider", "leave", "wes-okafor", "--on", "2027-05-31", "--reason", "Relocating out of state"),
-    ),
-    Step("The federation as of 1 June:", ("status", "--as-of", "2027-06-01")),
-    Step("Everything that happened, in order:", ("journal", "list")),
-    Step("The history checks out (a hash chain over every entry):", ("audit", "verify")),
-]
+"""A consensus proposal, blocked with a reason."""
 
 
-# --- documents ------------------------------------------------------------------------
+# --- documents and the year -----------------------------------------------------------
 
 DOCUMENT_STEPS: list[Step] = [
-    Step("The founding Co-Op Procedures manual (version 1), as Markdown and DOCX:", ("manual", "render", "1")),
+    Step("The founding Co-Op Procedures manual (version 1), as Markdown and DOCX:", ("manual", "render", "1"), _at("2027-01-05")),
     Step(
-        "A provider services agreement for every provider active on 1 June, with a register (recorded in the journal):",
-        ("contracts", "issue", "--all", "--on", "2027-06-01"),
+        "A provider services agreement for every provider, with a register (each issuance is recorded in the journal):",
+        ("contracts", "issue", "--all", "--on", "2027-01-05"),
+        _at("2027-01-05"),
     ),
-    Step("Two providers sign and return theirs:", ("contracts", "signed", "mara-quist", "--on", "2027-06-03")),
-    Step("And another:", ("contracts", "signed", "teo-abernathy", "--on", "2027-06-04")),
-    Step("Who has signed what, and who still needs to:", ("contracts", "status", "--as-of", "2027-06-05")),
-    Step("The manual's versions (v1's text and SHA-256 were fixed at the first issuance):", ("manual", "versions")),
+    Step("Providers sign and return theirs:", ("contracts", "signed", "mara-quist", "--on", "2027-01-07"), _at("2027-01-07")),
+    *(
+        Step(f"... and {m}:", ("contracts", "signed", m, "--on", "2027-01-08"), _at("2027-01-08"))
+        for m in ("rowan-ellery", "teo-abernathy", "imani-castell", "noor-haddad")
+    ),
 ]
+"""Documents at founding: the manual, an agreement per provider, signatures (one still outstanding)."""
 
-COOPERATION_V2 = resources.files("manual").joinpath("demo", "cooperation_v2.md").read_text(encoding="utf-8")
-"""The demo's amendment to section ``cooperation``: governance proposes it, and once the vote
-passes ``manual_versions.adopt`` records it as version 2; then ``REDLINE_STEPS`` run."""
+COOPERATION_V2 = AMENDED_TEXT
 
 REDLINE_STEPS: list[Step] = [
-    Step("The amended manual (version 2):", ("manual", "render", "2")),
-    Step("The redline from version 1 to version 2:", ("manual", "diff", "1", "2")),
+    Step("The amended manual (version 2):", ("manual", "render", "2"), _at("2027-03-20")),
+    Step("The redline from version 1 to version 2:", ("manual", "diff", "1", "2"), _at("2027-03-20")),
     Step(
-        "Acknowledgments of version 2 for every provider:",
-        ("contracts", "issue", "--all", "--kind", "acknowledgment", "--on", "2027-08-01"),
+        "Acknowledgments of version 2 for every provider who signed an agreement:",
+        ("contracts", "issue", "--all", "--kind", "acknowledgment", "--on", "2027-03-22"),
+        _at("2027-03-22"),
     ),
-    Step("Who now needs to sign what:", ("contracts", "status", "--as-of", "2027-08-01")),
+    Step("Who has signed what, and who still needs to:", ("contracts", "status", "--as-of", "2027-03-22"), _at("2027-03-22")),
 ]
-"""Run after the governance steps that adopt ``COOPERATION_V2`` (effective 1 August 2027)."""
+"""Run after the vote that adopts ``COOPERATION_V2`` as version 2."""
 
-STEPS += DOCUMENT_STEPS
+_FEES_SHOW = ("fees", "show", "2027-01")
+
+FEE_YEAR_STEPS: list[Step] = [
+    Step(
+        "The administrator's hours go up from 1 April (a dated budget change to admin staffing re-evaluates the fee):",
+        ("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-04-01", "--note", "22 h/week from April"),
+        _at("2027-03-25"),
+    ),
+    Step(
+        "A provider leaves on 31 May, which anyone may do at any time, for any reason:",
+        ("provider", "leave", "wes-okafor", "--on", "2027-05-31", "--reason", "Relocating out of state"),
+        _at("2027-05-10"),
+    ),
+    Step("Each staffing change re-evaluated the fee for the rest of the cycle; month by month, and why:", _FEES_SHOW, _at("2027-05-10")),
+    Step("A fee notice for each provider (old fee, new fee, why, from when):", ("fees", "notices", "2027-01"), _at("2027-05-10")),
+    Step("The federation as of 1 June:", ("status", "--as-of", "2027-06-01"), _at("2027-06-01")),
+    Step(
+        "Half a year of fee payments (Teo misses June):",
+        ("payment", "import", "{books}/payments-2027-01.csv"),
+        _at("2027-06-30"),
+        _payments_file("2027-01"),
+    ),
+    Step(
+        "Half a year of shared expenses (the CE fund is underspent):",
+        ("expense", "import", "{books}/expenses-2027-01.csv"),
+        _at("2027-06-30"),
+        _expenses_file("2027-01"),
+    ),
+    Step("The second cycle's fee, set on 1 July:", ("fees", "recalc", "2027-07"), _at("2027-07-01")),
+    Step(
+        "Closing the first cycle refunds its surplus; Teo's refund goes to his arrears first:",
+        ("cycle", "close", "2027-01", "--on", "2027-07-10"),
+        _at("2027-07-10"),
+    ),
+    Step("Wes left in May; his final settlement:", ("statement", "wes-okafor", "2027-01"), _at("2027-07-10")),
+    Step(
+        "The refund owed to Wes is paid out:",
+        ("payment", "payout", "wes-okafor", "50.00", "--on", "2027-07-15", "--ref", "refund 2027-01"),
+        _at("2027-07-15"),
+    ),
+    Step("What every provider may see about the first cycle:", ("report", "transparency", "2027-01"), _at("2027-07-15")),
+    Step(
+        "The second half-year's payments (Teo clears his arrears):",
+        ("payment", "import", "{books}/payments-2027-07.csv"),
+        _at("2027-12-31"),
+        _payments_file("2027-07"),
+    ),
+    Step(
+        "The second half-year's expenses (an insurance adjustment overspends):",
+        ("expense", "import", "{books}/expenses-2027-07.csv"),
+        _at("2027-12-31"),
+        _expenses_file("2027-07"),
+    ),
+    Step(
+        "Closing the second cycle: its deficit is carried into the next cycle's budget:",
+        ("cycle", "close", "2027-07", "--on", "2028-01-10"),
+        _at("2028-01-10"),
+    ),
+    Step("What every provider may see about the second cycle:", ("report", "transparency", "2027-07"), _at("2028-01-10")),
+    Step("The next cycle's fee includes the deficit carried forward:", ("fees", "recalc", "2028-01"), _at("2028-01-10")),
+    Step(
+        "The ledger balances: every transaction sums to zero, so the accounts do too:",
+        ("ledger", "balances", "--as-of", "2028-01-10"),
+        _at("2028-01-10"),
+    ),
+]
+"""The fee engine's year: payments, expenses, both cycles closed, refunds, a deficit carried forward."""
+
+STEPS: list[Step] = [
+    Step("The founding roster, budget and fee cycle:", ("status", "--as-of", "2027-01-01"), _at("2027-01-01")),
+    Step(
+        "The first cycle's fee: the budget over the provider-months, rounded up to the cent:",
+        ("fees", "recalc", "2027-01"),
+        _at("2027-01-02"),
+    ),
+    *DOCUMENT_STEPS,
+    *GOVERNANCE_STEPS,
+    *REDLINE_STEPS,
+    *CONSENSUS_STEPS,
+    *FEE_YEAR_STEPS,
+    Step("Every proposal and where it stands:", ("proposal", "list"), _at("2028-01-10")),
+    Step("The history checks out (a hash chain over every entry, every ballot recounted):", ("audit", "verify"), _at("2028-01-10")),
+]

@@ -106,21 +106,40 @@ def join_many(books: Books, rows: list[dict[str, Any]], source: Path | None = No
         known.add(p.id)
         providers.append(p)
     with books.transaction() as w:
-        return [apply_join(w, books, p) for p in providers]
+        entries = [apply_join(w, books, p, reevaluate_fee=len(providers) == 1) for p in providers]
+        if len(providers) > 1:  # one re-evaluation for a whole import, not one per row
+            from engine.fees import after_join
+
+            first = min(providers, key=lambda p: p.start)
+            after_join(w, books, first.start, f"{len(providers)} providers join from {first.start}")
+        return entries
 
 
-def apply_join(writer: Writer, books: Books, provider: Provider) -> Entry:
+def apply_join(writer: Writer, books: Books, provider: Provider, *, reevaluate_fee: bool = True) -> Entry:
     """Append a validated join inside an open transaction.
 
     Every path that adds a member (the admin's record, an onboarding vote)
-    comes through here, so whatever a join sets off happens the same way.
+    comes through here, so whatever a join sets off happens the same way:
+    the fee of a cycle already set is re-evaluated from the joining month.
     """
-    return writer.append(JOINED, provider.start, {"provider": provider.model_dump(mode="json")})
+    from engine.fees import after_join
+
+    entry = writer.append(JOINED, provider.start, {"provider": provider.model_dump(mode="json")})
+    if reevaluate_fee:
+        after_join(writer, books, provider.start, f"{provider.name} ({provider.id}) joins on {provider.start}")
+    return entry
 
 
 def apply_leave(writer: Writer, books: Books, provider_id: str, last_day: date, reason: str) -> Entry:
-    """Append a departure inside an open transaction (a voluntary leave or a termination)."""
-    return writer.append(LEFT, last_day, {"provider": provider_id, "reason": reason})
+    """Append a departure inside an open transaction (a voluntary leave or a termination).
+
+    The fee for the rest of a cycle already set is re-evaluated in the same transaction.
+    """
+    from engine.fees import after_leave
+
+    entry = writer.append(LEFT, last_day, {"provider": provider_id, "reason": reason})
+    after_leave(writer, books, provider_id, last_day)
+    return entry
 
 
 def check_can_leave(books: Books, provider_id: str, last_day: date) -> Membership:

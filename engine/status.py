@@ -11,6 +11,7 @@ from engine.books import Books
 from engine.budget import lines_on
 from engine.config import BudgetLine
 from engine.cycles import Cycle, Month, cycle_containing
+from engine.fees import settings
 from engine.roster import Membership, active
 
 
@@ -49,10 +50,15 @@ class Status:
 def summarise(books: Books, as_of: date) -> Status:
     members = sorted(active(books, as_of), key=lambda m: m.id)
     lines = lines_on(books, Month.of(as_of).first, known_by=as_of)
-    total = sum(b.monthly for b in lines)
-    if members:
-        fee = -(-total // len(members))
-        reason = f"equal share of this month's budget over {len(members)} providers, rounded up to the cent"
-    else:
-        fee, reason = None, "no active providers"
-    return Status(as_of, cycle_containing(as_of, books.federation.cycle), members, lines, fee, reason)
+    cycle = cycle_containing(as_of, books.federation.cycle)
+    fee, reason = _fee(books, as_of, cycle)
+    return Status(as_of, cycle, members, lines, fee, reason)
+
+
+def _fee(books: Books, as_of: date, cycle: Cycle) -> tuple[int | None, str]:
+    """The fee actually set and in force, with where it came from; never an estimate."""
+    found = [s for s in settings(books, cycle) if s.from_month <= Month.of(as_of)]
+    if not found:
+        return None, f"not set for cycle {cycle.id}; set it with 'coop fees recalc {cycle.id}'"
+    s = found[-1]
+    return s.amount, f"set from {s.from_month}: {s.reason}"

@@ -334,10 +334,12 @@ def test_signing_and_status_after_amendment_and_fee_change(books_dir: Path, coop
     assert needs("2027-07-31")["mara-quist"] is None
     assert needs("2027-08-01")["mara-quist"] == "acknowledgment of manual v2"
     assert coop("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-09-01").exit_code == 0
-    assert needs("2027-09-01")["mara-quist"] == "acknowledgment of manual v2; acknowledgment of the fee now $690.00"
+    # Before 2027-07's fee is set, documents quote what recalc would set: the cycle's budget
+    # (2 x $3,880 + 4 x $4,140 = $24,320) over 36 provider-months = $675.555... rounded up.
+    assert needs("2027-09-01")["mara-quist"] == "acknowledgment of manual v2; acknowledgment of the fee now $675.56"
     assert coop("contracts", "issue", "mara-quist", "--kind", "acknowledgment", "--on", "2027-09-01").exit_code == 0
     ack = (books_dir / "documents" / "agreements" / "2027-09-01" / "mara-quist-acknowledgment-v2.md").read_text()
-    assert "It replaces version 1. What changed: Quotes from cooperatives." in ack and "$690.00" in ack
+    assert "It replaces version 1. What changed: Quotes from cooperatives." in ack and "$675.56" in ack
     assert coop("contracts", "signed", "mara-quist", "--on", "2027-09-02").exit_code == 0
     assert needs("2027-09-02")["mara-quist"] is None
     books = open_books(books_dir)
@@ -385,12 +387,12 @@ def test_the_demo_redline_steps_run_after_the_amendment(books_dir: Path, coop: C
     assert DEMO_AMENDMENT.read_text() == COOPERATION_V2
     assert coop("contracts", "issue", "--all", "--on", "2027-06-01").exit_code == 0
     assert coop("contracts", "signed", "mara-quist", "--on", "2027-06-03").exit_code == 0
-    adopt_v2(books_dir, date(2027, 8, 1))
+    adopt_v2(books_dir, date(2027, 3, 18))
     for step in REDLINE_STEPS:
         result = coop(*step.args)
         assert result.exit_code == 0, (step.args, result.output)
     assert (books_dir / "documents" / "manual" / "redline-v1-v2.docx").is_file()
-    register = json.loads((books_dir / "documents" / "agreements" / "2027-08-01" / "register.json").read_text())
+    register = json.loads((books_dir / "documents" / "agreements" / "2027-03-22" / "register.json").read_text())
     assert [(r["provider"], r["kind"], r["manual_version"]) for r in register] == [("mara-quist", "acknowledgment", 2)]
 
 

@@ -314,7 +314,9 @@ def test_manual_amendment_adopts_a_new_version(gov: Coop, books_dir: Path, tmp_p
 def test_a_manual_amendment_that_cannot_render_is_refused_when_proposed(gov: Coop, tmp_path: Path) -> None:
     section = tmp_path / "cooperation.md"
     section.write_text("Our fee is {{ fee.no_such_field }}.\n")
-    refused(gov("propose", "manual-amendment", "--section", f"cooperation={section}", "--summary", "s", env=at("2027-03-01")), "no_such_field")
+    refused(
+        gov("propose", "manual-amendment", "--section", f"cooperation={section}", "--summary", "s", env=at("2027-03-01")), "no_such_field"
+    )
     section.write_text("---\nid: brand_new\n---\nText\n")
     refused(gov("propose", "manual-amendment", "--section", f"brand_new={section}", "--summary", "s", env=at("2027-03-01")), "title")
 

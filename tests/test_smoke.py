@@ -48,4 +48,4 @@ def test_init_writes_a_valid_commented_template(tmp_path: Path) -> None:
     assert fed.name == "Elm Co-Op" and fed.providers == [] and fed.budget == []
     assert fed.decision_rules == DEFAULT_RULES, "the written rules are the engine's defaults"
     status = CliRunner().invoke(main, ["--books", str(tmp_path / "new"), "status", "--as-of", "2027-07-01"])
-    assert status.exit_code == 0 and "no active providers" in status.output
+    assert status.exit_code == 0 and "not set for cycle 2027-07" in status.output
