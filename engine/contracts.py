@@ -40,8 +40,10 @@ from engine.document_models import (
 )
 from engine.errors import UserError
 from engine.fee_quote import monthly_fee
+from engine.fees import LEAVER_WORDS as LEAVER
+from engine.fees import REFUND_WORDS as REFUND
 from engine.journal import Entry, Writer
-from engine.manual import LEAVER, REFUND, budget_rows, decided_text
+from engine.manual import budget_rows, decided_text
 from engine.money import cents_to_decimal_text, format_cents
 from engine.output import write_bytes, write_text
 from engine.roster import Membership, active, require

@@ -406,6 +406,28 @@ def after_line(w: Writer, books: Books, line: BudgetLine) -> list[Plan]:
     return reevaluate(w, books, line.effective, f"{line.category.replace('_', ' ')} change: '{line.id}' from {line.effective}")
 
 
+JOINER_WORDS = {
+    "first_full_month": "from the first full calendar month of membership",
+    "joining_month": "from the month in which they join, for the whole of that month",
+    "prorate_days": "from the day they join, for the days of membership in that month",
+}
+"""How a joiner is charged, as it completes "pays the monthly fee ..." (manual, agreement, rules)."""
+
+LEAVER_WORDS = {
+    "through_leaving_month": "through the end of the month in which their last day falls",
+    "last_full_month": "through their last full calendar month of membership",
+    "prorate_days": "for the days of membership in their final month",
+}
+REFUND_WORDS = {
+    "months": "in proportion to the months each provider was charged for in the cycle",
+    "per_head": "in equal shares to every provider charged a fee in the cycle",
+}
+DEFICIT_WORDS = {
+    "carry_forward": "carried into the next cycle's fee",
+    "assess": "assessed at once, shared among the providers charged in the cycle on the same basis as a refund",
+}
+
+
 def rules_text(books: Books, on: date) -> list[str]:
     """The fee rules in force on ``on``, in words, from the same data the engine runs on (for the manual)."""
     fed = books.federation
@@ -413,23 +435,10 @@ def rules_text(books: Books, on: date) -> list[str]:
     spec = fed.cycle
     starts = sorted({(spec.start_month - 1 + i * spec.months) % 12 + 1 for i in range(12 // spec.months)})
     month_names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-    joiner = {
-        "first_full_month": "starts paying from their first full month",
-        "joining_month": "pays the full fee for the month they join",
-        "prorate_days": "pays for the days of their first month they are a member",
-    }[p.joiner_charging.at(on)]
-    leaver = {
-        "through_leaving_month": "pays the full fee for the month they leave",
-        "last_full_month": "pays through their last full month",
-        "prorate_days": "pays for the days of their last month they are a member",
-    }[p.leaver_charging.at(on)]
-    basis = {"months": "in proportion to the months each member was charged", "per_head": "in equal shares per member"}[
-        p.refund_basis.at(on)
-    ]
-    deficit = {
-        "carry_forward": "carried into the next cycle's budget",
-        "assess": "assessed at once in equal shares",
-    }[p.deficit.at(on)]
+    joiner = JOINER_WORDS[p.joiner_charging.at(on)]
+    leaver = LEAVER_WORDS[p.leaver_charging.at(on)]
+    basis = REFUND_WORDS[p.refund_basis.at(on)]
+    deficit = DEFICIT_WORDS[p.deficit.at(on)]
     return [
         f"Fees run in cycles of {spec.months} month{'s' if spec.months > 1 else ''}, "
         f"starting in {_and([month_names[m - 1] for m in starts])}.",
@@ -437,7 +446,7 @@ def rules_text(books: Books, on: date) -> list[str]:
         "expected in it, rounded up to the cent.",
         "When a provider joins or leaves, or an admin staffing or pay change takes effect, the fee is re-evaluated from that "
         "month: what is left to collect for the cycle over the provider-months left, rounded up.",
-        f"A provider who joins mid-month {joiner}; one who leaves mid-month {leaver}.",
+        f"A provider who joins pays the monthly fee {joiner}; one who leaves pays it {leaver}.",
         f"At the cycle's close a surplus is refunded {basis}; a refund first settles that provider's arrears. A deficit is {deficit}.",
         "The parent makes no profit: fees charged, less expenses, refunds and amounts carried forward, is exactly zero.",
     ]

@@ -41,6 +41,7 @@ from engine.document_models import (
 )
 from engine.errors import UserError
 from engine.fee_quote import monthly_fee
+from engine.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
 from engine.output import write_bytes, write_text
 from engine.proposals import rules_in_force
 from engine.redline import Redline, redline
@@ -165,24 +166,8 @@ _RECUSAL = {
     "principal": "the parent's principal does not vote on it",
 }
 
-JOINER = {
-    "first_full_month": "from the first full calendar month of membership",
-    "joining_month": "from the month in which they join, for the whole of that month",
-    "prorate_days": "from the day they join, for the days of membership in that month",
-}
-LEAVER = {
-    "through_leaving_month": "through the end of the month in which their last day falls",
-    "last_full_month": "through their last full calendar month of membership",
-    "prorate_days": "for the days of membership in their final month",
-}
-REFUND = {
-    "months": "in proportion to the months each provider paid for in the cycle",
-    "per_head": "in equal shares to each provider who was a member at the cycle's close",
-}
-DEFICIT = {
-    "carry_forward": "carried into the next cycle's fee",
-    "assess": "shared equally among the members as a one-off charge",
-}
+# The policies are stated in the fee engine's own words, so the two cannot drift apart.
+JOINER, LEAVER, REFUND, DEFICIT = JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS, DEFICIT_WORDS
 
 
 def decided_text(rule: DecisionRule) -> str:

@@ -362,7 +362,7 @@ def test_rules_text_follows_the_policies(tmp_path: Path) -> None:
     b = books_with(tmp_path, lambda t: t.replace("refund_basis: months", "refund_basis: per_head").replace("months: 6 ", "months: 3 "))
     text = " ".join(fees.rules_text(b, date(2027, 1, 1)))
     assert "cycles of 3 months, starting in January, April, July and October" in text
-    assert "refunded in equal shares per member" in text and "carried into the next cycle's budget" in text
+    assert "refunded in equal shares to every provider charged a fee in the cycle" in text and "carried into the next cycle's fee" in text
     b.close()
 
 
