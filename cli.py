@@ -150,12 +150,23 @@ def main(ctx: click.Context, books: Path | None) -> None:
 @click.option("--founded", type=DATE, default=None, help="Founding date (default: the first of next month).")
 @click.option("--parent", "parent_name", default="Parent Practice PLLC", show_default=True, help="The parent practice's legal name.")
 @click.option("--principal", default="Principal Name", show_default=True, help="The parent practice's principal.")
-def init(folder: Path, name: str, founded: date | None, parent_name: str, principal: str) -> None:
-    """Start a federation's books in FOLDER: a commented federation.yaml and an empty journal."""
+@click.option(
+    "--model",
+    type=click.Choice(["federation", "retention", "flat_pay", "session_split"]),
+    default="federation",
+    show_default=True,
+    help="The co-op model: its money rules, decision rules and manual.",
+)
+@click.option("--entity", default="Our Co-Op LLC", show_default=True, help="The co-op's legal name (models other than federation).")
+def init(folder: Path, name: str, founded: date | None, parent_name: str, principal: str, model: str, entity: str) -> None:
+    """Start a co-op's books in FOLDER: a commented federation.yaml and an empty journal."""
     from engine.founding import create_books, first_of_next_month
 
     founded = founded or first_of_next_month(today())
-    create_books(folder, name=name, founded=founded, parent={"legal_name": parent_name, "principal": principal})
+    who: dict[str, Any] = (
+        {"parent": {"legal_name": parent_name, "principal": principal}} if model == "federation" else {"entity": {"legal_name": entity}}
+    )
+    create_books(folder, name=name, founded=founded, model=model, **who)
     click.echo(f"Started the books of {name} in {folder}")
     click.echo(f"Next: edit {folder / 'federation.yaml'} (roster, budget, rules), then run 'coop --books {folder} status'.")
 
@@ -175,7 +186,10 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         return
     fed = books.federation
     click.echo(f"{fed.name}, as of {s.as_of}")
-    click.echo(f"Parent practice: {fed.parent.legal_name} (principal: {fed.parent.principal})")
+    if fed.parent is not None:
+        click.echo(f"Parent practice: {fed.parent.legal_name} (principal: {fed.parent.principal})")
+    elif fed.entity is not None:
+        click.echo(f"Co-op: {fed.entity.legal_name} ({fed.entity.structure}; {fed.model.replace('_', ' ')} model)")
     click.echo(f"Cycle: {s.cycle.label} ({s.cycle.length} months), month {s.month_index} of {s.cycle.length}")
     click.echo(f"Shared budget this month: {money(s.budget_total, books)}")
     click.echo(f"Monthly fee: {s.fee_text(lambda c: money(c, books))}")
@@ -672,6 +686,70 @@ def propose_rule_change(
 def propose_general(ctx: click.Context, text: str, title: str | None, by: str | None, deadline: date | None) -> None:
     """Propose any other decision (by consensus under the default rules)."""
     _open(ctx, "general", {"text": text}, title, text if len(text) <= 60 else text[:59] + "…", by, deadline)
+
+
+@propose.command("parameter-change")
+@click.argument("name")
+@click.argument("value")
+@click.option("--from", "effective", type=DATE, required=True, help="Date the new value takes effect.")
+@_propose_options
+def propose_parameter(
+    ctx: click.Context, name: str, value: str, effective: date, title: str | None, by: str | None, deadline: date | None
+) -> None:
+    """Propose a new value for one of the model's dated parameters (e.g. hourly_rate 45.00)."""
+    data = {"name": name, "value": value, "effective": effective}
+    _open(ctx, "parameter_change", data, title, f"{name.replace('_', ' ')}: {value} from {effective}", by, deadline)
+
+
+_DECISIONS = {
+    "membership": "Propose admitting MEMBER as a full member-owner (after their first months).",
+    "rent-cover": "Propose that the co-op covers MEMBER's share of rent during extended leave.",
+    "low-rate": "Propose seeing a client at a very low rate.",
+    "software": "Propose choosing or changing the shared software.",
+    "supervisor": "Propose which supervisor the co-op contracts.",
+    "surplus-use": "Propose what the surplus goes to (e.g. a member's specialised training).",
+}
+
+
+def _decision_command(kind: str, doc: str) -> None:
+    @propose.command(kind, help=doc)
+    @click.option("--text", required=True, help="What the members are asked to decide.")
+    @click.option("--member", default=None, help="The member it concerns, if any.")
+    @click.option("--amount", type=MONEY, default=None, help="What it commits, if anything.")
+    @_propose_options
+    def command(
+        ctx: click.Context, text: str, member: str | None, amount: int | None, title: str | None, by: str | None, deadline: date | None
+    ) -> None:
+        data = {"text": text, "member": member, "amount": amount}
+        _open(ctx, kind.replace("-", "_"), data, title, text if len(text) <= 60 else text[:59] + "…", by, deadline)
+
+
+for _kind, _doc in _DECISIONS.items():
+    _decision_command(_kind, _doc)
+
+
+@main.command("parameters")
+@as_of_option
+@json_option
+@click.pass_context
+def parameters_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """The co-op model's dated parameters in force (rates, shares), with their history."""
+    from engine.parameters import dated_names, in_force
+
+    books = open_books(ctx)
+    params = in_force(books, as_of)
+    on = as_of or today()
+    rows = []
+    for name in dated_names(params):
+        for step in getattr(params, name).model_dump(mode="json", by_alias=True)["steps"]:
+            rows.append([name, step["from"] or books.federation.founded.isoformat(), step["value"]])  # as written in the file
+    if as_json:
+        emit_json({"model": books.federation.model, "as_of": on.isoformat(), "parameters": params.model_dump(mode="json", by_alias=True)})
+        return
+    if not rows:
+        click.echo(f"The {books.federation.model} model has no dated parameters beyond its budget and policies.")
+        return
+    click.echo(table(rows, ["parameter", "from", "value"]))
 
 
 @main.group()
@@ -1682,14 +1760,22 @@ def ledger_write_off(ctx: click.Context, provider_id: str, amount: int, on: date
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("coop-demo"))
-def demo(folder: Path) -> None:
-    """Found a sample federation in FOLDER (default ./coop-demo) and run every capability."""
-    from engine.demo import STEPS
+@click.option(
+    "--model",
+    type=click.Choice(["federation", "retention", "flat_pay", "session_split"]),
+    default="federation",
+    show_default=True,
+    help="Which co-op model's year to run.",
+)
+def demo(folder: Path, model: str) -> None:
+    """Found a sample co-op in FOLDER (default ./coop-demo) and run a year of every capability."""
+    from engine.demo import script
     from engine.founding import create_demo_books
 
-    create_demo_books(folder)
-    click.secho(f"Founded a sample federation in {folder}", bold=True)
-    for step in STEPS:
+    founding_text, steps = script(model)
+    create_demo_books(folder, founding_text())
+    click.secho(f"Founded a sample {model.replace('_', ' ')} co-op in {folder}", bold=True)
+    for step in steps:
         click.echo("")
         click.secho(step.say, bold=True)
         if step.prepare is not None:

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from engine.errors import UserError
 from engine.money import Money
 from engine.parameters import MODELS, AnyParameters, FederationParameters
-from engine.rules import DEFAULT_RULES, DecisionRule, Matter
+from engine.rules import MODEL_RULES, DecisionRule, Matter
 from engine.schedules import Schedule
 
 FILENAME = "federation.yaml"
@@ -89,6 +89,13 @@ class Parent(Strict):
     principal_id: Identifier | None = Field(default=None, description="the principal's provider id, if they are a provider")
 
 
+class Entity(Strict):
+    """The co-op's own legal entity, for the models that have no parent practice."""
+
+    legal_name: Text
+    structure: Text = Field(default="LLC", description="e.g. LLC, cooperative corporation")
+
+
 class CycleSpec(Strict):
     """Fee cycles: ``months`` long, the first starting in ``start_month``."""
 
@@ -126,10 +133,11 @@ class Federation(Strict):
     parameters: AnyParameters = Field(default_factory=FederationParameters)
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
     founded: date
-    parent: Parent
+    parent: Parent | None = None
+    entity: Entity | None = None
     cycle: CycleSpec = CycleSpec()
     policies: Policies = Policies()
-    decision_rules: dict[Matter, DecisionRule] = Field(default_factory=dict)
+    decision_rules: dict[Matter, DecisionRule] = Field(default_factory=dict, validate_default=True)
     providers: list[Provider] = Field(default_factory=list)
     budget: list[BudgetLine] = Field(default_factory=list)
 
@@ -145,17 +153,38 @@ class Federation(Strict):
 
     @field_validator("decision_rules", mode="after")
     @classmethod
-    def _fill_rules(cls, rules: dict[Matter, DecisionRule]) -> dict[Matter, DecisionRule]:
-        return {**DEFAULT_RULES, **rules}
+    def _fill_rules(cls, rules: dict[Matter, DecisionRule], info: ValidationInfo) -> dict[Matter, DecisionRule]:
+        """The model's own matters, each with its rule: as written, else the model's default."""
+        model = info.data.get("model", "federation")
+        defaults = MODEL_RULES[model]
+        extra = sorted(m.value for m in rules if m not in defaults)
+        if extra:
+            raise ValueError(f"matter {', '.join(extra)} does not apply to the {model} model (its matters: {', '.join(defaults)})")
+        return {**defaults, **rules}
 
     @model_validator(mode="after")
     def _consistent(self) -> Federation:
+        if self.model == "federation" and self.parent is None:
+            raise ValueError("a federation needs its parent practice: add 'parent:' with legal_name and principal")
+        if self.model != "federation":
+            if self.parent is not None:
+                raise ValueError(f"'parent' belongs to the federation model; a {self.model} co-op names its own 'entity'")
+            if self.entity is None:
+                raise ValueError(f"a {self.model} co-op needs 'entity:' with its legal_name")
         _unique([p.id for p in self.providers], "providers", "provider id")
         _unique([b.id for b in self.budget], "budget", "budget line id")
         ids = {p.id for p in self.providers}
-        if self.parent.principal_id is not None and self.parent.principal_id not in ids:
+        if self.parent is not None and self.parent.principal_id is not None and self.parent.principal_id not in ids:
             raise ValueError(f"parent.principal_id '{self.parent.principal_id}' is not one of the providers")
         return self
+
+    @property
+    def holder(self) -> str:
+        """Who holds the shared accounts: the parent practice, or the co-op's own entity."""
+        if self.parent is not None:
+            return self.parent.legal_name
+        assert self.entity is not None  # checked by _consistent
+        return self.entity.legal_name
 
     def provider(self, provider_id: str) -> Provider | None:
         return next((p for p in self.providers if p.id == provider_id), None)

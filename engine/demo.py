@@ -391,3 +391,25 @@ STEPS: list[Step] = [
     Step("Every proposal and where it stands:", ("proposal", "list"), _at("2028-01-10")),
     Step("The history checks out (a hash chain over every entry, every ballot recounted):", ("audit", "verify"), _at("2028-01-10")),
 ]
+
+
+DEMO_MODULES = {
+    "federation": "engine.demo",
+    "retention": "engine.demo_retention",
+    "flat_pay": "engine.demo_flat_pay",
+    "session_split": "engine.demo_session_split",
+}
+"""Each co-op model's demo: a module with ``founding_text()`` and ``STEPS``, one readable script each."""
+
+
+def script(model: str) -> tuple[Callable[[], str], list[Step]]:
+    """The founding file and the steps of ``model``'s demo year."""
+    import importlib
+
+    try:
+        module = importlib.import_module(DEMO_MODULES[model])
+    except ModuleNotFoundError:
+        from engine.errors import UserError
+
+        raise UserError(f"there is no demo for the {model} model yet", field="--model") from None
+    return module.founding_text, module.STEPS

@@ -112,6 +112,14 @@ class RuleBook(DocModel):
     end_parent: RuleView
     rule_change: RuleView
     general: RuleView
+    # Matters of the other co-op models; absent from a federation's rule book.
+    membership: RuleView | None = None
+    parameter_change: RuleView | None = None
+    rent_cover: RuleView | None = None
+    low_rate: RuleView | None = None
+    software: RuleView | None = None
+    supervisor: RuleView | None = None
+    surplus_use: RuleView | None = None
 
 
 class CycleView(DocModel):

@@ -24,13 +24,11 @@ def create_books(folder: Path, *, text: str | None = None, **founding: Any) -> N
     journal.Journal.create(folder / journal.FILENAME).close()
 
 
-def create_demo_books(folder: Path) -> None:
+def create_demo_books(folder: Path, text: str) -> None:
     """The demo's books; a folder from an earlier demo run is replaced, anything else refused."""
-    from engine.demo import founding_text
-
     if folder.exists() and (folder / DEMO_MARKER).exists():
         shutil.rmtree(folder)
-    create_books(folder, text=founding_text())
+    create_books(folder, text=text)
     write_text(folder / DEMO_MARKER, "Made by 'coop demo'; running it again replaces this folder.\n")
 
 

@@ -93,8 +93,15 @@ def parse_section(source: str, origin: str) -> Section:
     return Section(meta.id, meta.title, meta.order, match[2], origin, match[1].count("\n") + 4)
 
 
-def default_sections() -> dict[str, Section]:
-    folder = resources.files("manual").joinpath("sections")
+SECTION_FOLDERS = {"federation": "sections", "retention": "retention", "flat_pay": "flat_pay", "session_split": "session_split"}
+"""Each co-op model's manual is its own set of sections, so it reads as that co-op's manual."""
+
+MODEL_CONTEXTS: dict[str, str] = {"federation": "engine.manual:manual_context"}
+"""Each model's function building what its sections may state (``module:function``, imported when used)."""
+
+
+def default_sections(model: str = "federation") -> dict[str, Section]:
+    folder = resources.files("manual").joinpath(SECTION_FOLDERS[model])
     out = {}
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".md"):
@@ -139,7 +146,7 @@ def sections_of(books: Books, number: int, extra: dict[str, str] | None = None) 
     """The sources of version ``number``; ``extra`` is an amendment being adopted as that version."""
     from engine.manual_versions import versions
 
-    sections = {**default_sections(), **override_sections(books.folder)}
+    sections = {**default_sections(books.federation.model), **override_sections(books.folder)}
     for v in versions(books)[1:number]:
         sections = apply_changes(sections, v.changes, f"manual v{v.number}")
     if extra is not None:
@@ -159,6 +166,13 @@ RULE_TITLES = {
     Matter.end_parent: "Continuing without the parent",
     Matter.rule_change: "Changing a decision rule",
     Matter.general: "Other decisions the members take together",
+    Matter.membership: "Becoming a member-owner",
+    Matter.parameter_change: "Changing a rate or share",
+    Matter.rent_cover: "Covering rent during extended leave",
+    Matter.low_rate: "Seeing a client at a very low rate",
+    Matter.software: "Choosing shared software",
+    Matter.supervisor: "Choosing the contracted supervisor",
+    Matter.surplus_use: "What the surplus is used for",
 }
 
 _RECUSAL = {
@@ -202,8 +216,17 @@ def rule_view(matter: Matter, rule: DecisionRule) -> RuleView:
 
 
 def rule_book(rules: dict[Matter, DecisionRule]) -> tuple[RuleBook, list[RuleView]]:
-    views = {m.value: rule_view(m, rules[m]) for m in Matter}
-    return RuleBook(**views), [views[m.value] for m in Matter]
+    """The model's matters (those it has rules for), in the order the model lists them."""
+    views = {m.value: rule_view(m, rule) for m, rule in rules.items()}
+    return RuleBook(**views), list(views.values())
+
+
+def context_for(books: Books) -> Any:
+    """The function that builds what this model's manual states."""
+    import importlib
+
+    module, _, function = MODEL_CONTEXTS[books.federation.model].partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def budget_rows(books: Books, on: date) -> list[BudgetRow]:
@@ -218,7 +241,7 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     months = fed.cycle.months
     return ManualContext(
         federation_name=fed.name,
-        parent=ParentParty(legal_name=fed.parent.legal_name, principal=fed.parent.principal),
+        parent=ParentParty(legal_name=fed.holder, principal=fed.parent.principal if fed.parent else ""),
         founded=fed.founded,
         version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
         cycle=CycleView(
@@ -308,7 +331,7 @@ def render_version(
     books: Books, number: int, effective: date, summary: str, extra: dict[str, str] | None = None, proposal: int | None = None
 ) -> str:
     """The full Markdown of a version, from its sources and the books as of its effective date."""
-    context = manual_context(books, number, effective, summary, proposal)
+    context = context_for(books)(books, number, effective, summary, proposal)
     return render_sections(sections_of(books, number, extra), context, books.federation.currency)
 
 
@@ -330,7 +353,7 @@ def version_meta(books: Books, number: int, effective: date) -> DocMeta:
         title=f"{TITLE}, version {number}",
         footer=f"{TITLE} · Version {number} · Effective {long_date(effective)}",
         issued=effective,
-        author=books.federation.parent.legal_name,
+        author=books.federation.holder,
         subject=books.federation.name,
     )
 
@@ -376,7 +399,7 @@ def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Publis
         title=f"{TITLE}: redline from version {old} to version {new}",
         footer=f"Redline of the {TITLE} · Version {old} ({long_date(before.effective)}) to version {new} ({long_date(after.effective)})",
         issued=after.effective,
-        author=books.federation.parent.legal_name,
+        author=books.federation.holder,
         subject=books.federation.name,
     )
     folder = out / "manual"

@@ -22,6 +22,7 @@ from engine.config import BudgetLine
 from engine.errors import UserError
 from engine.journal import Writer
 from engine.money import cents_to_decimal_text
+from engine.parameters import PARAMETER_SET, parse_value
 from engine.proposals import (
     RULE_SET,
     BudgetFields,
@@ -29,6 +30,7 @@ from engine.proposals import (
     Fields,
     ManualFields,
     OnboardingFields,
+    ParameterFields,
     Proposal,
     RuleChangeFields,
     TerminationFields,
@@ -115,6 +117,11 @@ def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: boo
         return budget_line(books, matter, fields, opening)
     elif isinstance(fields, RuleChangeFields):
         return new_rule(books, fields, on, opening)
+    elif isinstance(fields, ParameterFields):
+        try:
+            return parse_value(books.federation.parameters, fields.name, fields.value)
+        except ValueError as exc:
+            raise UserError(str(exc), field="NAME" if "not a dated parameter" in str(exc) else "VALUE") from None
     elif isinstance(fields, ManualFields) and opening:
         from engine.manual import check_amendment
 
@@ -195,4 +202,7 @@ def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
         effective = f.effective or on
         e = w.append(RULE_SET, effective, {"matter": f.matter.value, "rule": prepared.model_dump(mode="json"), "proposal": p.id})
         return {"summary": f"the {f.matter.value.replace('_', ' ')} rule changes from {effective}", "entries": [e.seq]}
+    if isinstance(f, ParameterFields):
+        e = w.append(PARAMETER_SET, f.effective, {"name": f.name, "value": f.value, "from": f.effective.isoformat(), "proposal": p.id})
+        return {"summary": f"{f.name.replace('_', ' ')} is {f.value} from {f.effective}", "entries": [e.seq]}
     return {"summary": "decision recorded", "entries": []}

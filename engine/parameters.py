@@ -9,13 +9,20 @@ rate adds a dated step and every earlier month still computes as it was
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.money import Money
 from engine.rules import Ratio
 from engine.schedules import Schedule
+
+if TYPE_CHECKING:
+    from engine.books import Books
+
+PARAMETER_SET = "parameter.set"
+"""A dated new value for one model parameter, adopted by member vote."""
 
 
 def _dated(value: Any, kind: Any) -> Any:
@@ -67,3 +74,41 @@ AnyParameters = Annotated[
     Field(discriminator="model"),
 ]
 MODELS = ("federation", "retention", "flat_pay", "session_split")
+PARAMETER_MODELS: dict[str, type[ModelParameters]] = {
+    "federation": FederationParameters,
+    "retention": RetentionParameters,
+    "flat_pay": FlatPayParameters,
+    "session_split": SessionSplitParameters,
+}
+
+
+def dated_names(params: ModelParameters) -> list[str]:
+    """The parameters members may change by vote: the dated ones."""
+    return [name for name in type(params).model_fields if isinstance(getattr(params, name), Schedule)]
+
+
+def parse_value(params: ModelParameters, name: str, value: Any) -> Any:
+    """``value`` as written (``"45.50"``, ``"3/4"``, ``8``) read as parameter ``name`` reads it."""
+    if name not in dated_names(params):
+        known = ", ".join(dated_names(params)) or "none"
+        raise ValueError(f"'{name}' is not a dated parameter of this model (its parameters: {known})")
+    schedule = getattr(params, name)
+    try:
+        return type(schedule).model_validate(value).current
+    except ValidationError as exc:
+        raise ValueError(f"{name}: {exc.errors(include_url=False)[0]['msg'].removeprefix('Value error, ')}") from None
+
+
+def in_force(books: Books, as_of: date | None = None) -> Any:
+    """The model's parameters: the founding schedules with every change adopted by vote.
+
+    Each change is a new dated step, so months before it still compute with
+    the value they had (an hour worked before a raise is paid the old rate).
+    """
+    params = books.federation.parameters
+    for e in books.journal.entries([PARAMETER_SET], until=as_of):
+        d = e.data
+        value = parse_value(params, d["name"], d["value"])
+        schedule = getattr(params, d["name"]).with_change(date.fromisoformat(d["from"]), value)
+        params = params.model_copy(update={d["name"]: schedule})
+    return params

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -105,6 +105,29 @@ class GeneralFields(Fields):
     text: Text
 
 
+class ParameterFields(Fields):
+    """A new value for one of the model's dated parameters, from a date."""
+
+    name: Identifier
+    value: Text = Field(description="as it would be written in federation.yaml, e.g. 45.50 or 3/4")
+    effective: date
+
+
+class DecisionFields(Fields):
+    """A decision the engine records but does not carry out itself (software, supervisor, a low rate...).
+
+    ``member`` names the member it concerns, if any (recused where the rule says so);
+    ``amount`` is what it commits, if anything.
+    """
+
+    text: Text
+    member: Identifier | None = None
+    amount: Annotated[int, Field(ge=0)] | None = Field(default=None, description="cents")
+
+    def subject(self) -> str | None:
+        return self.member
+
+
 FIELDS: dict[Matter, type[Fields]] = {
     Matter.onboarding: OnboardingFields,
     Matter.termination: TerminationFields,
@@ -115,6 +138,13 @@ FIELDS: dict[Matter, type[Fields]] = {
     Matter.end_parent: EndParentFields,
     Matter.rule_change: RuleChangeFields,
     Matter.general: GeneralFields,
+    Matter.parameter_change: ParameterFields,
+    Matter.membership: DecisionFields,
+    Matter.rent_cover: DecisionFields,
+    Matter.low_rate: DecisionFields,
+    Matter.software: DecisionFields,
+    Matter.supervisor: DecisionFields,
+    Matter.surplus_use: DecisionFields,
 }
 
 
@@ -336,7 +366,7 @@ def electorate(books: Books, p: Proposal) -> tuple[list[str], dict[str, str]]:
     for who in p.rule.recuse:
         if who == "subject" and subject:
             recused[subject] = f"the provider this {p.matter.value.replace('_', ' ')} concerns; may comment but not vote"
-        principal = books.federation.parent.principal_id
+        principal = books.federation.parent.principal_id if books.federation.parent else None
         if who == "principal" and principal:
             recused[principal] = "principal of the parent practice, which this decision concerns"
     members = sorted(m.id for m in active(books, p.voting_opens))
@@ -374,7 +404,14 @@ def open_proposal(
         if recorded_rules(books) is None:
             data = {"rules": _rules_json(books.federation.decision_rules), "source": "federation.yaml"}
             w.append(RULES_RECORDED, books.federation.founded, data)
-        rule = rules_in_force(books, today)[matter]
+        in_force = rules_in_force(books, today)
+        if matter not in in_force:
+            raise UserError(
+                f"'{matter.value}' is not a matter for the {books.federation.model} model",
+                field="KIND",
+                expected=", ".join(m.value for m in in_force),
+            )
+        rule = in_force[matter]
         reading = 1
         earliest = today + timedelta(days=rule.notice_days + rule.response_days)
         number = books.journal.conn.execute("SELECT COUNT(*) FROM entries WHERE kind = ?", (OPENED,)).fetchone()[0] + 1

@@ -26,6 +26,18 @@ class Matter(StrEnum):
     end_parent = "end_parent"
     rule_change = "rule_change"
     general = "general"
+    membership = "membership"
+    """Admitting a probationary member as a full member-owner."""
+    parameter_change = "parameter_change"
+    """A new value, from a date, for one of the model's dated parameters (a pay rate, a share)."""
+    rent_cover = "rent_cover"
+    """Covering a member's share of rent during extended leave, for hardship."""
+    low_rate = "low_rate"
+    """Seeing a client at a very low rate."""
+    software = "software"
+    supervisor = "supervisor"
+    surplus_use = "surplus_use"
+    """What the co-op's surplus goes to, such as sending a member to specialised training."""
 
 
 def _fraction(value: Any) -> Fraction:
@@ -164,3 +176,86 @@ DEFAULT_RULES: dict[Matter, DecisionRule] = {
     ),
 }
 """The federation model's rules, from the parent practice's co-op procedures."""
+
+
+def _consensus(ratification_days: int = 7, **kw: Any) -> DecisionRule:
+    return DecisionRule(method="consensus", threshold=Fraction(1, 2), basis="votes_cast", ratification_days=ratification_days, **kw)
+
+
+_CONSENSUS = _consensus()
+_TERMINATION_BY_CONSENSUS = _consensus(notice_days=14, response_days=14, recuse=("subject",))
+
+RETENTION_RULES: dict[Matter, DecisionRule] = {
+    **dict.fromkeys(
+        (
+            Matter.onboarding,
+            Matter.budget_change,
+            Matter.parameter_change,
+            Matter.rent_cover,
+            Matter.manual_amendment,
+            Matter.rule_change,
+            Matter.general,
+        ),
+        _CONSENSUS,
+    ),
+    # Becoming a member-owner at six months needs full consensus: every member takes part.
+    Matter.membership: _consensus(ratification_days=0, quorum=Fraction(1), recuse=("subject",)),
+    Matter.termination: _TERMINATION_BY_CONSENSUS,
+}
+"""A small co-op deciding everything by consensus in weekly meetings."""
+
+FLAT_PAY_RULES: dict[Matter, DecisionRule] = {
+    **dict.fromkeys(
+        (
+            Matter.onboarding,
+            Matter.membership,
+            Matter.budget_change,
+            Matter.parameter_change,
+            Matter.low_rate,
+            Matter.manual_amendment,
+            Matter.rule_change,
+            Matter.general,
+        ),
+        _CONSENSUS,
+    ),
+    Matter.termination: _TERMINATION_BY_CONSENSUS,
+}
+"""All decisions by consensus; absent members are consulted afterwards (the ratification window)."""
+
+_ONE_MEMBER_ONE_VOTE = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2), voting_days=7)
+
+SESSION_SPLIT_RULES: dict[Matter, DecisionRule] = {
+    **dict.fromkeys(
+        (
+            Matter.onboarding,
+            Matter.software,
+            Matter.supervisor,
+            Matter.surplus_use,
+            Matter.budget_change,
+            Matter.parameter_change,
+            Matter.general,
+        ),
+        _ONE_MEMBER_ONE_VOTE,
+    ),
+    Matter.manual_amendment: DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="votes_cast", quorum=Fraction(1, 2)),
+    Matter.termination: DecisionRule(
+        method="supermajority",
+        threshold=Fraction(2, 3),
+        basis="eligible",
+        quorum=Fraction(1, 2),
+        notice_days=14,
+        response_days=14,
+        recuse=("subject",),
+        secret=True,
+    ),
+    Matter.rule_change: DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="eligible", quorum=Fraction(1, 2)),
+}
+"""One member, one vote, by majority, during meetings."""
+
+MODEL_RULES: dict[str, dict[Matter, DecisionRule]] = {
+    "federation": DEFAULT_RULES,
+    "retention": RETENTION_RULES,
+    "flat_pay": FLAT_PAY_RULES,
+    "session_split": SESSION_SPLIT_RULES,
+}
+"""Each co-op model's matters and the rule that decides each; a model has exactly these matters."""

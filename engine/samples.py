@@ -135,7 +135,7 @@ def cycle_statement() -> CycleStatementData:
 def manual_context() -> ManualContext:
     from engine.manual import RULE_TITLES, rule_view
 
-    views = {m.value: rule_view(m, DEFAULT_RULES[m]) for m in Matter}
+    views = {m.value: rule_view(m, rule) for m, rule in DEFAULT_RULES.items()}
     assert set(RULE_TITLES) == set(Matter)
     return ManualContext(
         federation_name=FEDERATION,

@@ -62,9 +62,14 @@ class Schedule(BaseModel, Generic[T]):
         return self.steps[max(i, 0)].value
 
     def with_change(self, on: date, value: T) -> Schedule[T]:
-        """This schedule with ``value`` taking effect on ``on`` (later steps dropped)."""
+        """This schedule with ``value`` (already parsed) taking effect on ``on``; later steps are dropped.
+
+        Built without re-validation: a parsed value (cents, a Fraction) must not
+        be read again as if it were written in a file.
+        """
         kept = [s for s in self.steps if (s.effective or date.min) < on]
-        return type(self)(steps=[*kept, Dated[Any](effective=on, value=value)])  # type: ignore[list-item]
+        step = Dated[Any].model_construct(effective=on, value=value)
+        return type(self).model_construct(steps=[*kept, step])
 
     @property
     def current(self) -> T:

@@ -253,6 +253,23 @@ def _fields(model: type[BaseModel]) -> Iterator[tuple[type[BaseModel], str]]:
                 todo.append(inner)
 
 
+def _absent(sample: BaseModel) -> set[tuple[type[BaseModel], str]]:
+    """(model, field) pairs that are None everywhere in ``sample``."""
+    present: set[tuple[type[BaseModel], str]] = set()
+    nones: set[tuple[type[BaseModel], str]] = set()
+    todo: list[Any] = [sample]
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, BaseModel):
+            for name in type(obj).model_fields:
+                value = getattr(obj, name)
+                (nones if value is None else present).add((type(obj), name))
+                todo.append(value)
+        elif isinstance(obj, list | tuple):
+            todo.extend(obj)
+    return nones - present
+
+
 @dataclass(frozen=True)
 class CheckResult:
     name: str
@@ -277,7 +294,10 @@ def check_sources(name: str, sources: list[str], model: type[BaseModel], sample:
                 env.from_string(source).render(sample.model_dump())
     except jinja2.TemplateError as exc:
         return CheckResult(name, sorted(usage.missing), [], f"{type(exc).__name__}: {exc}")
-    unused = [f"{m.__name__}.{f}" for m, f in _fields(model) if (m, f) not in usage.used]
+    # A field whose sample value is None is one this template set's model may lack (another
+    # co-op model's matter, say); only fields the sample fills must be used.
+    absent = _absent(sample) if sample is not None else set()
+    unused = [f"{m.__name__}.{f}" for m, f in _fields(model) if (m, f) not in usage.used and (m, f) not in absent]
     return CheckResult(name, sorted(usage.missing), sorted(set(unused)))
 
 

@@ -15,36 +15,55 @@ import jinja2
 
 from engine.config import CycleSpec, Policies
 from engine.money import cents_to_decimal_text
-from engine.rules import DEFAULT_RULES
+from engine.parameters import PARAMETER_MODELS
+from engine.rules import MODEL_RULES
 
-MODELS = ("federation",)
+CYCLES = {
+    "federation": CycleSpec(),
+    "retention": CycleSpec(),
+    "flat_pay": CycleSpec(months=12),
+    "session_split": CycleSpec(months=3),
+}
+"""Each model's accounting cycle: fee cycles, the flat-pay co-op's year, the split co-op's payout quarter."""
+
+DESCRIPTIONS = {
+    "federation": "a federation of independent practices under a parent practice",
+    "retention": "a co-op whose members keep what they earn, less an equal share of shared expenses",
+    "flat_pay": "a co-op paying one hourly rate for every hour of labour",
+    "session_split": "a co-op splitting each session's fee between clinician and co-op",
+}
 
 
 def render_founding(
     *,
     name: str,
     founded: date,
-    parent: dict[str, Any],
+    parent: dict[str, Any] | None = None,
+    entity: dict[str, Any] | None = None,
     providers: list[dict[str, Any]] | None = None,
     budget: list[dict[str, Any]] | None = None,
     model: str = "federation",
     currency: str = "USD",
 ) -> str:
     """The text of a commented ``federation.yaml`` for ``model``."""
-    source = resources.files(__name__).joinpath(f"{model}.yaml.j2").read_text(encoding="utf-8")
+    source = resources.files(__name__).joinpath("founding.yaml.j2").read_text(encoding="utf-8")
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     defaults = Policies()
-    rules = [(m.value, _rule_view(r)) for m, r in DEFAULT_RULES.items()]
+    rules = [(m.value, _rule_view(r)) for m, r in MODEL_RULES[model].items()]
+    params = PARAMETER_MODELS[model]().model_dump(mode="json", by_alias=True, exclude={"model"})
     lines = [{**b, "monthly": cents_to_decimal_text(b["monthly"])} for b in budget or []]
     return env.from_string(source).render(
         name=name,
         founded=founded.isoformat(),
-        parent={"principal_id": None, **parent},
+        what=DESCRIPTIONS[model],
+        parent={"principal_id": None, **(parent or {})},
+        entity={"structure": "LLC", **(entity or {})},
+        parameters=[(k, _yaml_value(v)) for k, v in params.items()],
         providers=providers or [],
         budget=lines,
         model=model,
         currency=currency,
-        cycle=CycleSpec().model_dump(),
+        cycle=CYCLES[model].model_dump(),
         policies={key: getattr(defaults, key).current for key in Policies.model_fields},
         rules=rules,
     )
@@ -55,3 +74,17 @@ def _rule_view(rule: Any) -> dict[str, Any]:
     data["second_reading"] = str(rule.second_reading)
     data["secret"] = str(rule.secret)
     return data
+
+
+def _yaml_value(value: Any) -> str:
+    """A parameter as written in the file: a plain value, or its dated list."""
+    if isinstance(value, dict) and "steps" in value:
+        steps = value["steps"]
+        if len(steps) == 1 and steps[0]["from"] is None:
+            return _yaml_value(steps[0]["value"])
+        return "[" + ", ".join(f"{{from: {s['from']}, value: {_yaml_value(s['value'])}}}" for s in steps) + "]"
+    if isinstance(value, str):
+        return f'"{value}"' if "/" in value else value
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value).lower() if isinstance(value, bool) else str(value)
