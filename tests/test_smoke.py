@@ -10,11 +10,18 @@ from cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_demo_runs_end_to_end(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "OK:" in result.output
-    assert (tmp_path / "demo" / "federation.yaml").is_file()
+def test_demo_runs_end_to_end_and_its_documents_are_reproducible(tmp_path: Path) -> None:
+    import hashlib
+
+    digests = []
+    for run in ("first", "second"):
+        result = CliRunner().invoke(main, ["demo", str(tmp_path / run)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "OK:" in result.output
+        docs = sorted(p for p in (tmp_path / run / "documents").rglob("*") if p.is_file())
+        assert any(p.suffix == ".docx" for p in docs)
+        digests.append({str(p.relative_to(tmp_path / run)): hashlib.sha256(p.read_bytes()).hexdigest() for p in docs})
+    assert digests[0] == digests[1], "same inputs, byte-identical documents"
 
 
 def test_ci_runs_the_readme_test_command() -> None:
