@@ -174,6 +174,9 @@ class FeeSetting:
     reason: str
     to_collect: int
     provider_months: Fraction
+    budget: int = 0
+    already_charged: int = 0
+    brought_forward: int = 0
 
     @classmethod
     def of(cls, seq: int, data: dict[str, Any]) -> FeeSetting:
@@ -187,6 +190,9 @@ class FeeSetting:
             data["reason"],
             data["basis"]["to_collect"],
             Fraction(data["basis"]["provider_months"]),
+            data["basis"].get("budget", 0),
+            data["basis"].get("already_charged", 0),
+            data["basis"].get("brought_forward", 0),
         )
 
 
@@ -323,7 +329,7 @@ def recalc(books: Books, cycle: Cycle, from_month: Month | None = None, reason: 
     p = plan(books, cycle, from_month)
     if existing and p.amount == p.old:
         return p, False
-    why = reason or ("cycle start: budget over provider-months" if not existing else "re-evaluated on request")
+    why = reason or ("the start of the cycle" if not existing else "re-evaluated on request")
     with books.transaction() as w:
         record(w, books, p, why)
     return p, True

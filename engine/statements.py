@@ -1,9 +1,12 @@
-"""Reports on the money: a provider's statement, the transparency report, fee notices.
+"""Reports on the money: a provider's statement and the transparency report.
 
 Each report is plain data first (dataclasses of dates, text and integer
-cents) so any renderer can use it: the terminal table in the CLI, the CSV
-and Markdown here, DOCX later. Nothing here reads the clock, so the same
-books give byte-identical reports.
+cents) so any renderer can use it: the terminal table in the CLI and the CSV
+here. A statement's document (Markdown and DOCX, or the settlement letter of
+a provider who left) is written from this same data by :mod:`engine.notices`,
+which maps it into the document model; the transparency report is a table
+report, rendered here to Markdown (and from that to DOCX). Nothing here reads
+the clock, so the same books give byte-identical reports.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class Movement:
     on: str
     what: str
     amount: int
+    """As the provider's account counts it: positive is charged to them (a payout), negative credited."""
+    kind: str
 
 
 @dataclass
@@ -104,13 +109,13 @@ def statement(books: Books, provider_id: str, cycle: Cycle) -> Statement:
         month = on[:7]
         if kind == ledger.PAYMENT:
             paid[month] += d["amount"]
-            movements.append(Movement(on, f"payment received {d.get('ref', '')}".strip(), -d["amount"]))
+            movements.append(Movement(on, f"payment received {d.get('ref', '')}".strip(), -d["amount"], kind))
         elif kind == ledger.PAYOUT:
             other[month] += d["amount"]
-            movements.append(Movement(on, f"paid to you {d.get('ref', '')}".strip(), d["amount"]))
+            movements.append(Movement(on, f"paid to you {d.get('ref', '')}".strip(), d["amount"], kind))
         else:
             other[month] -= d["amount"]
-            movements.append(Movement(on, f"written off: {d['reason']}", -d["amount"]))
+            movements.append(Movement(on, f"written off: {d['reason']}", -d["amount"], kind))
     rows = []
     balance = opening
     for i, m in enumerate(cycle.months):
@@ -287,48 +292,6 @@ def _months_text(value: str) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{float(f):.2f}"
 
 
-# --- fee notices ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeeNotice:
-    federation: str
-    currency: str
-    provider: str
-    name: str
-    cycle: str
-    from_month: str
-    old: int | None
-    new: int
-    reason: str
-
-
-def notices(books: Books, cycle: Cycle) -> list[FeeNotice]:
-    """One notice per provider charged under each fee setting of the cycle."""
-    names = {p.id: p.name for p in books.federation.providers}
-    names.update(_joined_names(books))
-    fed = books.federation
-    return [
-        FeeNotice(fed.name, fed.currency, pid, names.get(pid, pid), cycle.id, str(s.from_month), s.old, s.amount, s.reason)
-        for s, pids in fees.notices_for(books, cycle)
-        for pid in pids
-    ]
-
-
-def notice_markdown(n: FeeNotice) -> str:
-    money = _money(n.currency)
-    old = money(n.old) if n.old is not None else "none (first fee of the cycle)"
-    return (
-        f"# Fee notice: {n.federation}\n\n"
-        f"To: {n.name} ({n.provider})\n\n"
-        f"| | |\n|---|---|\n"
-        f"| Cycle | {n.cycle} |\n| From | {n.from_month} |\n| Old monthly fee | {old} |\n"
-        f"| New monthly fee | {money(n.new)} |\n| Why | {n.reason} |\n\n"
-        "The fee is an equal share of the agreed shared budget over the provider-months of the cycle, "
-        "rounded up to the cent; whatever that over-collects is refunded when the cycle closes.\n"
-    )
-
-
 # --- rendering: Markdown and CSV ---------------------------------------------------------------------
 
 
@@ -342,40 +305,6 @@ def _md_table(headers: list[str], rows: list[list[str]], right: set[int] | None 
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
-
-
-def statement_markdown(s: Statement) -> str:
-    money = _money(s.currency)
-    title = "Final settlement statement" if s.final else "Statement"
-    out = [f"# {title}: {s.name} ({s.provider})\n", f"{s.federation}, cycle {s.label}\n"]
-    if s.final:
-        out.append(f"Membership ended on {s.left_on}.\n")
-    out.append(f"Opening balance: {money(s.opening)}\n")
-    out.append(
-        _md_table(
-            ["month", "fee", "charged", "paid", "other", "balance"],
-            [
-                [
-                    m.month,
-                    money(m.fee) if m.fee is not None else "not set",
-                    money(m.charged),
-                    money(m.paid),
-                    money(m.other),
-                    money(m.balance),
-                ]
-                for m in s.months
-            ],
-            {1, 2, 3, 4, 5},
-        )
-    )
-    if s.movements:
-        out.append("## Payments and adjustments\n")
-        out.append(_md_table(["date", "what", "amount"], [[m.on, m.what, money(m.amount)] for m in s.movements], {2}))
-    out.append("## Summary\n")
-    out.append(_md_table(["", "amount"], [[k, money(v)] for k, v in summary_rows(s)], {1}))
-    if not s.closed:
-        out.append("The cycle is not closed yet: any refund is worked out at its close.\n")
-    return "\n".join(block.strip("\n") + "\n" for block in out)
 
 
 def summary_rows(s: Statement) -> list[tuple[str, int]]:
