@@ -1632,21 +1632,27 @@ def report() -> None:
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
 @click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as DOCX.")
 @json_option
 @click.pass_context
-def report_transparency(ctx: click.Context, cycle_id: str, csv_file: Path | None, md_file: Path | None, as_json: bool) -> None:
+def report_transparency(
+    ctx: click.Context, cycle_id: str, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
+) -> None:
     """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
     from dataclasses import asdict
 
-    from engine.output import write_text
-    from engine.statements import result_rows, transparency, transparency_csv, transparency_markdown
+    from engine.output import write_bytes, write_text
+    from engine.statements import result_rows, transparency, transparency_csv, transparency_docx, transparency_markdown
 
     books = open_books(ctx)
-    t = transparency(books, _cycle(books, cycle_id))
+    c = _cycle(books, cycle_id)
+    t = transparency(books, c)
     if csv_file:
         write_text(csv_file, transparency_csv(t))
     if md_file:
         write_text(md_file, transparency_markdown(t))
+    if docx_file:
+        write_bytes(docx_file, transparency_docx(t, books.federation.parent.legal_name, c.last_day))
     if as_json:
         data = asdict(t)
         data["close"] = t.close.as_data() if t.close else None

@@ -358,7 +358,19 @@ FEE_YEAR_STEPS: list[Step] = [
         ("payment", "payout", "wes-okafor", "50.00", "--on", "2027-07-15", "--ref", "refund 2027-01"),
         _at("2027-07-15"),
     ),
-    Step("What every provider may see about the first cycle:", ("report", "transparency", "2027-01"), _at("2027-07-15")),
+    Step(
+        "What every provider may see about the first cycle (also as Markdown and DOCX):",
+        (
+            "report",
+            "transparency",
+            "2027-01",
+            "--md",
+            "{books}/documents/reports/transparency-2027-01.md",
+            "--docx",
+            "{books}/documents/reports/transparency-2027-01.docx",
+        ),
+        _at("2027-07-15"),
+    ),
     Step(
         "The second half-year's payments (Teo clears his arrears):",
         ("payment", "import", "{books}/payments-2027-07.csv"),

@@ -348,11 +348,11 @@ def transparency_markdown(t: Transparency) -> str:
     )
     out.append("## Budget and actual, by line\n")
     rows = [
-        [r.line, r.category, r.vendor + (" (co-op)" if r.cooperative_vendor else ""), money(r.budget), money(r.actual), money(r.difference)]
+        [r.line, r.vendor + (" (co-op)" if r.cooperative_vendor else ""), money(r.budget), money(r.actual), money(r.difference)]
         for r in t.lines
     ]
-    rows.append(["total", "", "", money(t.budget_total), money(t.actual_total), money(t.budget_total - t.actual_total)])
-    out.append(_md_table(["line", "category", "vendor", "budget", "actual", "under (over)"], rows, {3, 4, 5}))
+    rows.append(["total", "", money(t.budget_total), money(t.actual_total), money(t.budget_total - t.actual_total)])
+    out.append(_md_table(["line", "vendor", "budget", "actual", "under (over)"], rows, {2, 3, 4}))
     out.append("## By category\n")
     out.append(_md_table(["category", "budget", "actual"], [[c, money(b), money(a)] for c, b, a in t.categories], {1, 2}))
     out.append("## Fees and result\n")
@@ -415,3 +415,18 @@ def transparency_csv(t: Transparency) -> str:
 
 def as_of_text(day: date) -> str:
     return day.isoformat()
+
+
+def transparency_docx(t: Transparency, author: str, cycle_end: date) -> bytes:
+    """The report typeset like every other document, dated by its close (or the cycle's end), never the clock."""
+    from engine.typesetting import DocMeta, to_docx
+
+    on = t.close.on if t.close is not None else cycle_end
+    meta = DocMeta(
+        title=f"Transparency report: {t.label}",
+        footer=f"Transparency report · {t.federation} · cycle {t.label}",
+        issued=on,
+        author=author,
+        subject="transparency-report",
+    )
+    return to_docx(transparency_markdown(t), meta)

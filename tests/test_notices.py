@@ -173,3 +173,13 @@ def test_cli_refuses_bad_requests_in_one_line(coop: Coop) -> None:
     ):
         r = coop(*args)
         assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output, (args, r.output)
+
+
+def test_transparency_report_as_docx_is_byte_identical(coop: Coop, tmp_path: Path) -> None:
+    assert coop("fees", "recalc", H1).exit_code == 0
+    for name in ("a.docx", "b.docx"):
+        r = coop("report", "transparency", H1, "--docx", str(tmp_path / name))
+        assert r.exit_code == 0, r.output
+    assert (tmp_path / "a.docx").read_bytes() == (tmp_path / "b.docx").read_bytes()
+    text = docx_text((tmp_path / "a.docx").read_bytes(), tmp_path)
+    assert "Transparency report: Juniper Street Therapy Co-Op" in text and "2027-01 | $646.67" in text
