@@ -28,7 +28,7 @@ from typing import Any
 
 from engine import fees, ledger, statements
 from engine.books import Books
-from engine.closing import Close, closes
+from engine.closing import Close
 from engine.cycles import Cycle, Month
 from engine.document_models import (
     AccountItem,
@@ -223,11 +223,12 @@ def result_rows(close: Close) -> list[ResultRow]:
     return [ResultRow(description=d, amount=a) for d, a in rows]
 
 
-def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: date) -> Prepared:
+def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: date, shared: statements.CycleBooks | None = None) -> Prepared:
     """A provider's statement for ``cycle``; for one who left, once the cycle has closed, their settlement letter."""
-    member = require(books, provider_id)
-    s = statements.statement(books, provider_id, cycle)
-    close = closes(books).get(cycle.id)
+    member = shared.members[provider_id] if shared and provider_id in shared.members else require(books, provider_id)
+    shared = shared or statements.cycle_books(books, cycle)
+    s = statements.statement(books, provider_id, cycle, shared)
+    close = shared.close
     items = account_items(s, close, books.federation.currency)
     balance = s.closing if close is not None else s.arrears
     if sum(i.amount for i in items) != balance:
@@ -281,11 +282,11 @@ def _after(books: Books, provider_id: str, cycle: Cycle, issued: date) -> list[s
 
 def statement_documents(books: Books, cycle: Cycle, issued: date) -> list[Prepared]:
     """Every provider who was a member at any time in ``cycle``: a statement each, a settlement letter for a leaver."""
-    spans = fees.spans(books)
-    ids = sorted(pid for pid, sp in spans.items() if sp.start <= cycle.last_day and (sp.end is None or sp.end >= cycle.first_day))
+    shared = statements.cycle_books(books, cycle)
+    ids = sorted(pid for pid, m in shared.members.items() if m.start <= cycle.last_day and (m.end is None or m.end >= cycle.first_day))
     if not ids:
         raise UserError(f"no provider was a member in {cycle.label}", field="CYCLE")
-    return [statement_document(books, pid, cycle, issued) for pid in ids]
+    return [statement_document(books, pid, cycle, issued, shared) for pid in ids]
 
 
 # --- rendering and issuing ----------------------------------------------------------------

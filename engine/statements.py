@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from engine import fees, ledger
 from engine.books import Books
@@ -24,7 +25,7 @@ from engine.budget import in_effect, line_versions
 from engine.closing import Close, closes
 from engine.cycles import Cycle
 from engine.money import cents_to_decimal_text, format_cents
-from engine.roster import require
+from engine.roster import Membership, memberships, require
 
 # --- a provider's statement ------------------------------------------------------------------
 
@@ -95,13 +96,43 @@ class Statement:
         return self.left_on is not None
 
 
-def statement(books: Books, provider_id: str, cycle: Cycle) -> Statement:
-    member = require(books, provider_id)
+@dataclass(frozen=True)
+class CycleBooks:
+    """What every statement of one cycle shares, read once: issuing a thousand statements reads the books once, not a thousand times."""
+
+    cycle: Cycle
+    members: dict[str, Membership]
+    opening: dict[str, int]
+    fee_row: list[int | None]
+    charges: dict[str, list[int]]
+    moves: dict[str, list[tuple[str, str, dict[str, Any]]]]
+    close: Close | None
+
+
+def cycle_books(books: Books, cycle: Cycle) -> CycleBooks:
     first, last = cycle.first_day, cycle.last_day
-    opening = ledger.provider_balances(books, first - timedelta(days=1)).get(provider_id, 0)
-    fee_row = fees.schedule(books, cycle)
-    charged = fees.charges(books, cycle).get(provider_id, [0] * cycle.length)
-    moves = ledger.entries_of(books, provider_id, first, last)
+    return CycleBooks(
+        cycle,
+        memberships(books, date.max),
+        ledger.provider_balances(books, first - timedelta(days=1)),
+        fees.schedule(books, cycle),
+        fees.charges(books, cycle),
+        ledger.entries_by_provider(books, first, last),
+        closes(books).get(cycle.id),
+    )
+
+
+def statement(books: Books, provider_id: str, cycle: Cycle, shared: CycleBooks | None = None) -> Statement:
+    """One provider's statement; ``shared`` (from :func:`cycle_books`) when issuing many for the cycle."""
+    if shared is None:
+        require(books, provider_id)
+        shared = cycle_books(books, cycle)
+    member = shared.members[provider_id] if provider_id in shared.members else require(books, provider_id)
+    last = cycle.last_day
+    opening = shared.opening.get(provider_id, 0)
+    fee_row = shared.fee_row
+    charged = shared.charges.get(provider_id, [0] * cycle.length)
+    moves = shared.moves.get(provider_id, [])
     paid: dict[str, int] = defaultdict(int)
     other: dict[str, int] = defaultdict(int)
     movements = []
@@ -122,7 +153,7 @@ def statement(books: Books, provider_id: str, cycle: Cycle) -> Statement:
         key = str(m)
         balance += charged[i] - paid[key] + other[key]
         rows.append(MonthRow(key, fee_row[i], charged[i], paid[key], other[key], balance))
-    done = closes(books).get(cycle.id)
+    done = shared.close
     s = Statement(
         books.federation.name,
         books.federation.currency,
