@@ -313,7 +313,19 @@ _FEES_SHOW = ("fees", "show", "2027-01")
 FEE_YEAR_STEPS: list[Step] = [
     Step(
         "The administrator's hours go up from 1 April (a dated budget change to admin staffing re-evaluates the fee):",
-        ("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-04-01", "--note", "22 h/week from April"),
+        (
+            "budget",
+            "set",
+            "admin",
+            "--monthly",
+            "2860.00",
+            "--name",
+            "Part-time administrator (22 h/week)",
+            "--from",
+            "2027-04-01",
+            "--note",
+            "22 h/week from April",
+        ),
         _at("2027-03-25"),
     ),
     Step(
