@@ -1319,7 +1319,7 @@ def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path |
     if as_json:
         emit_json([_issued_json(d) for d in done])
     else:
-        _issued_summary(done, books)
+        _issued_summary(done)
         rows: dict[int, list[Any]] = {}
         for d in done:
             f = d.figures
@@ -1337,7 +1337,7 @@ def _issued_json(d: Any) -> dict[str, Any]:
     return {"provider": d.provider, "kind": d.kind, **paths, "sha256": d.sha256, "recorded": d.recorded, **d.figures}
 
 
-def _issued_summary(done: list[Any], books: Books) -> None:
+def _issued_summary(done: list[Any]) -> None:
     """Where the documents went, in a line or two: the demo and a treasurer want the folder, not every file."""
     folders = sorted({str(d.docx.parent) for d in done})
     fresh = sum(d.recorded for d in done)
@@ -1573,7 +1573,7 @@ def statement(
         if as_json:
             emit_json([_issued_json(d) for d in done])
         else:
-            _issued_summary(done, books)
+            _issued_summary(done)
         if pdf:
             _pdf([d.docx for d in done])
         return
@@ -1582,16 +1582,16 @@ def statement(
     provider_id, cycle_id = targets
     c = _cycle(books, cycle_id)
     s = build(books, provider_id, c)
-    doc = statement_document(books, provider_id, c, day)
+    doc = statement_document(books, provider_id, c, day) if md_file or docx_file or issue_docs else None
     if csv_file:
         write_text(csv_file, statement_csv(s))
-    if md_file or docx_file:
+    if doc is not None and (md_file or docx_file):
         markdown, docx = render(doc, books.federation.currency)
         if md_file:
             write_text(md_file, markdown)
         if docx_file:
             write_bytes(docx_file, docx)
-    done = issue(books, [doc], _documents_out(books, out), day) if issue_docs else []
+    done = issue(books, [doc], _documents_out(books, out), day) if doc is not None and issue_docs else []
     if as_json:
         emit_json({**asdict(s), "summary": dict(summary_rows(s)), "issued": [_issued_json(d) for d in done]})
         return
