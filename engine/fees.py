@@ -372,12 +372,19 @@ def change_day(kind: str, on: date) -> date:
 
 
 def notices_for(books: Books, cycle: Cycle) -> list[tuple[FeeSetting, list[str]]]:
-    """Each fee setting of ``cycle`` with the providers it applies to (charged from its month)."""
+    """Each fee setting of ``cycle`` with the providers charged under it.
+
+    A setting governs its months until a later one takes over, so a provider
+    who joins in March hears of the March fee, not January's, which never
+    applied to them; a setting overtaken before any of its months is sent to no one.
+    """
     ws = weights(books, cycle)
+    found = settings(books, cycle)
     out = []
-    for s in settings(books, cycle):
+    for k, s in enumerate(found):
         i = cycle.months.index(s.from_month)
-        out.append((s, sorted(pid for pid, row in ws.items() if any(row[i:]))))
+        end = min([cycle.months.index(t.from_month) for t in found[k + 1 :]] + [cycle.length])
+        out.append((s, sorted(pid for pid, row in ws.items() if any(row[i:end]))))
     return out
 
 

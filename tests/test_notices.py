@@ -94,6 +94,8 @@ def test_fee_notices_state_each_setting_and_its_working(books: Books) -> None:
         ("mara-quist", "2027-01"),
         ("mara-quist", "2027-03"),
     ]
+    # Lena joins in March: January's fee never applied to her, so she hears only of March's
+    assert [p.figures["from_month"] for p in found if p.provider == "lena-marsh"] == ["2027-03"]
     march = {p.provider: p for p in found if p.figures["from_month"] == "2027-03"}
     assert len(march) == 7 and "lena-marsh" in march
     md, _ = notices.render(march["mara-quist"], "USD")
