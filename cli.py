@@ -1347,7 +1347,7 @@ def _issued_summary(done: list[Any]) -> None:
     names = {"fee-notice": "fee notice", "cycle-statement": "cycle statement", "settlement": "settlement letter"}
     what = ", ".join(f"{n} {names.get(k, k)}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
     click.echo(f"Issued {what} (Markdown and DOCX) in {', '.join(folders)}")
-    click.echo(f"  {fresh} recorded in the journal, {len(done) - fresh} unchanged since last issued")
+    click.echo(f"  {fresh} recorded in the journal, {len(done) - fresh} unchanged since last issued; listed in register.csv and .json")
 
 
 @fees.command("rules")

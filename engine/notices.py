@@ -18,7 +18,10 @@ contracts signed`` must never pick up a fee notice as "the latest document".
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,7 +45,7 @@ from engine.document_models import (
 )
 from engine.errors import UserError
 from engine.manual import budget_rows
-from engine.money import format_cents
+from engine.money import cents_to_decimal_text, format_cents
 from engine.output import write_bytes, write_text
 from engine.roster import Membership, memberships, require
 from engine.templates import long_date
@@ -323,4 +326,40 @@ def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress:
                 w.append(ISSUED, on, {**data, **p.figures})
                 known[(p.provider, p.key)] = digest
             done.append(Issued(p.provider, p.kind, docx_path, md_path, digest, fresh, p.figures))
+    for folder, cycle in sorted({(p.folder, p.cycle) for p in prepared}):
+        write_register(books, out, folder, cycle)
     return done
+
+
+REGISTER_FIELDS = {
+    "notices": ["provider", "document", "from_month", "old", "fee", "issue_date", "sha256"],
+    "statements": ["provider", "kind", "document", "arrears", "refund", "assessment", "balance", "issue_date", "sha256"],
+}
+_MONEY_FIELDS = {"old", "fee", "arrears", "refund", "assessment", "balance"}
+
+
+def write_register(books: Books, out: Path, folder: str, cycle: str) -> tuple[Path, Path]:
+    """``register.csv`` and ``.json`` beside the documents: the latest issuance of each, from the journal.
+
+    Read from the journal rather than from one run, so a statement issued on
+    its own later still appears beside the batch issued at the close.
+    """
+    latest_by: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in books.journal.entries([ISSUED]):
+        d = e.data
+        if d["cycle"] == cycle and d["document"].startswith(f"{folder}/"):
+            latest_by[(d["provider"], d["key"])] = {**d, "document": d["document"].rsplit("/", 1)[-1], "issue_date": e.on}
+    fields = REGISTER_FIELDS[folder]
+    rows = []
+    for d in sorted(latest_by.values(), key=lambda d: (d["provider"], d["document"])):
+        row = {}
+        for f in fields:
+            value = d.get(f)
+            row[f] = cents_to_decimal_text(value) if f in _MONEY_FIELDS and value is not None else ("" if value is None else str(value))
+        rows.append(row)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    where = out / folder / cycle
+    return write_text(where / "register.csv", buf.getvalue()), write_text(where / "register.json", json.dumps(rows, indent=2) + "\n")

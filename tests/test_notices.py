@@ -153,6 +153,13 @@ def test_cli_issues_statements_for_everyone_and_one_as_docx(coop: Coop, books: B
     assert (tmp_path / "w.md").read_text() == (folder / "wes-okafor-settlement.md").read_text()
     r = coop("statement", "mara-quist", H1, "--issue", "--on", "2027-07-11")
     assert r.exit_code == 0 and "Issued the statement (recorded in the journal)" in r.output
+    # the register lists the latest issuance of each document, the one issued on its own included
+    register = (folder / "register.csv").read_text().splitlines()
+    assert register[0] == "provider,kind,document,arrears,refund,assessment,balance,issue_date,sha256" and len(register) == 8
+    mara = next(line for line in register if line.startswith("mara-quist,"))
+    assert mara.startswith("mara-quist,cycle-statement,mara-quist-statement.docx,") and ",2027-07-11," in mara
+    wes = next(line for line in register if line.startswith("wes-okafor,"))
+    assert wes.startswith("wes-okafor,settlement,wes-okafor-settlement.docx,0.00,50.00,0.00,-50.00,2027-07-10,")
 
 
 def test_cli_fee_notices_write_documents(coop: Coop, books_dir: Path) -> None:
