@@ -1380,30 +1380,52 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
 
 @fees.command("notices")
 @click.argument("cycle_id", metavar="CYCLE")
-@click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Write one Markdown notice per provider here."
-)
+@click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today).")
+@out_option
+@pdf_option
 @json_option
 @click.pass_context
-def fees_notices(ctx: click.Context, cycle_id: str, out_dir: Path | None, as_json: bool) -> None:
-    """A notice for each provider each time CYCLE's fee was set or re-evaluated."""
-    from dataclasses import asdict
-
-    from engine.output import write_text
-    from engine.statements import notice_markdown, notices
+def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path | None, pdf: bool, as_json: bool) -> None:
+    """Issue a fee notice (Markdown and DOCX) to each provider for each time CYCLE's fee was set or re-evaluated."""
+    from engine.fees import settings
+    from engine.notices import fee_notices, issue
 
     books = open_books(ctx)
-    found = notices(books, _cycle(books, cycle_id))
+    c = _cycle(books, cycle_id)
+    day = on or today()
+    done = issue(books, fee_notices(books, c, day), _documents_out(books, out), day)
     if as_json:
-        emit_json([asdict(n) for n in found])
-        return
-    if out_dir is not None:
-        for n in found:
-            write_text(out_dir / f"fee-notice-{n.from_month}-{n.provider}.md", notice_markdown(n))
-        click.echo(f"Wrote {len(found)} fee notices to {out_dir}.")
-        return
-    rows = [[n.from_month, n.provider, money(n.old, books) if n.old is not None else "", money(n.new, books), n.reason] for n in found]
-    click.echo(table(rows, ["from", "provider", "old fee", "new fee", "why"], {2: "right", 3: "right"}))
+        emit_json([_issued_json(d) for d in done])
+    else:
+        _issued_summary(done)
+        rows: dict[int, list[Any]] = {}
+        for d in done:
+            f = d.figures
+            row = rows.setdefault(f["setting"], [f["from_month"], money(f["fee"], books), 0])
+            row[2] += 1
+        reasons = {s.seq: s.reason for s in settings(books, c)}
+        body = [[*r, reasons[seq]] for seq, r in rows.items()]
+        click.echo(table(body, ["from", "new fee", "notices", "why"], {1: "right", 2: "right"}))
+    if pdf:
+        _pdf([d.docx for d in done])
+
+
+def _issued_json(d: Any) -> dict[str, Any]:
+    paths = {"docx": str(d.docx), "markdown": str(d.markdown)}
+    return {"provider": d.provider, "kind": d.kind, **paths, "sha256": d.sha256, "recorded": d.recorded, **d.figures}
+
+
+def _issued_summary(done: list[Any]) -> None:
+    """Where the documents went, in a line or two: the demo and a treasurer want the folder, not every file."""
+    folders = sorted({str(d.docx.parent) for d in done})
+    fresh = sum(d.recorded for d in done)
+    kinds: dict[str, int] = {}
+    for d in done:
+        kinds[d.kind] = kinds.get(d.kind, 0) + 1
+    names = {"fee-notice": "fee notice", "cycle-statement": "cycle statement", "settlement": "settlement letter"}
+    what = ", ".join(f"{n} {names.get(k, k)}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
+    click.echo(f"Issued {what} (Markdown and DOCX) in {', '.join(folders)}")
+    click.echo(f"  {fresh} recorded in the journal, {len(done) - fresh} unchanged since last issued; listed in register.csv and .json")
 
 
 @fees.command("rules")
@@ -1580,28 +1602,76 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
 
 
 @main.command()
-@click.argument("provider_id", metavar="PROVIDER")
-@click.argument("cycle_id", metavar="CYCLE")
+@click.argument("targets", nargs=-1, metavar="PROVIDER CYCLE | --all CYCLE")
+@click.option("--all", "everyone", is_flag=True, help="Issue the statement of every provider who was a member in CYCLE.")
+@click.option("--issue", "issue_docs", is_flag=True, help="Issue it: Markdown and DOCX in BOOKS/documents/statements/CYCLE, recorded.")
+@click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today).")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
-@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the document as Markdown.")
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the document as DOCX.")
+@out_option
+@pdf_option
 @json_option
 @click.pass_context
-def statement(ctx: click.Context, provider_id: str, cycle_id: str, csv_file: Path | None, md_file: Path | None, as_json: bool) -> None:
-    """PROVIDER's statement for CYCLE: charges, payments, arrears, refund, balance."""
+def statement(
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    everyone: bool,
+    issue_docs: bool,
+    on: date | None,
+    csv_file: Path | None,
+    md_file: Path | None,
+    docx_file: Path | None,
+    out: Path | None,
+    pdf: bool,
+    as_json: bool,
+) -> None:
+    """PROVIDER's statement for CYCLE: charges, payments, arrears, refund, balance.
+
+    A provider who left gets their departure settlement letter once the cycle
+    has closed. --issue (or --all, for everyone in the cycle) writes the
+    documents and records them in the journal.
+    """
     from dataclasses import asdict
 
-    from engine.output import write_text
+    from engine.notices import issue, render, statement_document, statement_documents
+    from engine.output import write_bytes, write_text
     from engine.statements import statement as build
-    from engine.statements import statement_csv, statement_markdown, summary_rows
+    from engine.statements import statement_csv, summary_rows
 
     books = open_books(ctx)
-    s = build(books, provider_id, _cycle(books, cycle_id))
+    day = on or today()
+    if everyone:
+        if len(targets) != 1:
+            raise UserError("with --all give only the cycle", field="CYCLE", expected="e.g. coop statement --all 2027-01")
+        if csv_file or md_file or docx_file:
+            raise UserError("--csv, --md and --docx write one provider's statement; --all issues every one", field="--all")
+        c = _cycle(books, targets[0])
+        done = issue(books, statement_documents(books, c, day), _documents_out(books, out), day)
+        if as_json:
+            emit_json([_issued_json(d) for d in done])
+        else:
+            _issued_summary(done)
+        if pdf:
+            _pdf([d.docx for d in done])
+        return
+    if len(targets) != 2:
+        raise UserError("give a provider and a cycle", field="PROVIDER CYCLE", expected="e.g. 'mara-quist 2027-01', or '--all 2027-01'")
+    provider_id, cycle_id = targets
+    c = _cycle(books, cycle_id)
+    s = build(books, provider_id, c)
+    doc = statement_document(books, provider_id, c, day) if md_file or docx_file or issue_docs else None
     if csv_file:
         write_text(csv_file, statement_csv(s))
-    if md_file:
-        write_text(md_file, statement_markdown(s))
+    if doc is not None and (md_file or docx_file):
+        markdown, docx = render(doc, books.federation.currency)
+        if md_file:
+            write_text(md_file, markdown)
+        if docx_file:
+            write_bytes(docx_file, docx)
+    done = issue(books, [doc], _documents_out(books, out), day) if doc is not None and issue_docs else []
     if as_json:
-        emit_json({**asdict(s), "summary": dict(summary_rows(s))})
+        emit_json({**asdict(s), "summary": dict(summary_rows(s)), "issued": [_issued_json(d) for d in done]})
         return
     click.echo(f"{'Final settlement statement' if s.final else 'Statement'}: {s.name} ({s.provider}), cycle {s.label}")
     if s.final:
@@ -1623,6 +1693,12 @@ def statement(ctx: click.Context, provider_id: str, cycle_id: str, csv_file: Pat
     click.echo(table([[k, money(v, books)] for k, v in summary_rows(s)], ["", "amount"], {1: "right"}))
     if not s.closed:
         click.echo("The cycle is not closed yet: any refund is worked out at its close.")
+    for d in done:
+        what = "settlement letter" if d.kind == "settlement" else "statement"
+        state = "recorded in the journal" if d.recorded else "unchanged since last issued"
+        click.echo(f"Issued the {what} ({state}):\n  {d.markdown}\n  {d.docx}")
+    if pdf:
+        _pdf([d.docx for d in done] or ([docx_file] if docx_file else []))
 
 
 @main.group()
@@ -1634,21 +1710,27 @@ def report() -> None:
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
 @click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as DOCX.")
 @json_option
 @click.pass_context
-def report_transparency(ctx: click.Context, cycle_id: str, csv_file: Path | None, md_file: Path | None, as_json: bool) -> None:
+def report_transparency(
+    ctx: click.Context, cycle_id: str, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
+) -> None:
     """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
     from dataclasses import asdict
 
-    from engine.output import write_text
-    from engine.statements import result_rows, transparency, transparency_csv, transparency_markdown
+    from engine.output import write_bytes, write_text
+    from engine.statements import result_rows, transparency, transparency_csv, transparency_docx, transparency_markdown
 
     books = open_books(ctx)
-    t = transparency(books, _cycle(books, cycle_id))
+    c = _cycle(books, cycle_id)
+    t = transparency(books, c)
     if csv_file:
         write_text(csv_file, transparency_csv(t))
     if md_file:
         write_text(md_file, transparency_markdown(t))
+    if docx_file:
+        write_bytes(docx_file, transparency_docx(t, books.federation.parent.legal_name, c.last_day))
     if as_json:
         data = asdict(t)
         data["close"] = t.close.as_data() if t.close else None

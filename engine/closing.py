@@ -32,6 +32,7 @@ from engine.config import CycleSpec
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
 from engine.journal import VOID, Entry
+from engine.money import format_cents
 
 CLOSED = "cycle.closed"
 
@@ -228,5 +229,7 @@ def close(books: Books, cycle: Cycle, on: date) -> tuple[Close, Entry, list[fees
         entry = w.append(CLOSED, on, result.as_data())
         plans: list[fees.Plan] = []
         if result.carried_forward:
-            plans = fees.reevaluate(w, books, on, f"{cycle.id} closed with {result.carried_forward} cents carried forward")
+            kind = "deficit" if result.carried_forward < 0 else "surplus"
+            amount = format_cents(abs(result.carried_forward), books.federation.currency)
+            plans = fees.reevaluate(w, books, on, f"cycle {cycle.id} closed with a {kind} of {amount} carried forward")
     return replace(result, seq=entry.seq), entry, plans

@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -142,7 +143,13 @@ def document_meta(
 def render_markdown(spec: TemplateSpec, data: dict[str, Any], currency: str) -> str:
     from engine.manual import number_headings
 
-    return number_headings(environment(currency).from_string(contract_source(spec.file)).render(data))
+    return number_headings(_compiled(spec.file, currency).render(data))
+
+
+@cache
+def _compiled(file: str, currency: str) -> Any:
+    """A template compiled once per process: compiling costs more than rendering a statement."""
+    return environment(currency).from_string(contract_source(file))
 
 
 def render_document(spec: TemplateSpec, data: AgreementData | AcknowledgmentData, currency: str) -> tuple[str, bytes]:

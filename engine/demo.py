@@ -313,7 +313,19 @@ _FEES_SHOW = ("fees", "show", "2027-01")
 FEE_YEAR_STEPS: list[Step] = [
     Step(
         "The administrator's hours go up from 1 April (a dated budget change to admin staffing re-evaluates the fee):",
-        ("budget", "set", "admin", "--monthly", "2860.00", "--from", "2027-04-01", "--note", "22 h/week from April"),
+        (
+            "budget",
+            "set",
+            "admin",
+            "--monthly",
+            "2860.00",
+            "--name",
+            "Part-time administrator (22 h/week)",
+            "--from",
+            "2027-04-01",
+            "--note",
+            "22 h/week from April",
+        ),
         _at("2027-03-25"),
     ),
     Step(
@@ -322,7 +334,11 @@ FEE_YEAR_STEPS: list[Step] = [
         _at("2027-05-10"),
     ),
     Step("Each staffing change re-evaluated the fee for the rest of the cycle; month by month, and why:", _FEES_SHOW, _at("2027-05-10")),
-    Step("A fee notice for each provider (old fee, new fee, why, from when):", ("fees", "notices", "2027-01"), _at("2027-05-10")),
+    Step(
+        "A fee notice for each provider and each fee setting (old fee, new fee, why, from when), as Markdown and DOCX:",
+        ("fees", "notices", "2027-01"),
+        _at("2027-05-10"),
+    ),
     Step("The federation as of 1 June:", ("status", "--as-of", "2027-06-01"), _at("2027-06-01")),
     Step(
         "Half a year of fee payments (Teo misses June):",
@@ -337,18 +353,36 @@ FEE_YEAR_STEPS: list[Step] = [
         _expenses_file("2027-01"),
     ),
     Step("The second cycle's fee, set on 1 July:", ("fees", "recalc", "2027-07"), _at("2027-07-01")),
+    Step("... and its fee notices:", ("fees", "notices", "2027-07"), _at("2027-07-01")),
     Step(
         "Closing the first cycle refunds its surplus; Teo's refund goes to his arrears first:",
         ("cycle", "close", "2027-01", "--on", "2027-07-10"),
         _at("2027-07-10"),
     ),
-    Step("Wes left in May; his final settlement:", ("statement", "wes-okafor", "2027-01"), _at("2027-07-10")),
+    Step(
+        "Every provider's statement for the first cycle (Wes, who left in May, gets his departure settlement letter):",
+        ("statement", "--all", "2027-01"),
+        _at("2027-07-10"),
+    ),
+    Step("Wes's final settlement, on screen:", ("statement", "wes-okafor", "2027-01"), _at("2027-07-10")),
     Step(
         "The refund owed to Wes is paid out:",
         ("payment", "payout", "wes-okafor", "50.00", "--on", "2027-07-15", "--ref", "refund 2027-01"),
         _at("2027-07-15"),
     ),
-    Step("What every provider may see about the first cycle:", ("report", "transparency", "2027-01"), _at("2027-07-15")),
+    Step(
+        "What every provider may see about the first cycle (also as Markdown and DOCX):",
+        (
+            "report",
+            "transparency",
+            "2027-01",
+            "--md",
+            "{books}/documents/reports/transparency-2027-01.md",
+            "--docx",
+            "{books}/documents/reports/transparency-2027-01.docx",
+        ),
+        _at("2027-07-15"),
+    ),
     Step(
         "The second half-year's payments (Teo clears his arrears):",
         ("payment", "import", "{books}/payments-2027-07.csv"),
@@ -366,15 +400,17 @@ FEE_YEAR_STEPS: list[Step] = [
         ("cycle", "close", "2027-07", "--on", "2028-01-10"),
         _at("2028-01-10"),
     ),
+    Step("Every provider's statement for the second cycle:", ("statement", "--all", "2027-07"), _at("2028-01-10")),
     Step("What every provider may see about the second cycle:", ("report", "transparency", "2027-07"), _at("2028-01-10")),
     Step("The next cycle's fee includes the deficit carried forward:", ("fees", "recalc", "2028-01"), _at("2028-01-10")),
+    Step("... and the fee notices say so:", ("fees", "notices", "2028-01"), _at("2028-01-10")),
     Step(
         "The ledger balances: every transaction sums to zero, so the accounts do too:",
         ("ledger", "balances", "--as-of", "2028-01-10"),
         _at("2028-01-10"),
     ),
 ]
-"""The fee engine's year: payments, expenses, both cycles closed, refunds, a deficit carried forward."""
+"""The fee engine's year: payments, expenses, both cycles closed, refunds, a deficit carried forward; notices and statements."""
 
 STEPS: list[Step] = [
     Step("The founding roster, budget and fee cycle:", ("status", "--as-of", "2027-01-01"), _at("2027-01-01")),

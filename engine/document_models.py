@@ -212,7 +212,7 @@ class AcknowledgmentData(DocModel):
 
 
 class FeeNoticeData(DocModel):
-    """A new monthly fee: at a cycle's start or after a staffing change."""
+    """A new monthly fee: at a cycle's start or after a staffing change, with the fee engine's working."""
 
     federation_name: str
     parent: ParentParty
@@ -223,38 +223,57 @@ class FeeNoticeData(DocModel):
     reason: str
     previous_fee: int | None
     fee: int
+    cycle_budget: int
+    """The whole cycle's shared budget, every month as now agreed."""
+    brought_forward: int
+    """From the previous cycle's close: positive a surplus kept, negative a deficit to collect."""
+    already_charged: int
+    """Charged for the cycle's months before ``effective`` (zero at the cycle's start)."""
+    to_collect: int
+    provider_months: str
+    """Provider-months still to charge, as a number ("28", or "27.968" when a month is prorated)."""
     provider_count: int
     budget: list[BudgetRow]
     budget_total: int
 
 
-class SettlementItem(DocModel):
+class AccountItem(DocModel):
     description: str
     amount: int
-    """Signed cents: positive is owed to the provider, negative owed by them."""
+    """Signed cents as the provider's account counts them: positive is charged to the provider, negative credited."""
 
 
 class SettlementData(DocModel):
-    """What is settled when a provider leaves: fees through the last day, their refund share."""
+    """The letter a provider who left receives at the close of their last cycle: the balance either way."""
 
     federation_name: str
     parent: ParentParty
     provider: Addressee
     issued: date
+    cycle_label: str
     last_day: date
-    items: list[SettlementItem]
+    items: list[AccountItem]
     balance: int
+    """What the provider owes (negative: what is owed to them), the sum of ``items``."""
     pay_by: date
 
 
 class StatementMonth(DocModel):
     month: str
-    fee: int
+    fee: int | None
+    charged: int
     paid: int
 
 
+class ResultRow(DocModel):
+    """One line of the cycle's shared result (charged, spent, surplus, refunded ...), as the close recorded it."""
+
+    description: str
+    amount: int
+
+
 class CycleStatementData(DocModel):
-    """A provider's statement at a cycle's close: fees, payments, the budget spent, the refund."""
+    """A provider's statement for a cycle: fees, payments, their account, and the shared result at the close."""
 
     federation_name: str
     parent: ParentParty
@@ -264,7 +283,10 @@ class CycleStatementData(DocModel):
     months: list[StatementMonth]
     fees_total: int
     paid_total: int
-    spent_total: int
-    collected_total: int
-    refund_share: int
+    items: list[AccountItem]
+    arrears: int
+    """Owed at the cycle's end before its close (negative: owed to the provider)."""
     balance: int
+    """What the provider owes after the close (negative: owed to them), the sum of ``items``."""
+    closed: bool
+    result: list[ResultRow]

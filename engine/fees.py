@@ -174,6 +174,9 @@ class FeeSetting:
     reason: str
     to_collect: int
     provider_months: Fraction
+    budget: int = 0
+    already_charged: int = 0
+    brought_forward: int = 0
 
     @classmethod
     def of(cls, seq: int, data: dict[str, Any]) -> FeeSetting:
@@ -187,6 +190,9 @@ class FeeSetting:
             data["reason"],
             data["basis"]["to_collect"],
             Fraction(data["basis"]["provider_months"]),
+            data["basis"].get("budget", 0),
+            data["basis"].get("already_charged", 0),
+            data["basis"].get("brought_forward", 0),
         )
 
 
@@ -323,7 +329,7 @@ def recalc(books: Books, cycle: Cycle, from_month: Month | None = None, reason: 
     p = plan(books, cycle, from_month)
     if existing and p.amount == p.old:
         return p, False
-    why = reason or ("cycle start: budget over provider-months" if not existing else "re-evaluated on request")
+    why = reason or ("the start of the cycle" if not existing else "re-evaluated on request")
     with books.transaction() as w:
         record(w, books, p, why)
     return p, True
@@ -366,12 +372,19 @@ def change_day(kind: str, on: date) -> date:
 
 
 def notices_for(books: Books, cycle: Cycle) -> list[tuple[FeeSetting, list[str]]]:
-    """Each fee setting of ``cycle`` with the providers it applies to (charged from its month)."""
+    """Each fee setting of ``cycle`` with the providers charged under it.
+
+    A setting governs its months until a later one takes over, so a provider
+    who joins in March hears of the March fee, not January's, which never
+    applied to them; a setting overtaken before any of its months is sent to no one.
+    """
     ws = weights(books, cycle)
+    found = settings(books, cycle)
     out = []
-    for s in settings(books, cycle):
+    for k, s in enumerate(found):
         i = cycle.months.index(s.from_month)
-        out.append((s, sorted(pid for pid, row in ws.items() if any(row[i:]))))
+        end = min([cycle.months.index(t.from_month) for t in found[k + 1 :]] + [cycle.length])
+        out.append((s, sorted(pid for pid, row in ws.items() if any(row[i:end]))))
     return out
 
 

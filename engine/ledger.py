@@ -193,6 +193,19 @@ def entries_of(books: Books, provider_id: str, first: date, last: date) -> list[
     return [(k, on, json.loads(d)) for k, on, d in rows]
 
 
+def entries_by_provider(books: Books, first: date, last: date) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
+    """Every provider's payments, payouts and write-offs between two dates, read in one query."""
+    rows = books.journal.conn.execute(
+        f"SELECT kind, on_date, data FROM entries WHERE kind IN (?, ?, ?) AND on_date BETWEEN ? AND ? AND {_LIVE} ORDER BY on_date, seq",
+        (PAYMENT, PAYOUT, WRITE_OFF, first.isoformat(), last.isoformat()),
+    )
+    out: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+    for k, on, d in rows:
+        data = json.loads(d)
+        out[data["provider"]].append((k, on, data))
+    return dict(out)
+
+
 def cycles_through(books: Books, day: date) -> list[Cycle]:
     """Every cycle from the founding one to the one holding ``day``."""
     spec = books.federation.cycle

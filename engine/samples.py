@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from engine.document_models import (
+    AccountItem,
     AcknowledgmentData,
     Addressee,
     AgreementData,
@@ -24,8 +25,8 @@ from engine.document_models import (
     ParentParty,
     PolicyView,
     ProviderParty,
+    ResultRow,
     SettlementData,
-    SettlementItem,
     StatementMonth,
     TerminationTerms,
 )
@@ -88,9 +89,14 @@ def fee_notice() -> FeeNoticeData:
         issued=date(2027, 6, 15),
         effective=date(2027, 7, 1),
         cycle_label="2027-07 to 2027-12",
-        reason="the semiannual re-evaluation at the start of the cycle",
+        reason="the start of the cycle: its budget over its provider-months",
         previous_fee=56000,
-        fee=58000,
+        fee=58400,
+        cycle_budget=1740000,
+        brought_forward=-12000,
+        already_charged=0,
+        to_collect=1752000,
+        provider_months="30",
         provider_count=5,
         budget=BUDGET,
         budget_total=290000,
@@ -103,19 +109,20 @@ def settlement() -> SettlementData:
         parent=PARENT,
         provider=ADDRESSEE,
         issued=date(2027, 7, 10),
+        cycle_label="2027-01 to 2027-06",
         last_day=date(2027, 5, 31),
         items=[
-            SettlementItem(description="Fees charged through May 2027", amount=-290000),
-            SettlementItem(description="Payments received", amount=290000),
-            SettlementItem(description="Share of the cycle's over-collection", amount=1234),
+            AccountItem(description="Fees, January 2027 to May 2027", amount=290000),
+            AccountItem(description="Payments received", amount=-290000),
+            AccountItem(description="Your share of the cycle's surplus", amount=-1234),
         ],
-        balance=1234,
-        pay_by=date(2027, 7, 31),
+        balance=-1234,
+        pay_by=date(2027, 8, 9),
     )
 
 
 def cycle_statement() -> CycleStatementData:
-    months = [StatementMonth(month=f"2027-0{m}", fee=58000, paid=58000 if m < 6 else 0) for m in range(1, 7)]
+    months = [StatementMonth(month=f"2027-0{m}", fee=58000, charged=58000, paid=58000 if m < 6 else 0) for m in range(1, 7)]
     return CycleStatementData(
         federation_name=FEDERATION,
         parent=PARENT,
@@ -125,10 +132,19 @@ def cycle_statement() -> CycleStatementData:
         months=months,
         fees_total=348000,
         paid_total=290000,
-        spent_total=1700000,
-        collected_total=1740000,
-        refund_share=8000,
-        balance=-50000,
+        items=[
+            AccountItem(description="Fees, January 2027 to June 2027", amount=348000),
+            AccountItem(description="Payments received", amount=-290000),
+            AccountItem(description="Your share of the cycle's surplus", amount=-8000),
+        ],
+        arrears=58000,
+        balance=50000,
+        closed=True,
+        result=[
+            ResultRow(description="Fees charged to all providers", amount=1740000),
+            ResultRow(description="Spent on shared services", amount=-1700000),
+            ResultRow(description="Surplus refunded", amount=40000),
+        ],
     )
 
 

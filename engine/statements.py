@@ -1,9 +1,12 @@
-"""Reports on the money: a provider's statement, the transparency report, fee notices.
+"""Reports on the money: a provider's statement and the transparency report.
 
 Each report is plain data first (dataclasses of dates, text and integer
-cents) so any renderer can use it: the terminal table in the CLI, the CSV
-and Markdown here, DOCX later. Nothing here reads the clock, so the same
-books give byte-identical reports.
+cents) so any renderer can use it: the terminal table in the CLI and the CSV
+here. A statement's document (Markdown and DOCX, or the settlement letter of
+a provider who left) is written from this same data by :mod:`engine.notices`,
+which maps it into the document model; the transparency report is a table
+report, rendered here to Markdown (and from that to DOCX). Nothing here reads
+the clock, so the same books give byte-identical reports.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from engine import fees, ledger
 from engine.books import Books
@@ -21,7 +25,7 @@ from engine.budget import in_effect, line_versions
 from engine.closing import Close, closes
 from engine.cycles import Cycle
 from engine.money import cents_to_decimal_text, format_cents
-from engine.roster import require
+from engine.roster import Membership, memberships, require
 
 # --- a provider's statement ------------------------------------------------------------------
 
@@ -42,6 +46,8 @@ class Movement:
     on: str
     what: str
     amount: int
+    """As the provider's account counts it: positive is charged to them (a payout), negative credited."""
+    kind: str
 
 
 @dataclass
@@ -90,13 +96,43 @@ class Statement:
         return self.left_on is not None
 
 
-def statement(books: Books, provider_id: str, cycle: Cycle) -> Statement:
-    member = require(books, provider_id)
+@dataclass(frozen=True)
+class CycleBooks:
+    """What every statement of one cycle shares, read once: issuing a thousand statements reads the books once, not a thousand times."""
+
+    cycle: Cycle
+    members: dict[str, Membership]
+    opening: dict[str, int]
+    fee_row: list[int | None]
+    charges: dict[str, list[int]]
+    moves: dict[str, list[tuple[str, str, dict[str, Any]]]]
+    close: Close | None
+
+
+def cycle_books(books: Books, cycle: Cycle) -> CycleBooks:
     first, last = cycle.first_day, cycle.last_day
-    opening = ledger.provider_balances(books, first - timedelta(days=1)).get(provider_id, 0)
-    fee_row = fees.schedule(books, cycle)
-    charged = fees.charges(books, cycle).get(provider_id, [0] * cycle.length)
-    moves = ledger.entries_of(books, provider_id, first, last)
+    return CycleBooks(
+        cycle,
+        memberships(books, date.max),
+        ledger.provider_balances(books, first - timedelta(days=1)),
+        fees.schedule(books, cycle),
+        fees.charges(books, cycle),
+        ledger.entries_by_provider(books, first, last),
+        closes(books).get(cycle.id),
+    )
+
+
+def statement(books: Books, provider_id: str, cycle: Cycle, shared: CycleBooks | None = None) -> Statement:
+    """One provider's statement; ``shared`` (from :func:`cycle_books`) when issuing many for the cycle."""
+    if shared is None:
+        require(books, provider_id)
+        shared = cycle_books(books, cycle)
+    member = shared.members[provider_id] if provider_id in shared.members else require(books, provider_id)
+    last = cycle.last_day
+    opening = shared.opening.get(provider_id, 0)
+    fee_row = shared.fee_row
+    charged = shared.charges.get(provider_id, [0] * cycle.length)
+    moves = shared.moves.get(provider_id, [])
     paid: dict[str, int] = defaultdict(int)
     other: dict[str, int] = defaultdict(int)
     movements = []
@@ -104,20 +140,20 @@ def statement(books: Books, provider_id: str, cycle: Cycle) -> Statement:
         month = on[:7]
         if kind == ledger.PAYMENT:
             paid[month] += d["amount"]
-            movements.append(Movement(on, f"payment received {d.get('ref', '')}".strip(), -d["amount"]))
+            movements.append(Movement(on, f"payment received {d.get('ref', '')}".strip(), -d["amount"], kind))
         elif kind == ledger.PAYOUT:
             other[month] += d["amount"]
-            movements.append(Movement(on, f"paid to you {d.get('ref', '')}".strip(), d["amount"]))
+            movements.append(Movement(on, f"paid to you {d.get('ref', '')}".strip(), d["amount"], kind))
         else:
             other[month] -= d["amount"]
-            movements.append(Movement(on, f"written off: {d['reason']}", -d["amount"]))
+            movements.append(Movement(on, f"written off: {d['reason']}", -d["amount"], kind))
     rows = []
     balance = opening
     for i, m in enumerate(cycle.months):
         key = str(m)
         balance += charged[i] - paid[key] + other[key]
         rows.append(MonthRow(key, fee_row[i], charged[i], paid[key], other[key], balance))
-    done = closes(books).get(cycle.id)
+    done = shared.close
     s = Statement(
         books.federation.name,
         books.federation.currency,
@@ -287,48 +323,6 @@ def _months_text(value: str) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{float(f):.2f}"
 
 
-# --- fee notices ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeeNotice:
-    federation: str
-    currency: str
-    provider: str
-    name: str
-    cycle: str
-    from_month: str
-    old: int | None
-    new: int
-    reason: str
-
-
-def notices(books: Books, cycle: Cycle) -> list[FeeNotice]:
-    """One notice per provider charged under each fee setting of the cycle."""
-    names = {p.id: p.name for p in books.federation.providers}
-    names.update(_joined_names(books))
-    fed = books.federation
-    return [
-        FeeNotice(fed.name, fed.currency, pid, names.get(pid, pid), cycle.id, str(s.from_month), s.old, s.amount, s.reason)
-        for s, pids in fees.notices_for(books, cycle)
-        for pid in pids
-    ]
-
-
-def notice_markdown(n: FeeNotice) -> str:
-    money = _money(n.currency)
-    old = money(n.old) if n.old is not None else "none (first fee of the cycle)"
-    return (
-        f"# Fee notice: {n.federation}\n\n"
-        f"To: {n.name} ({n.provider})\n\n"
-        f"| | |\n|---|---|\n"
-        f"| Cycle | {n.cycle} |\n| From | {n.from_month} |\n| Old monthly fee | {old} |\n"
-        f"| New monthly fee | {money(n.new)} |\n| Why | {n.reason} |\n\n"
-        "The fee is an equal share of the agreed shared budget over the provider-months of the cycle, "
-        "rounded up to the cent; whatever that over-collects is refunded when the cycle closes.\n"
-    )
-
-
 # --- rendering: Markdown and CSV ---------------------------------------------------------------------
 
 
@@ -342,40 +336,6 @@ def _md_table(headers: list[str], rows: list[list[str]], right: set[int] | None 
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
-
-
-def statement_markdown(s: Statement) -> str:
-    money = _money(s.currency)
-    title = "Final settlement statement" if s.final else "Statement"
-    out = [f"# {title}: {s.name} ({s.provider})\n", f"{s.federation}, cycle {s.label}\n"]
-    if s.final:
-        out.append(f"Membership ended on {s.left_on}.\n")
-    out.append(f"Opening balance: {money(s.opening)}\n")
-    out.append(
-        _md_table(
-            ["month", "fee", "charged", "paid", "other", "balance"],
-            [
-                [
-                    m.month,
-                    money(m.fee) if m.fee is not None else "not set",
-                    money(m.charged),
-                    money(m.paid),
-                    money(m.other),
-                    money(m.balance),
-                ]
-                for m in s.months
-            ],
-            {1, 2, 3, 4, 5},
-        )
-    )
-    if s.movements:
-        out.append("## Payments and adjustments\n")
-        out.append(_md_table(["date", "what", "amount"], [[m.on, m.what, money(m.amount)] for m in s.movements], {2}))
-    out.append("## Summary\n")
-    out.append(_md_table(["", "amount"], [[k, money(v)] for k, v in summary_rows(s)], {1}))
-    if not s.closed:
-        out.append("The cycle is not closed yet: any refund is worked out at its close.\n")
-    return "\n".join(block.strip("\n") + "\n" for block in out)
 
 
 def summary_rows(s: Statement) -> list[tuple[str, int]]:
@@ -419,11 +379,11 @@ def transparency_markdown(t: Transparency) -> str:
     )
     out.append("## Budget and actual, by line\n")
     rows = [
-        [r.line, r.category, r.vendor + (" (co-op)" if r.cooperative_vendor else ""), money(r.budget), money(r.actual), money(r.difference)]
+        [r.line, r.vendor + (" (co-op)" if r.cooperative_vendor else ""), money(r.budget), money(r.actual), money(r.difference)]
         for r in t.lines
     ]
-    rows.append(["total", "", "", money(t.budget_total), money(t.actual_total), money(t.budget_total - t.actual_total)])
-    out.append(_md_table(["line", "category", "vendor", "budget", "actual", "under (over)"], rows, {3, 4, 5}))
+    rows.append(["total", "", money(t.budget_total), money(t.actual_total), money(t.budget_total - t.actual_total)])
+    out.append(_md_table(["line", "vendor", "budget", "actual", "under (over)"], rows, {2, 3, 4}))
     out.append("## By category\n")
     out.append(_md_table(["category", "budget", "actual"], [[c, money(b), money(a)] for c, b, a in t.categories], {1, 2}))
     out.append("## Fees and result\n")
@@ -486,3 +446,18 @@ def transparency_csv(t: Transparency) -> str:
 
 def as_of_text(day: date) -> str:
     return day.isoformat()
+
+
+def transparency_docx(t: Transparency, author: str, cycle_end: date) -> bytes:
+    """The report typeset like every other document, dated by its close (or the cycle's end), never the clock."""
+    from engine.typesetting import DocMeta, to_docx
+
+    on = t.close.on if t.close is not None else cycle_end
+    meta = DocMeta(
+        title=f"Transparency report: {t.label}",
+        footer=f"Transparency report · {t.federation} · cycle {t.label}",
+        issued=on,
+        author=author,
+        subject="transparency-report",
+    )
+    return to_docx(transparency_markdown(t), meta)

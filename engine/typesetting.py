@@ -414,12 +414,14 @@ class _Builder:
         if not signature:
             table.style = self.doc.styles["Table Grid"]
         widths = _column_widths(rows, ncols, signature)
+        text_style = self.doc.part.get_style_id(self.doc.styles["Table Text"], WD_STYLE_TYPE.PARAGRAPH)
         for r, row in enumerate(rows):
+            cells = table.rows[r].cells  # once per row: table.cell(r, c) walks the whole table each time
             for c, (children, align, header) in enumerate(row):
-                cell = table.cell(r, c)
+                cell = cells[c]
                 cell.width = widths[c]
                 para = cell.paragraphs[0]
-                para.style = self.doc.styles["Table Text"]
+                para._p.style = text_style  # what ``para.style = ...`` sets, without looking the style up per cell
                 if align == "right":
                     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 elif align == "center":

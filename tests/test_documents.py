@@ -400,11 +400,14 @@ def test_notices_render_from_their_models(tmp_path: Path, coop: Coop) -> None:
     result = coop("templates", "sample", "settlement", "fee-notice", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     md = (tmp_path / "samples" / "settlement.md").read_text()
-    # Sample figures: -2,900.00 + 2,900.00 + 12.34 owed to the provider.
-    assert "| **Balance** | **$12.34** |" in md and "The parent will pay you $12.34 by 31 July 2027." in md
+    # Sample figures: 2,900.00 charged, 2,900.00 paid, 12.34 refunded: 12.34 owed to the provider, due 30 days after 10 July.
+    assert "| **Owed to you** | | **$12.34** |" in md and "The parent will pay you $12.34 by 9 August 2027." in md
     notice = Document(str(tmp_path / "samples" / "fee-notice.docx"))
-    assert notice.tables[0].rows[-1].cells[2].text == "$2,900.00"
-    assert "From 1 July 2027, for the cycle 2027-07 to 2027-12, your monthly fee is $580.00 (it was $560.00)." in docx_plain(notice)
+    assert notice.tables[1].rows[-1].cells[2].text == "$2,900.00"
+    # 17,400.00 budget + 120.00 deficit brought forward over 30 provider-months = 584.00
+    assert [r.cells[1].text for r in notice.tables[0].rows[1:]] == ["$17,400.00", "$120.00", "$17,520.00", "30", "$584.00"]
+    text = docx_plain(notice)
+    assert "From 1 July 2027, for the rest of the cycle 2027-07 to 2027-12, your monthly fee is $584.00 (it was $560.00)." in text
     assert coop("templates", "sample", "nonsense").exit_code == 2
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import closing, fees, ledger
+from engine import closing, fees, ledger, notices
 from engine.allocation import allocate
 from engine.books import Books, open_books
 from engine.budget import set_line
@@ -141,6 +141,7 @@ def _run(books: Books, ops: list[tuple]) -> None:  # type: ignore[type-arg]
             i += 1
         result, _, _ = closing.close(books, cycle, cycle.last_day + timedelta(days=1))
         _check_close(books, cycle, result, results[-1] if results else None)
+        _check_documents(books, cycle, result)
         results.append(result)
         cycle = cycle.next()
     # the group's whole history: what came in equals what went out plus what is carried into the future
@@ -175,3 +176,17 @@ def _check_close(books: Books, cycle, result: closing.Close, previous: closing.C
         if shares:
             assert max(shares) - min(shares) <= 1
     assert all(Month.of(cycle.first_day) <= m for m in cycle.months)
+
+
+def _check_documents(books: Books, cycle, result: closing.Close) -> None:  # type: ignore[no-untyped-def]
+    """Every statement and settlement letter of the closed cycle states the ledger's balance and the close's share."""
+    issued = result.on
+    try:
+        documents = notices.statement_documents(books, cycle, issued)
+    except UserError:
+        return  # nobody was a member in the cycle
+    balances = ledger.provider_balances(books, cycle.last_day)
+    for d in documents:
+        assert sum(i.amount for i in d.data.items) == d.figures["balance"] == balances.get(d.provider, 0)  # type: ignore[union-attr]
+        assert d.figures["refund"] == result.refunds.get(d.provider, 0)
+        assert d.figures["assessment"] == result.assessments.get(d.provider, 0)

@@ -320,7 +320,8 @@ def test_cli_year_end_to_end(coop: Callable[..., Result], books_dir: Path, tmp_p
     r = coop("statement", "mara-quist", "2027-01", "--md", str(tmp_path / "s.md"), "--csv", str(tmp_path / "s.csv"))
     assert r.exit_code == 0 and "refund from the cycle's surplus" in r.output
     md = (tmp_path / "s.md").read_text()
-    assert "# Statement: Mara Quist (mara-quist)" in md and "| 2027-01 | $646.67 | $646.67 | $646.67 |" in md
+    assert "To Mara Quist, Quist Family Therapy LLC: cycle 2027-01 to 2027-06" in md
+    assert "| January 2027 | $646.67 | $646.67 | $646.67 |" in md and "| February 2027 | $646.67 | $646.67 | $0.00 |" in md
     assert "mara-quist,2027-01,summary,payments received,646.67" in (tmp_path / "s.csv").read_text()
     r = coop("report", "transparency", "2027-01", "--md", str(tmp_path / "t.md"))
     assert r.exit_code == 0 and "kept by the parent" in r.output
@@ -332,8 +333,8 @@ def test_cli_year_end_to_end(coop: Callable[..., Result], books_dir: Path, tmp_p
     assert re.search(r"total\s+\$0\.00", r.output)
     r = coop("payment", "record", "mara-quist", "1", "--on", "2027-06-01")
     assert r.exit_code == 2 and "closed" in r.output and "Traceback" not in r.output
-    r = coop("fees", "notices", "2027-01", "--out", str(tmp_path / "notices"))
-    assert r.exit_code == 0 and len(list((tmp_path / "notices").iterdir())) == 6
+    r = coop("fees", "notices", "2027-01", "--out", str(tmp_path / "docs"))
+    assert r.exit_code == 0 and len(list((tmp_path / "docs" / "notices" / "2027-01").glob("*.docx"))) == 6
     assert coop("fees", "show", "2027-01", "--json").exit_code == 0
     assert coop("cycle", "close", "2027-02").exit_code == 2
 
