@@ -828,7 +828,9 @@ def proposal_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None
     for p in props:
         c = p.result.data["counts"] if p.result is not None else None
         tally = (
-            f"{c['yes']} yes, {c['no']} no, {c['abstain'] + c['stand_aside']} abstain" + (f", {c['block']} block" if c["block"] else "")
+            f"{c['yes']} yes, {c['no']} no, {c['abstain']} abstain"
+            + (f", {c['stand_aside']} stand aside" if c["stand_aside"] else "")
+            + (f", {c['block']} block" if c["block"] else "")
             if c
             else ""
         )
@@ -1856,7 +1858,8 @@ def demo(folder: Path, model: str) -> None:
 
     founding_text, steps = script(model)
     create_demo_books(folder, founding_text())
-    click.secho(f"Founded a sample {model.replace('_', ' ')} co-op in {folder}", bold=True)
+    kind = "federation" if model == "federation" else f"{model.replace('_', ' ')} co-op"
+    click.secho(f"Founded a sample {kind} in {folder}", bold=True)
     for step in steps:
         click.echo("")
         click.secho(step.say, bold=True)

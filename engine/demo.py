@@ -178,15 +178,24 @@ AMENDED_TEXT = resources.files("manual").joinpath("demo", "cooperation_v2.md").r
 
 _MEMBERS = [p[0] for p in PROVIDERS]
 
+
+def _write_amendment(folder: Path) -> None:
+    """The proposed section text, as a member would hand it in: a file beside the books."""
+    from engine.output import write_text
+
+    write_text(folder / f"{AMENDED_SECTION}-v2.md", AMENDED_TEXT)
+
+
+CREDENTIAL_STEPS: list[Step] = [
+    Step(
+        "Each member sets their own voting credential (only a salted scrypt hash is kept):" if i == 0 else f"... and {m}:",
+        ("member", "credential", "set", m),
+        _at("2027-01-04", m),
+    )
+    for i, m in enumerate(_MEMBERS)
+]
+
 GOVERNANCE_STEPS: list[Step] = [
-    *(
-        Step(
-            "Each member sets their own voting credential (only a salted scrypt hash is kept):" if i == 0 else f"... and {m}:",
-            ("member", "credential", "set", m),
-            _at("2027-01-04", m),
-        )
-        for i, m in enumerate(_MEMBERS)
-    ),
     Step(
         "A member proposes onboarding a new provider from 1 March (majority of votes cast, quorum half):",
         (
@@ -226,15 +235,15 @@ GOVERNANCE_STEPS: list[Step] = [
         (
             "propose",
             "manual-amendment",
-            "--section-text",
-            AMENDED_SECTION,
-            AMENDED_TEXT,
+            "--section",
+            f"{AMENDED_SECTION}={{books}}/{AMENDED_SECTION}-v2.md",
             "--summary",
             "Prefer cooperative vendors",
             "--deadline",
             "2027-03-14",
         ),
         _at("2027-03-01"),
+        _write_amendment,
     ),
     _vote("2027-03-03", "P-2", "mara-quist", "yes"),
     _vote("2027-03-03", "P-2", "lena-marsh", "yes"),
@@ -244,9 +253,8 @@ GOVERNANCE_STEPS: list[Step] = [
         (
             "propose",
             "manual-amendment",
-            "--section-text",
-            AMENDED_SECTION,
-            AMENDED_TEXT,
+            "--section",
+            f"{AMENDED_SECTION}={{books}}/{AMENDED_SECTION}-v2.md",
             "--summary",
             "Prefer cooperative vendors",
         ),
@@ -310,7 +318,7 @@ REDLINE_STEPS: list[Step] = [
 
 _FEES_SHOW = ("fees", "show", "2027-01")
 
-FEE_YEAR_STEPS: list[Step] = [
+ADMIN_CHANGE_STEPS: list[Step] = [
     Step(
         "The administrator's hours go up from 1 April (a dated budget change to admin staffing re-evaluates the fee):",
         (
@@ -328,6 +336,10 @@ FEE_YEAR_STEPS: list[Step] = [
         ),
         _at("2027-03-25"),
     ),
+]
+"""A staffing change recorded by the administrator after the members agreed it."""
+
+FEE_YEAR_STEPS: list[Step] = [
     Step(
         "A provider leaves on 31 May, which anyone may do at any time, for any reason:",
         ("provider", "leave", "wes-okafor", "--on", "2027-05-31", "--reason", "Relocating out of state"),
@@ -419,9 +431,11 @@ STEPS: list[Step] = [
         ("fees", "recalc", "2027-01"),
         _at("2027-01-02"),
     ),
+    *CREDENTIAL_STEPS,
     *DOCUMENT_STEPS,
     *GOVERNANCE_STEPS,
     *REDLINE_STEPS,
+    *ADMIN_CHANGE_STEPS,
     *CONSENSUS_STEPS,
     *FEE_YEAR_STEPS,
     Step("Every proposal and where it stands:", ("proposal", "list"), _at("2028-01-10")),
