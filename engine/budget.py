@@ -60,10 +60,14 @@ def monthly_total(books: Books, month: Month, *, known_by: date | None = None) -
     return sum(line.monthly for line in lines_on(books, month.first, known_by=known_by))
 
 
-def set_line(books: Books, line_id: str, effective: date, changes: dict[str, Any], note: str) -> tuple[Entry, BudgetLine]:
-    """Add a line, or a new version of one from ``effective``; earlier versions stay."""
+def next_version(books: Books, line_id: str, effective: date, changes: dict[str, Any]) -> BudgetLine:
+    """A line's next version from ``effective`` (or a new line), validated; ``changes['monthly']`` in cents.
+
+    The one place a budget change is built, whether the treasurer records it
+    or a vote decides it.
+    """
     versions = line_versions(books).get(line_id)
-    if "monthly" in changes:  # cents in; validation reads currency units, as written in files
+    if isinstance(changes.get("monthly"), int):  # cents in; validation reads currency units, as written in files
         changes = {**changes, "monthly": cents_to_decimal_text(changes["monthly"])}
     if versions:
         base = versions[-1].model_dump(mode="json", by_alias=True)
@@ -76,13 +80,17 @@ def set_line(books: Books, line_id: str, effective: date, changes: dict[str, Any
                 field="LINE",
             )
         base = {"id": line_id}
-    data = {**base, **changes, "from": effective}
     try:
-        line = BudgetLine.model_validate(data)
+        return BudgetLine.model_validate({**base, **changes, "from": effective})
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         field = "--" + "-".join(str(p) for p in err["loc"]) if err["loc"] else None
         raise UserError(err["msg"].removeprefix("Value error, "), field=field) from None
+
+
+def set_line(books: Books, line_id: str, effective: date, changes: dict[str, Any], note: str) -> tuple[Entry, BudgetLine]:
+    """Add a line, or a new version of one from ``effective``; earlier versions stay."""
+    line = next_version(books, line_id, effective, changes)
     with books.transaction() as w:
         entry = apply_line(w, books, line, note)
     return entry, line

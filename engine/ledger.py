@@ -16,7 +16,6 @@ always does too. Accounts:
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from engine.books import Books
 from engine.budget import in_effect, line_versions
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
+from engine.imports import read_rows
 from engine.journal import VOID, Entry
 from engine.money import parse_cents
 from engine.roster import require
@@ -324,20 +324,6 @@ PAYMENT_COLUMNS = ("provider", "amount", "on", "ref")
 EXPENSE_COLUMNS = ("line", "amount", "on", "vendor", "receipt")
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    try:
-        with path.open(newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            header = tuple(reader.fieldnames or ())
-            if set(header) != set(columns):
-                raise UserError(f"columns are {', '.join(header) or 'missing'}", file=path, line=1, expected=", ".join(columns))
-            return list(reader)
-    except FileNotFoundError:
-        raise UserError("file not found", file=path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UserError(f"not a readable CSV file: {exc}", file=path) from None
-
-
 def _cell_amount(text: str, path: Path, line: int) -> int:
     try:
         cents = parse_cents(text)
@@ -362,7 +348,7 @@ def import_payments(books: Books, path: Path) -> tuple[int, int]:
     """
     from engine.closing import closed as closed_cycles
 
-    rows = _read_csv(path, PAYMENT_COLUMNS)
+    rows = read_rows(path, PAYMENT_COLUMNS)
     members = fees.spans(books)
     closed = set(closed_cycles(books))
     spec = books.federation.cycle
@@ -387,7 +373,7 @@ def import_expenses(books: Books, path: Path) -> tuple[int, int]:
     """Record shared expenses from a CSV (line, amount, on, vendor, receipt), each for its date's month."""
     from engine.closing import closed as closed_cycles
 
-    rows = _read_csv(path, EXPENSE_COLUMNS)
+    rows = read_rows(path, EXPENSE_COLUMNS)
     versions = line_versions(books)
     closed = set(closed_cycles(books))
     spec = books.federation.cycle

@@ -21,7 +21,6 @@ from engine.books import Books
 from engine.config import BudgetLine
 from engine.errors import UserError
 from engine.journal import Writer
-from engine.money import cents_to_decimal_text
 from engine.parameters import PARAMETER_SET, parse_value
 from engine.proposals import (
     RULE_SET,
@@ -72,23 +71,10 @@ def _check_termination(books: Books, f: TerminationFields, on: date, opening: bo
 
 def budget_line(books: Books, matter: Matter, f: BudgetFields, opening: bool) -> BudgetLine:
     """The new version of the line, built the way ``coop budget set`` builds one."""
-    versions = budget.line_versions(books).get(f.line)
-    changes = dict(f.changes)
-    if isinstance(changes.get("monthly"), int):  # cents in; validation reads currency units
-        changes["monthly"] = cents_to_decimal_text(changes["monthly"])
-    if versions:
-        base = versions[-1].model_dump(mode="json", by_alias=True)
-        base.pop("until", None)
-    else:
-        missing = [k for k in ("monthly", "name", "category", "vendor") if k not in changes]
-        if missing:
-            raise _refuse(f"'{f.line}' is a new budget line, so it needs --{' --'.join(missing)}", opening, "LINE")
-        base = {"id": f.line}
     try:
-        line = BudgetLine.model_validate({**base, **changes, "from": f.effective})
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        raise _refuse(err["msg"].removeprefix("Value error, "), opening, "--" + "-".join(str(p) for p in err["loc"])) from None
+        line = budget.next_version(books, f.line, f.effective, dict(f.changes))
+    except UserError as exc:
+        raise _refuse(exc.message, opening, exc.field) from None
     if matter in (Matter.admin_staffing, Matter.admin_pay) and line.category not in ("admin_staff", "admin_pay"):
         raise _refuse(f"line '{f.line}' is {line.category}, not admin staff or pay; propose a budget change instead", opening, "LINE")
     return line

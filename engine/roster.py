@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 from engine.books import Books
 from engine.config import Provider
 from engine.errors import UserError
+from engine.imports import read_rows
 from engine.journal import Entry, Writer
 
 JOINED = "provider.joined"
@@ -163,15 +163,5 @@ CSV_COLUMNS = ("id", "name", "practice", "licence", "email", "start")
 
 def import_csv(books: Books, path: Path) -> list[Entry]:
     """Joins from a CSV file with a header row of :data:`CSV_COLUMNS`."""
-    try:
-        with path.open(newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            header = tuple(reader.fieldnames or ())
-            if set(header) != set(CSV_COLUMNS):
-                raise UserError(f"columns are {', '.join(header) or 'missing'}", file=path, line=1, expected=", ".join(CSV_COLUMNS))
-            rows = list(reader)
-    except FileNotFoundError:
-        raise UserError("file not found", file=path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UserError(f"not a readable CSV file: {exc}", file=path) from None
+    rows = read_rows(path, CSV_COLUMNS)
     return join_many(books, rows, path)
