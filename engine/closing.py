@@ -124,6 +124,10 @@ def closed(books: Books) -> dict[str, tuple[int, str, int]]:
 
 def require_open(books: Books, day: date, what: str, correction: str | None = None) -> None:
     """Refuse to change a closed cycle, unless this is an explicit, journaled correction."""
+    if books.federation.model == "flat_pay" and not (correction and correction.strip()):  # flat_pay: its year close
+        from engine.management import require_year_open
+
+        require_year_open(books, day, what)
     cycle = cycle_containing(day, books.federation.cycle)
     done = closed(books).get(cycle.id)
     if done is None:
