@@ -208,7 +208,7 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         if nxt is not None:
             click.echo(f"Next: {nxt.on} {nxt.text}")
     click.echo("")
-    click.echo(f"Providers ({len(s.active)} active)")
+    click.echo(f"{'Providers' if fed.model == 'federation' else 'Members'} ({len(s.active)} active)")
     click.echo(
         table(
             [[m.id, m.provider.name, m.provider.practice, m.start.isoformat()] for m in s.active],

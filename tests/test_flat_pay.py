@@ -418,3 +418,48 @@ def test_the_demo_year_runs_end_to_end(tmp_path: Path) -> None:
     assert "2 x $168.00 = $336.00" in out  # leave after the raise to $42
     assert "Effect: kit-oduya" not in out and "ines-vale is a member-owner" in out
     assert "tamsin-reyes" in out and "OK:" in out
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    hours=st.lists(
+        st.tuples(st.sampled_from(WORKERS), st.integers(1, 12), st.integers(1, 20_000).map(lambda h: Decimal(h) / 100)), max_size=8
+    ),
+    leave=st.lists(st.tuples(st.sampled_from(WORKERS), st.integers(1, 12), st.integers(1, 30)), max_size=3),
+)
+def test_the_ledger_balances_and_every_fee_cent_is_accounted_for(
+    hours: list[tuple[str, int, Decimal]], leave: list[tuple[str, int, int]]
+) -> None:
+    """Random hours and leave in a year, then its close: income = pay + leave + allocations + carried, to the cent."""
+    import os
+    import tempfile
+
+    from engine.errors import UserError
+    from engine.hours import record
+    from engine.leave import record_unplanned
+    from engine.ledger import trial_balance
+    from engine.management import close_year, parse_year
+
+    os.environ["COOP_NOW"] = "2028-01-05T09:00:00"  # restored by the pinned-clock fixture
+    with tempfile.TemporaryDirectory(prefix="flatpay-prop-") as tmp:
+        coop = _found(Path(tmp))
+        books = open_books(coop.folder)
+        try:
+            for member, month, h in hours:
+                try:
+                    record(books, member, h, Month(2027, month))
+                except UserError as exc:  # more than a month holds is refused, and that is fine here
+                    assert "more than the month holds" in str(exc)
+            for member, month, days in leave:
+                record_unplanned(books, member, days, date(2027, month, 3), date(2027, month, 4))
+            fig = close_year(books, parse_year(books, "2027"), date(2028, 1, 5))
+            s = fig.settlement
+            assert fig.income == 6_000_000
+            assert fig.income == fig.pay + fig.leave_pay + sum(s.allocations.values()) + s.carried_forward
+            tb = trial_balance(books, date(2028, 1, 5))
+            assert sum(tb.values()) == 0
+            assert -tb.get("income:management_fees", 0) == 6_500_000  # January 2028's fee is in the ledger too
+            assert tb.get("expense:pay", 0) == fig.pay and tb.get("expense:leave_pay", 0) == fig.leave_pay
+            assert -sum(v for k, v in tb.items() if k.startswith("capital:")) == sum(s.allocations.values())
+        finally:
+            books.close()
