@@ -161,6 +161,8 @@ def refund_weights(ws: dict[str, list[Fraction]], basis: str) -> tuple[dict[str,
 
 def settle(books: Books, cycle: Cycle, on: date) -> Close:
     """Work out a close without recording it (``coop cycle close --dry-run`` shows this)."""
+    if books.federation.model == "flat_pay":  # flat_pay: no fees to refund; its year closes to capital accounts
+        raise UserError("the flat_pay model closes its year with 'coop capital close YEAR'", field="CYCLE")
     done = closed(books)
     if cycle.id in done:
         raise UserError(f"cycle {cycle.id} is already closed (journal entry {done[cycle.id][0]})", field="CYCLE")

@@ -108,7 +108,7 @@ def default_sections(model: str = "federation") -> dict[str, Section]:
     out = {}
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".md"):
-            section = parse_section(item.read_text(encoding="utf-8"), f"manual/sections/{item.name}")
+            section = parse_section(item.read_text(encoding="utf-8"), f"manual/{SECTION_FOLDERS[model]}/{item.name}")
             out[section.id] = section
     return out
 

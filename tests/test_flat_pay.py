@@ -463,3 +463,26 @@ def test_the_ledger_balances_and_every_fee_cent_is_accounted_for(
             assert -sum(v for k, v in tb.items() if k.startswith("capital:")) == sum(s.allocations.values())
         finally:
             books.close()
+
+
+def test_federation_commands_point_to_the_flat_pay_ones(coop: Coop) -> None:
+    assert "closes its year with 'coop capital close YEAR'" in coop.fails(
+        "cycle", "close", "2027-01", "--on", "2028-01-03", day="2028-01-03"
+    )
+    assert "Issued 1 member agreement(s)" in coop.ok("contracts", "issue", "bo-lind", "--on", "2027-01-05", day="2027-01-05")
+    assert coop.journal_size() == 3  # the founding file sealed, manual v1 recorded, one agreement issued
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("capital", "close", "20x7"), "is not a cycle"),
+        (("capital", "close", "2026", "--on", "2027-01-02"), "founded on 2027-01-01"),
+        (("annual-statement", "nobody", "2027"), "unknown provider 'nobody'"),
+        (("agreement", "issue", "nobody", "--on", "2027-01-05"), "unknown provider 'nobody'"),
+        (("propose", "low-rate", "--client", "C-1", "--member", "bo-lind", "--rate", "0", "--text", "x"), "--rate"),
+    ],
+)
+def test_flat_pay_mistakes_change_nothing(coop: Coop, args: tuple[str, ...], message: str) -> None:
+    assert message in coop.fails(*args)
+    assert coop.journal_size() == 0
