@@ -2109,7 +2109,7 @@ def low_rates(ctx: click.Context, as_json: bool) -> None:
     if not found:
         click.echo("No low rates approved.")
         return
-    rows = [[f["on"], f["client"], f["member"], money(f["rate"], books), f"P-{f['proposal']}", f["reason"]] for f in found]
+    rows = [[f["on"], f["client"], f["member"], money(f["rate"], books), f["label"], f["reason"]] for f in found]
     click.echo(table(rows, ["approved", "client", "clinician", "rate", "proposal", "why"], {3: "right"}))
 
 

@@ -142,7 +142,7 @@ STEPS: list[Step] = [
     ),
     Step("What is coming up: the annual meeting in March:", ("reminders", "--as-of", "2027-02-15"), _at("2027-02-15")),
     Step(
-        "Sol takes unplanned leave (a week's illness); the projected return date keeps everyone informed:",
+        "Sol is ill and takes three days of unplanned leave; the projected return date keeps everyone informed:",
         ("leave", "unplanned", "sol-marin", "--days", "3", "--on", "2027-03-08", "--return", "2027-03-11"),
         _at("2027-03-08"),
     ),

@@ -221,7 +221,7 @@ def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
 
         return make_owner(w, books, f.member, p.id, p.label, on)
     if isinstance(f, LowRateFields):
-        data = {"client": f.client, "member": f.member, "rate": f.rate, "reason": f.text, "proposal": p.id}
+        data = {"client": f.client, "member": f.member, "rate": f.rate, "reason": f.text, "proposal": p.id, "label": p.label}
         e = w.append(LOW_RATE_APPROVED, on, data)
         return {"summary": f"{f.member} may see client {f.client} at {cents_to_decimal_text(f.rate)} a session", "entries": [e.seq]}
     return {"summary": "decision recorded", "entries": []}

@@ -64,5 +64,5 @@ def check(books: Books, member: str | None, on: date) -> Membership:
 def apply(w: Writer, books: Books, member: str, proposal: int, label: str, on: date) -> dict[str, Any]:
     m = check(books, member, on)
     since = max(on, eligible_on(books, m))
-    e = w.append(OWNER, since, {"member": member, "since": since.isoformat(), "proposal": proposal})
+    e = w.append(OWNER, since, {"member": member, "since": since.isoformat(), "proposal": proposal, "label": label})
     return {"summary": f"{member} is a member-owner from {since} ({label})", "entries": [e.seq]}

@@ -331,7 +331,7 @@ def test_a_low_rate_needs_the_collectives_approval(coop: Coop) -> None:
     assert "No low rates approved" in coop.ok("low-rates", day="2027-01-18")
     coop.ok("proposal", "close", "P-1", day="2027-01-26")
     out = coop.ok("low-rates", day="2027-01-26")
-    assert "C-2027-3" in out and "bo-lind" in out and "$12.50" in out and "Lost their job" in out
+    assert "C-2027-3" in out and "bo-lind" in out and "$12.50" in out and "P-1" in out and "Lost their job" in out
 
 
 def test_the_annual_meeting_in_march_is_reminded_and_shown_in_status(coop: Coop) -> None:
