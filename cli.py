@@ -192,9 +192,23 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         click.echo(f"Co-op: {fed.entity.legal_name} ({fed.entity.structure}; {fed.model.replace('_', ' ')} model)")
     click.echo(f"Cycle: {s.cycle.label} ({s.cycle.length} months), month {s.month_index} of {s.cycle.length}")
     click.echo(f"Shared budget this month: {money(s.budget_total, books)}")
-    click.echo(f"Monthly fee: {s.fee_text(lambda c: money(c, books))}")
+    if fed.model == "federation":
+        click.echo(f"Monthly fee: {s.fee_text(lambda c: money(c, books))}")
+    if fed.model == "flat_pay":  # --- flat_pay: the rate, the management fee and the next scheduled event
+        from engine.cycles import Month
+        from engine.parameters import in_force
+        from engine.pay import hourly_rate, unplanned_leave_day_pay
+        from engine.reminders import next_event
+
+        params, first = in_force(books, s.as_of), Month.of(s.as_of).first
+        rate, day_pay = hourly_rate(params, Month.of(s.as_of)), unplanned_leave_day_pay(params, first)
+        click.echo(f"Hourly rate: {money(rate, books)} for every hour of labour; unplanned leave {money(day_pay, books)} a day")
+        click.echo(f"Management fee from the clinical entity: {money(params.management_fee.at(first), books)} a month")
+        nxt = next_event(books, s.as_of)
+        if nxt is not None:
+            click.echo(f"Next: {nxt.on} {nxt.text}")
     click.echo("")
-    click.echo(f"Providers ({len(s.active)} active)")
+    click.echo(f"{'Providers' if fed.model == 'federation' else 'Members'} ({len(s.active)} active)")
     click.echo(
         table(
             [[m.id, m.provider.name, m.provider.practice, m.start.isoformat()] for m in s.active],
@@ -704,7 +718,6 @@ def propose_parameter(
 _DECISIONS = {
     "membership": "Propose admitting MEMBER as a full member-owner (after their first months).",
     "rent-cover": "Propose that the co-op covers MEMBER's share of rent during extended leave.",
-    "low-rate": "Propose seeing a client at a very low rate.",
     "software": "Propose choosing or changing the shared software.",
     "supervisor": "Propose which supervisor the co-op contracts.",
     "surplus-use": "Propose what the surplus goes to (e.g. a member's specialised training).",
@@ -1146,6 +1159,9 @@ def contracts_issue(
     if everyone == bool(providers):
         raise UserError("name providers or give --all (not both)", field="PROVIDER", expected="ids such as mara-quist, or --all")
     books = open_books(ctx)
+    if books.federation.model == "flat_pay" and kind == "agreement":  # flat_pay: its own member agreement
+        ctx.invoke(agreement_issue, members=providers, everyone=everyone, on=on, out=out)
+        return
     show = progress if progress is not None else sys.stderr.isatty()
 
     def bar(items: Any) -> Any:
@@ -1837,6 +1853,372 @@ def ledger_write_off(ctx: click.Context, provider_id: str, amount: int, on: date
     books = open_books(ctx)
     entry = record_write_off(books, provider_id, amount, on, reason, correction)
     click.echo(f"Wrote off {money(amount, books)} owed by {provider_id} (journal entry {entry.seq}).")
+
+
+# --- flat_pay model: hours, unplanned leave, capital accounts, reminders, statements ------------
+
+
+@main.group()
+def hours() -> None:
+    """Hours worked (flat_pay model): record, import, list. The log is open to every member."""
+
+
+@hours.command("record")
+@click.argument("member_id", metavar="MEMBER")
+@click.argument("amount", metavar="HOURS")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The month the hours were worked.")
+@click.option("--kind", type=click.Choice(["clinical", "admin", "other"]), default="clinical", show_default=True)
+@click.pass_context
+def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, kind: str) -> None:
+    """Log MEMBER's HOURS for a month; every hour pays the rate in force for that month."""
+    from engine.hours import parse_hours, parse_month, record
+    from engine.parameters import in_force
+    from engine.pay import hourly_rate, pay_for_hours
+
+    books = open_books(ctx)
+    m, h = parse_month(month), parse_hours(amount)
+    e = record(books, member_id, h, m, kind)
+    rate = hourly_rate(in_force(books), m)
+    pay = money(pay_for_hours(h, rate), books)
+    click.echo(f"Recorded {h} {kind} hours for {member_id} in {m} (entry {e.seq}): {pay} at {money(rate, books)}/h")
+
+
+@hours.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def hours_import(ctx: click.Context, csv_file: Path) -> None:
+    """Log hours from a CSV (member, month, hours, kind): every row, or none."""
+    from decimal import Decimal
+
+    from engine.hours import import_csv
+
+    books = open_books(ctx)
+    entries = import_csv(books, csv_file)
+    total = sum((Decimal(e.data["hours"]) for e in entries), Decimal(0))
+    click.echo(f"Recorded {len(entries)} hours records ({total} hours) from {csv_file}")
+
+
+@hours.command("list")
+@click.option("--month", default=None, metavar="YYYY-MM", help="Only this month.")
+@click.option("--member", "member_id", default=None, help="Only this member.")
+@json_option
+@click.pass_context
+def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_json: bool) -> None:
+    """Everyone's hours and pay, month by month: shared with all members, for transparency."""
+    from engine.hours import parse_month, records
+    from engine.parameters import in_force
+    from engine.pay import hourly_rate, pay_for_hours
+
+    books = open_books(ctx)
+    wanted = parse_month(month) if month else None
+    params = in_force(books)
+    rows = [r for r in records(books) if (wanted is None or r.month == wanted) and (member_id is None or r.member == member_id)]
+    rows.sort(key=lambda r: (r.month, r.member, r.seq))
+    out = []
+    for r in rows:
+        rate = hourly_rate(params, r.month)
+        out.append(
+            {
+                "entry": r.seq,
+                "month": str(r.month),
+                "member": r.member,
+                "kind": r.kind,
+                "hours": str(r.hours),
+                "rate": rate,
+                "pay": pay_for_hours(r.hours, rate),
+            }
+        )
+    if as_json:
+        emit_json(out)
+        return
+    if not out:
+        click.echo("No hours recorded" + (f" for {wanted}" if wanted else "") + ".")
+        return
+    click.echo(
+        table(
+            [[o["month"], o["member"], o["kind"], o["hours"], money(o["rate"], books), money(o["pay"], books)] for o in out],
+            ["month", "member", "kind", "hours", "rate", "pay"],
+            {3: "right", 4: "right", 5: "right"},
+        )
+    )
+    from decimal import Decimal
+
+    click.echo(f"Total: {sum((Decimal(o['hours']) for o in out), Decimal(0))} hours, {money(sum(o['pay'] for o in out), books)}")
+
+
+@main.group()
+def leave() -> None:
+    """Unplanned time off (flat_pay model): paid per day, no cap, with a projected return date."""
+
+
+@leave.command("unplanned")
+@click.argument("member_id", metavar="MEMBER")
+@click.option("--days", type=int, required=True, help="Days of unplanned leave.")
+@click.option("--on", "on", type=DATE, required=True, help="First day of the leave.")
+@click.option("--return", "returns", type=DATE, required=True, help="Projected return date (required: keep the collective informed).")
+@click.pass_context
+def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, returns: date) -> None:
+    """Record MEMBER's unplanned leave; each day pays the unplanned leave day pay."""
+    from engine.cycles import Month
+    from engine.leave import record_unplanned
+    from engine.parameters import in_force
+    from engine.pay import unplanned_leave_day_pay
+
+    books = open_books(ctx)
+    e = record_unplanned(books, member_id, days, on, returns)
+    day_pay = unplanned_leave_day_pay(in_force(books), Month.of(on).first)
+    click.echo(f"Recorded {days} day(s) of unplanned leave for {member_id} from {on}, back {returns} (entry {e.seq})")
+    click.echo(f"Leave pay: {days} x {money(day_pay, books)} = {money(days * day_pay, books)}")
+
+
+@leave.command("list")
+@json_option
+@click.pass_context
+def leave_list(ctx: click.Context, as_json: bool) -> None:
+    """Every unplanned leave record, with its pay."""
+    from engine.cycles import Month
+    from engine.leave import records
+    from engine.parameters import in_force
+    from engine.pay import unplanned_leave_day_pay
+
+    books = open_books(ctx)
+    params = in_force(books)
+    out = []
+    for r in records(books):
+        day_pay = unplanned_leave_day_pay(params, Month.of(r.on).first)
+        out.append(
+            {
+                "entry": r.seq,
+                "member": r.member,
+                "on": r.on.isoformat(),
+                "days": r.days,
+                "return": r.returns.isoformat(),
+                "day_pay": day_pay,
+                "pay": r.days * day_pay,
+            }
+        )
+    if as_json:
+        emit_json(out)
+        return
+    rows = [[o["member"], o["on"], o["days"], o["return"], money(o["day_pay"], books), money(o["pay"], books)] for o in out]
+    click.echo(
+        table(rows, ["member", "from", "days", "projected return", "day pay", "pay"], {2: "right", 4: "right", 5: "right"})
+        if rows
+        else "No unplanned leave recorded."
+    )
+
+
+@main.group()
+def capital() -> None:
+    """The management entity's year close and members' internal capital accounts (flat_pay model)."""
+
+
+@capital.command("close")
+@click.argument("year", metavar="YEAR")
+@click.option("--on", "on", type=DATE, default=None, help="Date of the close (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show the close without recording it.")
+@json_option
+@click.pass_context
+def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool, as_json: bool) -> None:
+    """Close YEAR: its surplus to owners' capital accounts by hours (a deficit is carried forward); pay out leavers."""
+    from engine.management import close_year, parse_year
+
+    books = open_books(ctx)
+    fig = close_year(books, parse_year(books, year), on or today(), dry_run)
+    if as_json:
+        emit_json(fig.as_json())
+        return
+    s = fig.settlement
+    click.echo(f"{'Dry run: ' if dry_run else ''}Year {fig.cycle.label} of {books.federation.holder}")
+    rows = [
+        ["Management fees received", money(fig.income, books)],
+        ["Pay for hours", money(-fig.pay, books)],
+        ["Unplanned leave pay", money(-fig.leave_pay, books)],
+        ["Shared expenses", money(-fig.expenses, books)],
+        ["Brought forward", money(fig.brought_forward, books)],
+        ["Result", money(s.result, books)],
+    ]
+    click.echo(table(rows, ["", "amount"], {1: "right"}))
+    if s.allocations:
+        total = sum(fig.owner_hours.values())
+        click.echo("")
+        click.echo(f"Surplus allocated to capital accounts by hours worked ({total} owner hours):")
+        arows = [
+            [m, fig.owner_hours[m], money(a, books), money(fig.payouts.get(m, 0), books) if m in fig.payouts else ""]
+            for m, a in sorted(s.allocations.items())
+        ]
+        click.echo(table(arows, ["member", "hours", "allocated", "paid out (left)"], {1: "right", 2: "right", 3: "right"}))
+    else:
+        why = "a deficit" if s.result < 0 else "no owner hours to weigh it by" if s.result > 0 else "nothing"
+        click.echo(f"Nothing allocated ({why}); {money(s.carried_forward, books)} carried forward to the next year.")
+    for m, p in fig.payouts.items():
+        if m not in s.allocations:
+            click.echo(f"Paid out to {m} (left): {money(p, books)}")
+    if not fig.hours.keys() <= fig.owner_hours.keys():
+        click.echo(
+            "Not yet member-owners at the year's end (no allocation): " + ", ".join(sorted(fig.hours.keys() - fig.owner_hours.keys()))
+        )
+
+
+@capital.command("accounts")
+@as_of_option
+@json_option
+@click.pass_context
+def capital_accounts(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Each member's internal capital account balance."""
+    from engine.management import balances
+
+    books = open_books(ctx)
+    b = balances(books, as_of or today())
+    if as_json:
+        emit_json(b)
+        return
+    if not b:
+        click.echo("No capital allocated yet (accounts start at zero; a year's close allocates its surplus).")
+        return
+    click.echo(table([[m, money(v, books)] for m, v in b.items()], ["member", "balance"], {1: "right"}))
+
+
+@main.command("annual-statement")
+@click.argument("member_id", metavar="MEMBER")
+@click.argument("year", metavar="YEAR")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
+@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as DOCX.")
+@json_option
+@click.pass_context
+def annual_statement_cmd(
+    ctx: click.Context, member_id: str, year: str, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
+) -> None:
+    """MEMBER's statement for YEAR (flat_pay model): hours and pay by month, leave, capital account."""
+    from engine.annual_statement import statement as build
+    from engine.annual_statement import to_csv, to_markdown
+    from engine.management import parse_year
+    from engine.output import write_bytes, write_text
+
+    books = open_books(ctx)
+    s = build(books, member_id, parse_year(books, year))
+    text = to_markdown(s, books.federation.holder, books.federation.currency)
+    if csv_file:
+        write_text(csv_file, to_csv(s))
+    if md_file:
+        write_text(md_file, text)
+    if docx_file:
+        from engine.typesetting import DocMeta, to_docx
+
+        meta = DocMeta(
+            title=f"Annual statement {s.cycle.label}: {s.name}",
+            footer=f"{books.federation.holder} · Annual statement {s.cycle.label} · {s.name}",
+            issued=s.cycle.last_day,
+            author=books.federation.holder,
+            subject=books.federation.name,
+        )
+        write_bytes(docx_file, to_docx(text, meta))
+    if as_json:
+        emit_json(s.as_json())
+        return
+    click.echo(f"Annual statement {s.cycle.label}: {s.name} ({s.member})")
+    rows = [
+        [
+            str(m.month),
+            m.hours,
+            money(m.rate, books),
+            money(m.hours_pay, books),
+            m.leave_days,
+            money(m.leave_pay, books),
+            money(m.total, books),
+        ]
+        for m in s.months
+    ]
+    rows.append(
+        ["year", s.hours, "", money(s.hours_pay, books), s.leave_days, money(s.leave_pay, books), money(s.hours_pay + s.leave_pay, books)]
+    )
+    click.echo(table(rows, ["month", "hours", "rate", "hours pay", "leave days", "leave pay", "total"], {i: "right" for i in range(1, 7)}))
+    if s.closed:
+        amounts = (s.opening_balance, s.allocation, s.payout, s.closing_balance)
+        o, a, p, c = (money(x, books) for x in amounts)
+        click.echo(f"Capital account: opening {o}, allocated {a}, paid out {p}, closing {c}")
+    else:
+        click.echo(f"Capital account: {money(s.opening_balance, books)} (the year is not closed yet)")
+
+
+@main.command()
+@as_of_option
+@click.option("--within", "within_days", type=click.IntRange(0, 3660), default=120, show_default=True, help="Days ahead to look.")
+@json_option
+@click.pass_context
+def reminders(ctx: click.Context, as_of: date | None, within_days: int, as_json: bool) -> None:
+    """Upcoming events (flat_pay model): the annual meeting, membership proposals due, years to close."""
+    from engine.reminders import upcoming
+
+    books = open_books(ctx)
+    found = upcoming(books, as_of or today(), within_days)
+    if as_json:
+        emit_json([r.as_json() for r in found])
+        return
+    if not found:
+        click.echo(f"Nothing due in the next {within_days} days.")
+        return
+    click.echo(table([[r.on.isoformat(), r.text] for r in found], ["on", "reminder"]))
+
+
+@propose.command("low-rate")
+@click.option("--client", required=True, help="The client's reference in the clinical records (never their name).")
+@click.option("--member", "member_id", required=True, help="The clinician who sees the client.")
+@click.option("--rate", type=MONEY, required=True, help="The proposed rate per session.")
+@click.option("--text", required=True, help="Why: what the client can pay, and for how long.")
+@_propose_options
+def propose_low_rate(
+    ctx: click.Context, client: str, member_id: str, rate: int, text: str, title: str | None, by: str | None, deadline: date | None
+) -> None:
+    """Propose seeing a client at a very low rate (the collective's approval, by consensus)."""
+    from engine.money import cents_to_decimal_text
+
+    data = {"client": client, "member": member_id, "rate": rate, "text": text}
+    _open(ctx, "low_rate", data, title, f"Low rate for client {client}: {cents_to_decimal_text(rate)} a session", by, deadline)
+
+
+@main.command("low-rates")
+@json_option
+@click.pass_context
+def low_rates(ctx: click.Context, as_json: bool) -> None:
+    """Very low client rates the collective approved (client references, not names)."""
+    from engine.outcomes import LOW_RATE_APPROVED
+
+    books = open_books(ctx)
+    found = [{"on": e.on, **e.data} for e in books.journal.entries([LOW_RATE_APPROVED])]
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        click.echo("No low rates approved.")
+        return
+    rows = [[f["on"], f["client"], f["member"], money(f["rate"], books), f["label"], f["reason"]] for f in found]
+    click.echo(table(rows, ["approved", "client", "clinician", "rate", "proposal", "why"], {3: "right"}))
+
+
+@main.group()
+def agreement() -> None:
+    """Member agreements (flat_pay model), stated from the same data as the manual."""
+
+
+@agreement.command("issue")
+@click.argument("members", nargs=-1)
+@click.option("--all", "everyone", is_flag=True, help="Every member active on the issue date.")
+@click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the rate and manual version stated.")
+@out_option
+@click.pass_context
+def agreement_issue(ctx: click.Context, members: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
+    """Issue a member agreement (Markdown and DOCX) to each MEMBER (or --all); sign with 'coop contracts signed'."""
+    from engine.flat_pay_documents import issue_agreements
+
+    if everyone == bool(members):
+        raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as juno-pike, or --all")
+    books = open_books(ctx)
+    done = issue_agreements(books, None if everyone else list(members), on or today(), _documents_out(books, out))
+    fresh = sum(d.recorded for d in done)
+    folder = done[0].docx.parent
+    click.echo(f"Issued {len(done)} member agreement(s) in {folder} ({fresh} recorded, {len(done) - fresh} unchanged)")
 
 
 # --- demo -------------------------------------------------------------------------

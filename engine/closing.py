@@ -125,6 +125,10 @@ def closed(books: Books) -> dict[str, tuple[int, str, int]]:
 
 def require_open(books: Books, day: date, what: str, correction: str | None = None) -> None:
     """Refuse to change a closed cycle, unless this is an explicit, journaled correction."""
+    if books.federation.model == "flat_pay" and not (correction and correction.strip()):  # flat_pay: its year close
+        from engine.management import require_year_open
+
+        require_year_open(books, day, what)
     cycle = cycle_containing(day, books.federation.cycle)
     done = closed(books).get(cycle.id)
     if done is None:
@@ -158,6 +162,8 @@ def refund_weights(ws: dict[str, list[Fraction]], basis: str) -> tuple[dict[str,
 
 def settle(books: Books, cycle: Cycle, on: date) -> Close:
     """Work out a close without recording it (``coop cycle close --dry-run`` shows this)."""
+    if books.federation.model == "flat_pay":  # flat_pay: no fees to refund; its year closes to capital accounts
+        raise UserError("the flat_pay model closes its year with 'coop capital close YEAR'", field="CYCLE")
     done = closed(books)
     if cycle.id in done:
         raise UserError(f"cycle {cycle.id} is already closed (journal entry {done[cycle.id][0]})", field="CYCLE")

@@ -306,6 +306,11 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
             out.append(
                 Transaction(day, f"{close.cycle}'s result carried forward", (("carried_forward", k), ("brought_forward", -k)), close.seq)
             )
+    # --- flat_pay: the management entity's fee income, pay, leave pay and year closes (engine.management)
+    if books.federation.model == "flat_pay" and provider_id is None:
+        from engine.management import transactions as management_transactions
+
+        out.extend(management_transactions(books, until))
     out.sort(key=lambda t: (t.on, t.source or 0))
     yield from out
 

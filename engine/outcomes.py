@@ -25,8 +25,10 @@ from engine.parameters import PARAMETER_SET, parse_value
 from engine.proposals import (
     RULE_SET,
     BudgetFields,
+    DecisionFields,
     EndParentFields,
     Fields,
+    LowRateFields,
     ManualFields,
     OnboardingFields,
     ParameterFields,
@@ -39,6 +41,7 @@ from engine.rules import DecisionRule, Matter
 
 SETTLEMENT_OPENED = "settlement.opened"
 SUCCESSOR_NAMED = "parent.successor_named"
+LOW_RATE_APPROVED = "low_rate.approved"
 
 
 class NotApplicable(Exception):
@@ -108,6 +111,13 @@ def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: boo
             return parse_value(books.federation.parameters, fields.name, fields.value)
         except ValueError as exc:
             raise UserError(str(exc), field="NAME" if "not a dated parameter" in str(exc) else "VALUE") from None
+    elif matter is Matter.membership and books.federation.model == "flat_pay":  # flat_pay: ownership after six months
+        from engine.ownership import check as check_ownership
+
+        try:
+            check_ownership(books, getattr(fields, "member", None), on)
+        except UserError as exc:
+            raise _refuse(exc.message, opening, exc.field) from None
     elif isinstance(fields, ManualFields) and opening:
         from engine.manual import check_amendment
 
@@ -191,4 +201,13 @@ def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
     if isinstance(f, ParameterFields):
         e = w.append(PARAMETER_SET, f.effective, {"name": f.name, "value": f.value, "from": f.effective.isoformat(), "proposal": p.id})
         return {"summary": f"{f.name.replace('_', ' ')} is {f.value} from {f.effective}", "entries": [e.seq]}
+    # --- flat_pay: membership makes an owner; a low rate is approved for one client
+    if p.matter is Matter.membership and books.federation.model == "flat_pay" and isinstance(f, DecisionFields) and f.member:
+        from engine.ownership import apply as make_owner
+
+        return make_owner(w, books, f.member, p.id, p.label, on)
+    if isinstance(f, LowRateFields):
+        data = {"client": f.client, "member": f.member, "rate": f.rate, "reason": f.text, "proposal": p.id, "label": p.label}
+        e = w.append(LOW_RATE_APPROVED, on, data)
+        return {"summary": f"{f.member} may see client {f.client} at {cents_to_decimal_text(f.rate)} a session", "entries": [e.seq]}
     return {"summary": "decision recorded", "entries": []}

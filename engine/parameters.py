@@ -59,6 +59,8 @@ class FlatPayParameters(ModelParameters):
     management_fee: Schedule[Money] = _dated("5000.00", Money)
     membership_after_months: Schedule[int] = _dated(6, int)
     annual_meeting_month: int = Field(default=3, ge=1, le=12)
+    clinical_entity: str = Field(default="the clinical practice", min_length=1)
+    """The clinical entity that clients pay and that pays the management fee (its legal name)."""
 
 
 class SessionSplitParameters(ModelParameters):

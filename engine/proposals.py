@@ -128,6 +128,21 @@ class DecisionFields(Fields):
         return self.member
 
 
+# --- flat_pay: a very low client rate, approved by the collective ---------------------
+
+
+class LowRateFields(Fields):
+    """Seeing a client at a very low rate: which client (a reference, never a name), who sees them, at what rate."""
+
+    client: Text = Field(description="the client's reference in the clinical records, not their name")
+    member: Identifier = Field(description="the clinician who sees the client")
+    rate: Annotated[int, Field(gt=0)] = Field(description="cents per session")
+    text: Text = Field(description="why: what the client can pay, and for how long")
+
+    def subject(self) -> str | None:
+        return self.member
+
+
 FIELDS: dict[Matter, type[Fields]] = {
     Matter.onboarding: OnboardingFields,
     Matter.termination: TerminationFields,
@@ -141,7 +156,7 @@ FIELDS: dict[Matter, type[Fields]] = {
     Matter.parameter_change: ParameterFields,
     Matter.membership: DecisionFields,
     Matter.rent_cover: DecisionFields,
-    Matter.low_rate: DecisionFields,
+    Matter.low_rate: LowRateFields,
     Matter.software: DecisionFields,
     Matter.supervisor: DecisionFields,
     Matter.surplus_use: DecisionFields,

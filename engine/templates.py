@@ -313,4 +313,11 @@ def check_all(contracts_dir: Path | None = None) -> list[CheckResult]:
         results.append(check_sources(spec.name, [source], spec.model, spec.sample()))
     sections = default_sections()
     results.append(check_sources("manual", [s.body for s in sections.values()], ManualContext, samples.manual_context()))
+    # --- flat_pay: its own manual sections and member agreement, each against its model
+    from engine import flat_pay_documents as fp
+
+    flat = [s.body for s in default_sections("flat_pay").values()]
+    results.append(check_sources("manual (flat_pay)", flat, fp.FlatPayManualContext, fp.sample_manual_context()))
+    source = contract_source(fp.AGREEMENT_TEMPLATE)
+    results.append(check_sources("member-agreement (flat_pay)", [source], fp.MemberAgreementData, fp.sample_agreement()))
     return results

@@ -1,0 +1,203 @@
+"""A member's annual statement in the flat-pay model: hours, pay, leave, and capital account.
+
+Every figure is derived the way the ledger derives it (hours x the month's
+rate, leave days x the month's day pay, the year close's allocation), so a
+member's statement agrees with the books to the cent. Written as a table,
+CSV, Markdown and DOCX (the same Markdown typeset).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from engine.books import Books
+from engine.cycles import Cycle
+from engine.money import cents_to_decimal_text, format_cents
+from engine.pay import PayLine
+
+
+@dataclass(frozen=True)
+class AnnualStatement:
+    member: str
+    name: str
+    cycle: Cycle
+    months: list[PayLine]
+    closed: bool
+    opening_balance: int
+    allocation: int
+    payout: int
+    owner_hours: Decimal | None
+    """The hours that weighed this member's allocation (None: not an owner by the year's end)."""
+    total_owner_hours: Decimal
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((m.hours for m in self.months), Decimal(0))
+
+    @property
+    def hours_pay(self) -> int:
+        return sum(m.hours_pay for m in self.months)
+
+    @property
+    def leave_days(self) -> int:
+        return sum(m.leave_days for m in self.months)
+
+    @property
+    def leave_pay(self) -> int:
+        return sum(m.leave_pay for m in self.months)
+
+    @property
+    def closing_balance(self) -> int:
+        return self.opening_balance + self.allocation - self.payout
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "year": self.cycle.id,
+            "months": [
+                {
+                    "month": str(m.month),
+                    "hours": str(m.hours),
+                    "rate": m.rate,
+                    "hours_pay": m.hours_pay,
+                    "leave_days": m.leave_days,
+                    "leave_pay": m.leave_pay,
+                    "total": m.total,
+                }
+                for m in self.months
+            ],
+            "hours": str(self.hours),
+            "hours_pay": self.hours_pay,
+            "leave_days": self.leave_days,
+            "leave_pay": self.leave_pay,
+            "closed": self.closed,
+            "capital": {
+                "opening_balance": self.opening_balance,
+                "allocation": self.allocation,
+                "payout": self.payout,
+                "closing_balance": self.closing_balance,
+            },
+        }
+
+
+def statement(books: Books, member: str, cycle: Cycle) -> AnnualStatement:
+    from engine.hours import pay_lines
+    from engine.management import balances, closes
+    from engine.roster import require
+
+    m = require(books, member, "MEMBER")
+    lines = [line for line in pay_lines(books, cycle.months) if line.member == member]
+    close = closes(books).get(cycle.id)
+    opening = balances(books, cycle.first_day - _DAY).get(member, 0) if close is None else _before(books, close.seq, member)
+    data = close.data if close else {}
+    owner_hours = data.get("owner_hours", {})
+    return AnnualStatement(
+        member=member,
+        name=m.provider.name,
+        cycle=cycle,
+        months=lines,
+        closed=close is not None,
+        opening_balance=opening,
+        allocation=data.get("allocations", {}).get(member, 0),
+        payout=data.get("payouts", {}).get(member, 0),
+        owner_hours=Decimal(owner_hours[member]) if member in owner_hours else None,
+        total_owner_hours=sum((Decimal(h) for h in owner_hours.values()), Decimal(0)),
+    )
+
+
+_DAY = date(2000, 1, 2) - date(2000, 1, 1)
+
+
+def _before(books: Books, seq: int, member: str) -> int:
+    """The member's balance from every close recorded before this one."""
+    from engine.management import closes
+
+    total = 0
+    for e in closes(books).values():
+        if e.seq < seq:
+            total += e.data["allocations"].get(member, 0) - e.data["payouts"].get(member, 0)
+    return total
+
+
+def to_csv(s: AnnualStatement) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["month", "hours", "rate", "hours_pay", "leave_days", "leave_pay", "total"])
+    for m in s.months:
+        w.writerow(
+            [
+                m.month,
+                m.hours,
+                *(cents_to_decimal_text(c) for c in (m.rate,)),
+                cents_to_decimal_text(m.hours_pay),
+                m.leave_days,
+                cents_to_decimal_text(m.leave_pay),
+                cents_to_decimal_text(m.total),
+            ]
+        )
+    w.writerow(
+        [
+            "total",
+            s.hours,
+            "",
+            cents_to_decimal_text(s.hours_pay),
+            s.leave_days,
+            cents_to_decimal_text(s.leave_pay),
+            cents_to_decimal_text(s.hours_pay + s.leave_pay),
+        ]
+    )
+    for label, value in (
+        ("capital: opening balance", s.opening_balance),
+        ("capital: allocation", s.allocation),
+        ("capital: paid out", s.payout),
+        ("capital: closing balance", s.closing_balance),
+    ):
+        w.writerow([label, "", "", "", "", "", cents_to_decimal_text(value)])
+    return buf.getvalue()
+
+
+def to_markdown(s: AnnualStatement, co_op: str, currency: str = "USD") -> str:
+    from engine.templates import md_escape
+
+    def fmt(c: int) -> str:
+        return format_cents(c, currency)
+
+    out = [
+        f"# Annual statement {s.cycle.label}",
+        "",
+        f"**{md_escape(s.name)}** ({md_escape(s.member)}), {md_escape(co_op)}",
+        "",
+        "## Hours and pay",
+        "",
+        "| Month | Hours | Rate | Pay for hours | Leave days | Leave pay | Total |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for m in s.months:
+        out.append(f"| {m.month} | {m.hours} | {fmt(m.rate)} | {fmt(m.hours_pay)} | {m.leave_days} | {fmt(m.leave_pay)} | {fmt(m.total)} |")
+    year_total = fmt(s.hours_pay + s.leave_pay)
+    out.append(f"| **Year** | **{s.hours}** | | **{fmt(s.hours_pay)}** | **{s.leave_days}** | **{fmt(s.leave_pay)}** | **{year_total}** |")
+    out += ["", "## Internal capital account", ""]
+    if not s.closed:
+        out.append(f"The year is not closed yet; the account stands at {fmt(s.opening_balance)}.")
+    else:
+        if s.owner_hours is None:
+            out.append("Not a member-owner by the year's end, so no share of the surplus was allocated.")
+        elif s.allocation:
+            out.append(f"Allocated by hours: {s.owner_hours} of the owners' {s.total_owner_hours} hours in the year.")
+        else:
+            out.append("The year had no surplus to allocate (a deficit is carried forward, never charged to accounts).")
+        out += [
+            "",
+            "| | Amount |",
+            "|---|--:|",
+            f"| Opening balance | {fmt(s.opening_balance)} |",
+            f"| Allocation for {s.cycle.label} | {fmt(s.allocation)} |",
+            f"| Paid out on leaving | {fmt(-s.payout) if s.payout else fmt(0)} |",
+            f"| Closing balance | {fmt(s.closing_balance)} |",
+        ]
+    return "\n".join(out) + "\n"

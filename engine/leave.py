@@ -1,0 +1,68 @@
+"""Unplanned time off in the flat-pay model: illness, a child-care crisis, an emergency.
+
+Each day pays the unplanned leave day pay, derived from the hourly rate
+(:func:`engine.pay.unplanned_leave_day_pay`), with no cap on the number of
+days. What the member owes the collective instead is communication: every
+record states a projected return date, so the members can watch the co-op's
+capacity to keep paying.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from engine import clock
+from engine.books import Books
+from engine.cycles import Month
+from engine.errors import UserError
+from engine.journal import Entry
+from engine.roster import require
+
+UNPLANNED = "leave.unplanned"
+
+
+@dataclass(frozen=True)
+class LeaveRecord:
+    seq: int
+    member: str
+    days: int
+    on: date
+    returns: date
+
+
+def record_unplanned(books: Books, member: str, days: int, on: date, returns: date) -> Entry:
+    """``days`` days of unplanned leave from ``on``; ``returns`` is the projected return date."""
+    from engine.hours import _require_model
+    from engine.management import require_year_open
+
+    _require_model(books)
+    m = require(books, member, "MEMBER")
+    if days < 1:
+        raise UserError(f"{days} is not a number of leave days", field="--days", expected="a whole number of days, 1 or more")
+    if not m.active_on(on):
+        raise UserError(f"{member} is not a member on {on}", field="--on", expected=f"a date from {m.start}")
+    if returns <= on:
+        raise UserError(f"the projected return {returns} is not after the leave starts on {on}", field="--return", expected="a later date")
+    require_year_open(books, on, "record leave")
+    data = {"member": member, "days": days, "on": on.isoformat(), "return": returns.isoformat()}
+    with books.transaction() as w:
+        return w.append(UNPLANNED, clock.today(), data)
+
+
+def records(books: Books, until: date | None = None) -> list[LeaveRecord]:
+    return [
+        LeaveRecord(e.seq, e.data["member"], e.data["days"], date.fromisoformat(e.data["on"]), date.fromisoformat(e.data["return"]))
+        for e in books.journal.entries([UNPLANNED], until=until)
+    ]
+
+
+def days_by_month(books: Books, months: list[Month], until: date | None = None) -> dict[tuple[str, Month], int]:
+    """Leave days by member and the month the leave starts in."""
+    wanted = set(months)
+    out: dict[tuple[str, Month], int] = defaultdict(int)
+    for r in records(books, until):
+        if Month.of(r.on) in wanted:
+            out[r.member, Month.of(r.on)] += r.days
+    return dict(out)

@@ -1,0 +1,488 @@
+"""The flat-pay co-op end to end: hours, leave, the management entity's year, ownership, documents.
+
+Figures are worked by hand from the case study's own numbers ($30 before
+2020, $40 from 2020, $160 a day of unplanned leave, a $5,000 management fee).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cli import main
+from engine.books import open_books
+from engine.cycles import Month
+from engine.founding import create_books
+from engine.management import settle
+from engine.presets import render_founding
+
+WORKERS = ["ana-ruiz", "bo-lind", "cy-moss"]
+
+
+class Coop:
+    """``coop --books FOLDER ...`` dated ``day``, as ``member`` (their credential) if given."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, day: str = "2027-01-15", member: str | None = None) -> Result:
+        env = {"COOP_NOW": f"{day}T09:00:00", **({"COOP_CREDENTIAL": f"pw-{member}"} if member else {})}
+        return self.runner.invoke(main, ["--books", str(self.folder), *args], env=env, catch_exceptions=False)
+
+    def ok(self, *args: str, **kw: str) -> str:
+        result = self(*args, **kw)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def fails(self, *args: str, **kw: str) -> str:
+        result = self(*args, **kw)
+        assert result.exit_code == 2, result.output
+        return result.output
+
+    def journal_size(self) -> int:
+        books = open_books(self.folder)
+        try:
+            return len(books.journal.entries())
+        finally:
+            books.close()
+
+
+def _found(tmp_path: Path, founded: str = "2027-01-01", late: dict[str, str] | None = None) -> Coop:
+    """A flat-pay co-op of three founders (plus ``late`` workers: id -> start) at the case study's defaults."""
+    people = {w: founded for w in WORKERS} | (late or {})
+    providers = [
+        {
+            "id": w,
+            "name": w.replace("-", " ").title(),
+            "practice": "Example PLLC",
+            "licence": "LMSW",
+            "email": f"{w}@example.org",
+            "start": s,
+        }
+        for w, s in people.items()
+    ]
+    folder = tmp_path / "flat"
+    text = render_founding(
+        name="Hourly Co-Op",
+        founded=date.fromisoformat(founded),
+        entity={"legal_name": "Hourly MSO LLC"},
+        providers=providers,
+        model="flat_pay",
+    )
+    create_books(folder, text=text)
+    return Coop(folder)
+
+
+@pytest.fixture
+def coop(tmp_path: Path) -> Coop:
+    return _found(tmp_path)
+
+
+def _pay(folder: Path, months: list[Month]) -> dict[tuple[str, str], int]:
+    from engine.hours import pay_lines
+
+    books = open_books(folder)
+    try:
+        return {(p.member, str(p.month)): p.total for p in pay_lines(books, months)}
+    finally:
+        books.close()
+
+
+# --- the seed's figures -----------------------------------------------------------------------
+
+
+def test_an_hour_in_2019_pays_30_and_in_2020_pays_40(tmp_path: Path) -> None:
+    coop = _found(tmp_path, founded="2019-01-01")
+    coop.ok("hours", "record", "ana-ruiz", "1", "--month", "2019-12", "--kind", "admin", day="2020-01-05")
+    coop.ok("hours", "record", "ana-ruiz", "1", "--month", "2020-01", day="2020-02-03")
+    assert _pay(coop.folder, [Month(2019, 12), Month(2020, 1)]) == {("ana-ruiz", "2019-12"): 3_000, ("ana-ruiz", "2020-01"): 4_000}
+
+
+def test_forty_hours_a_week_for_a_year_at_40_is_83200(coop: Coop) -> None:
+    lines = (
+        ["member,month,hours,kind"] + [f"ana-ruiz,2027-{m:02d},173.33,clinical" for m in range(1, 12)] + ["ana-ruiz,2027-12,173.37,admin"]
+    )
+    path = coop.folder / "year.csv"
+    path.write_text("\n".join(lines) + "\n")
+    assert "12 hours records (2080.00 hours)" in coop.ok("hours", "import", str(path), day="2028-01-02")
+    assert sum(_pay(coop.folder, [Month(2027, m) for m in range(1, 13)]).values()) == 8_320_000  # 2,080 h x $40
+
+
+def test_unplanned_leave_pays_160_a_day_without_cap(coop: Coop) -> None:
+    out = coop.ok("leave", "unplanned", "bo-lind", "--days", "1", "--on", "2027-01-11", "--return", "2027-01-12")
+    assert "1 x $160.00 = $160.00" in out
+    out = coop.ok("leave", "unplanned", "bo-lind", "--days", "45", "--on", "2027-02-01", "--return", "2027-04-05", day="2027-02-01")
+    assert "45 x $160.00 = $7,200.00" in out  # no cap
+    assert _pay(coop.folder, [Month(2027, 1), Month(2027, 2)]) == {("bo-lind", "2027-01"): 16_000, ("bo-lind", "2027-02"): 720_000}
+
+
+def test_a_projected_return_date_is_required(coop: Coop) -> None:
+    assert coop("leave", "unplanned", "bo-lind", "--days", "2", "--on", "2027-01-11").exit_code == 2
+    assert "not after the leave starts" in coop.fails(
+        "leave", "unplanned", "bo-lind", "--days", "2", "--on", "2027-01-11", "--return", "2027-01-11"
+    )
+    assert "1 or more" in coop.fails("leave", "unplanned", "bo-lind", "--days", "0", "--on", "2027-01-11", "--return", "2027-01-12")
+    assert coop.journal_size() == 0
+
+
+# --- hours: the log, mistakes refused --------------------------------------------------------------
+
+
+def test_hours_are_open_to_every_member(coop: Coop) -> None:
+    coop.ok("hours", "record", "ana-ruiz", "120.5", "--month", "2027-01", day="2027-02-01")
+    coop.ok("hours", "record", "ana-ruiz", "10", "--month", "2027-01", "--kind", "admin", day="2027-02-01")
+    coop.ok("hours", "record", "cy-moss", "60", "--month", "2027-01", "--kind", "other", day="2027-02-01")
+    out = coop.ok("hours", "list", "--month", "2027-01", day="2027-02-01")
+    assert "Total: 190.50 hours, $7,620.00" in out  # 190.5 h x $40, administrative and other hours alike
+    import json
+
+    rows = json.loads(coop.ok("hours", "list", "--member", "ana-ruiz", "--json", day="2027-02-01"))
+    assert [(r["kind"], r["hours"], r["pay"]) for r in rows] == [("clinical", "120.50", 482_000), ("admin", "10.00", 40_000)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nobody", "10", "--month", "2027-01"), "unknown member 'nobody'"),
+        (("ana-ruiz", "0", "--month", "2027-01"), "not a number of hours"),
+        (("ana-ruiz", "1.255", "--month", "2027-01"), "not a number of hours"),
+        (("ana-ruiz", "ten", "--month", "2027-01"), "not a number of hours"),
+        (("ana-ruiz", "10", "--month", "2027-13"), "not a month"),
+        (("ana-ruiz", "10", "--month", "2026-12"), "was not a member in 2026-12"),
+        (("ana-ruiz", "10", "--month", "2027-03"), "has not started yet"),
+        (("ana-ruiz", "745", "--month", "2027-01"), "more than the month holds"),
+    ],
+)
+def test_bad_hours_are_refused_in_one_line(coop: Coop, args: tuple[str, ...], message: str) -> None:
+    out = coop.fails("hours", "record", *args)
+    assert message in out and "Traceback" not in out
+    assert coop.journal_size() == 0
+
+
+def test_an_hours_import_is_all_or_none(coop: Coop) -> None:
+    path = coop.folder / "hours.csv"
+    path.write_text("member,month,hours,kind\nana-ruiz,2027-01,100,clinical\nbo-lind,2027-01,12.345,admin\n")
+    out = coop.fails("hours", "import", str(path))
+    assert "hours.csv:3" in out and "not a number of hours" in out
+    assert coop.journal_size() == 0
+    path.write_text("member,month,hours\nana-ruiz,2027-01,100\n")
+    assert "columns are" in coop.fails("hours", "import", str(path))
+
+
+def test_hours_only_in_the_flat_pay_model(tmp_path: Path) -> None:
+    from engine.demo import founding_text
+
+    folder = tmp_path / "fed"
+    create_books(folder, text=founding_text())
+    out = Coop(folder).fails("hours", "record", "mara-quist", "10", "--month", "2027-01")
+    assert "flat_pay model" in out
+
+
+# --- the management entity's year ----------------------------------------------------------------
+
+
+def _hours_csv(coop: Coop, rows: list[tuple[str, str, str]]) -> None:
+    path = coop.folder / "h.csv"
+    path.write_text("member,month,hours,kind\n" + "".join(f"{m},{mo},{h},clinical\n" for m, mo, h in rows))
+    coop.ok("hours", "import", str(path), day="2028-01-02")
+
+
+def test_a_year_close_allocates_the_surplus_by_hours_and_pays_out_a_leaver(tmp_path: Path) -> None:
+    coop = _found(tmp_path, late={"dee-park": "2027-09-01"})
+    # income: 12 x $5,000 = $60,000
+    _hours_csv(
+        coop,
+        [("ana-ruiz", "2027-03", "600"), ("bo-lind", "2027-04", "300"), ("cy-moss", "2027-05", "150.5"), ("dee-park", "2027-10", "200")],
+    )
+    coop.ok("leave", "unplanned", "bo-lind", "--days", "2", "--on", "2027-06-07", "--return", "2027-06-09", day="2027-06-07")
+    coop.ok("provider", "leave", "cy-moss", "--on", "2027-08-31", day="2027-08-01")
+    # pay: (600 + 300 + 150.5 + 200) h x $40 = $50,020; leave 2 x $160 = $320; result $60,000 - $50,340 = $9,660
+    # owners: ana 600, bo 300, cy 150.5 (dee is not an owner by year end): 1,050.5 h
+    # ana 9660 x 600/1050.5 = 5,517.3727 -> 5,517.37; bo 2,758.6863 -> 2,758.69; cy 1,383.9410 -> 1,383.94; sum 9,660.00
+    out = coop.ok("capital", "close", "2027", "--on", "2028-01-10", day="2028-01-10")
+    assert "$9,660.00" in out and "dee-park" in out  # named as not yet an owner
+    books = open_books(coop.folder)
+    try:
+        from engine.ledger import trial_balance
+        from engine.management import balances, closes
+
+        close = closes(books)["2027-01"].data
+        assert close["allocations"] == {"ana-ruiz": 551_737, "bo-lind": 275_869, "cy-moss": 138_394}
+        assert close["payouts"] == {"cy-moss": 138_394}  # left in August: paid out at the close
+        assert balances(books, date(2028, 1, 10)) == {"ana-ruiz": 551_737, "bo-lind": 275_869, "cy-moss": 0}
+        tb = trial_balance(books, date(2028, 1, 10))
+        assert sum(tb.values()) == 0
+        assert tb["income:management_fees"] == -6_500_000  # 13 months to 1 January 2028
+        assert tb["expense:pay"] == 5_002_000 and tb["expense:leave_pay"] == 32_000
+        assert tb["capital:ana-ruiz"] == -551_737 and tb["capital:cy-moss"] == 0
+        assert tb["cash"] == 6_500_000 - 5_002_000 - 32_000 - 138_394
+    finally:
+        books.close()
+    assert "already closed" in coop.fails("capital", "close", "2027", "--on", "2028-01-11", day="2028-01-11")
+    assert "was closed" in coop.fails("hours", "record", "ana-ruiz", "1", "--month", "2027-12", day="2028-01-11")
+    stmt = coop.ok("annual-statement", "cy-moss", "2027", day="2028-01-11")
+    assert "allocated $1,383.94, paid out $1,383.94, closing $0.00" in stmt
+
+
+def test_a_deficit_is_carried_forward_and_never_charged_to_accounts(coop: Coop) -> None:
+    _hours_csv(coop, [("ana-ruiz", "2027-01", "744"), ("ana-ruiz", "2027-02", "672"), ("bo-lind", "2027-03", "300")])
+    # pay: 1,716 h x $40 = $68,640 against $60,000 of fees: a deficit of $8,640
+    out = coop.ok("capital", "close", "2027", "--on", "2028-01-05", day="2028-01-05")
+    assert "Nothing allocated (a deficit); -$8,640.00 carried forward" in out
+    assert "No capital allocated yet" in coop.ok("capital", "accounts", day="2028-01-05")
+    path = coop.folder / "h2.csv"
+    path.write_text("member,month,hours,kind\nbo-lind,2028-02,100,clinical\n")
+    coop.ok("hours", "import", str(path), day="2029-01-02")
+    # 2028: $60,000 - $4,000 - $8,640 brought forward = $47,360, all to bo-lind (the only hours)
+    out = coop.ok("capital", "close", "2028", "--json", "--on", "2029-01-05", day="2029-01-05")
+    import json
+
+    data = json.loads(out)
+    assert (data["brought_forward"], data["result"], data["allocations"]) == (-864_000, 4_736_000, {"bo-lind": 4_736_000})
+
+
+def test_years_close_in_order_and_only_after_they_end(coop: Coop) -> None:
+    assert "ends on 2027-12-31" in coop.fails("capital", "close", "2027", "--on", "2027-12-31", day="2027-12-31")
+    assert "close the year 2027-01 to 2027-12 first" in coop.fails("capital", "close", "2028", "--on", "2029-01-02", day="2029-01-02")
+    assert "Dry run" in coop.ok("capital", "close", "2027", "--dry-run", "--on", "2028-01-02", day="2028-01-02")
+    assert coop.journal_size() == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    income=st.integers(0, 10**9),
+    costs=st.integers(0, 10**9),
+    brought=st.integers(-(10**8), 10**8),
+    hours=st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e"]), st.integers(0, 400_000).map(lambda h: Decimal(h) / 100), max_size=5),
+    year=st.integers(2015, 2060),
+)
+def test_every_cent_of_income_is_pay_capital_or_carried(
+    income: int, costs: int, brought: int, hours: dict[str, Decimal], year: int
+) -> None:
+    s = settle(income, costs, brought, hours, year)
+    assert income + brought == costs + sum(s.allocations.values()) + s.carried_forward
+    assert all(a >= 0 for a in s.allocations.values())  # no account is ever charged
+    if s.allocations:
+        total = sum(hours.values())
+        for m, a in s.allocations.items():
+            assert abs(Decimal(a) - Decimal(s.result) * hours[m] / total) < 1  # within a cent of the exact share
+    else:
+        assert s.carried_forward == s.result
+
+
+# --- ownership, low rates, reminders ------------------------------------------------------------------
+
+
+def _credentials(coop: Coop, members: list[str], day: str) -> None:
+    for m in members:
+        coop.ok("member", "credential", "set", m, day=day, member=m)
+
+
+def test_membership_after_six_months_by_consensus(tmp_path: Path) -> None:
+    coop = _found(tmp_path, late={"dee-park": "2027-02-10"})
+    _credentials(coop, [*WORKERS, "dee-park"], "2027-02-10")
+    out = coop.ok("reminders", "--as-of", "2027-07-20", day="2027-07-20")
+    assert "2027-08-10  Dee Park (dee-park) is eligible for membership" in out
+    assert "a membership proposal names its member" in coop.fails("propose", "membership", "--text", "x", day="2027-07-25")
+    assert "already a member-owner" in coop.fails("propose", "membership", "--member", "ana-ruiz", "--text", "x", day="2027-07-25")
+    coop.ok("propose", "membership", "--member", "dee-park", "--text", "Dee becomes a member-owner", day="2027-07-25")
+    assert "membership proposal P-1 is open" in coop.ok("reminders", "--as-of", "2027-07-26", day="2027-07-26")
+    for m in [*WORKERS, "dee-park"]:
+        coop.ok("vote", "cast", "P-1", "--member", m, "--choice", "yes", day="2027-07-27", member=m)
+    assert "member-owner from 2027-08-10" in coop.ok("proposal", "close", "P-1", day="2027-08-08")  # eligibility date, not earlier
+    books = open_books(coop.folder)
+    try:
+        from engine.ownership import owners
+
+        assert owners(books)["dee-park"] == date(2027, 8, 10)
+        assert "dee-park" not in owners(books, date(2027, 8, 9))
+    finally:
+        books.close()
+
+
+def test_a_low_rate_needs_the_collectives_approval(coop: Coop) -> None:
+    _credentials(coop, WORKERS, "2027-01-02")
+    assert coop("propose", "low-rate", "--member", "bo-lind", "--rate", "10.00", "--text", "x").exit_code == 2  # --client missing
+    assert "unknown provider" in coop.fails("propose", "low-rate", "--client", "C-9", "--member", "zed", "--rate", "10", "--text", "x")
+    out = coop.ok(
+        "propose",
+        "low-rate",
+        "--client",
+        "C-2027-3",
+        "--member",
+        "bo-lind",
+        "--rate",
+        "12.50",
+        "--text",
+        "Lost their job",
+        day="2027-01-04",
+    )
+    assert "consensus" in out
+    for m in ("ana-ruiz", "bo-lind"):
+        coop.ok("vote", "cast", "P-1", "--member", m, "--choice", "yes", day="2027-01-05", member=m)
+    assert "provisional" in coop.ok("proposal", "close", "P-1", day="2027-01-18")  # cy-moss absent: consulted afterwards
+    assert "No low rates approved" in coop.ok("low-rates", day="2027-01-18")
+    coop.ok("proposal", "close", "P-1", day="2027-01-26")
+    out = coop.ok("low-rates", day="2027-01-26")
+    assert "C-2027-3" in out and "bo-lind" in out and "$12.50" in out and "P-1" in out and "Lost their job" in out
+
+
+def test_the_annual_meeting_in_march_is_reminded_and_shown_in_status(coop: Coop) -> None:
+    assert "2027-03-01  Annual meeting of members in March 2027" in coop.ok("reminders", "--as-of", "2027-01-15")
+    assert "Nothing due in the next 30 days" in coop.ok("reminders", "--as-of", "2027-04-01", "--within", "30")
+    out = coop.ok("status", "--as-of", "2027-03-10")
+    assert "Next: 2027-03-01 Annual meeting of members this month" in out
+    assert "Hourly rate: $40.00" in out and "$160.00 a day" in out and "Monthly fee" not in out
+
+
+# --- documents: the manual and agreement state the data ---------------------------------------------
+
+
+def _raise(coop: Coop, value: str, effective: str) -> None:
+    _credentials(coop, WORKERS, "2027-01-02")
+    coop.ok("propose", "parameter-change", "hourly_rate", value, "--from", effective, day="2027-01-10")
+    for m in WORKERS:
+        coop.ok("vote", "cast", "P-1", "--member", m, "--choice", "yes", day="2027-01-11", member=m)
+    coop.ok("proposal", "close", "P-1", day="2027-01-25")
+
+
+def test_the_manual_states_the_figures_in_force_and_a_raise_changes_it(coop: Coop) -> None:
+    from engine.manual import render_version
+
+    books = open_books(coop.folder)
+    try:
+        before = render_version(books, 1, date(2027, 1, 1), "founding")
+    finally:
+        books.close()
+    assert "# Members' manual" in before and "$40.00 an hour" in before and "$160.00 a day" in before and "$83,200.00 a year" in before
+    assert "$5,000.00 each month" in before and "six months" in before and "each March" in before
+    for federation_only in ("parent", "refund", "provider services agreement", "fee cycle"):
+        assert federation_only not in before.lower()
+    _raise(coop, "45.50", "2027-03-01")
+    books = open_books(coop.folder)
+    try:
+        after = render_version(books, 2, date(2027, 3, 1), "a raise")
+    finally:
+        books.close()
+    assert "$45.50 an hour, in force since 1 March 2027" in after and "$40.00 from 1 January 2020" in after
+    assert "$182.00 a day" in after and "$94,640.00 a year" in after  # leave and the yardstick follow the rate
+
+
+def test_member_agreements_are_issued_and_signed(coop: Coop) -> None:
+    out = coop.ok("agreement", "issue", "--all", "--on", "2027-01-05", day="2027-01-05")
+    assert "Issued 3 member agreement(s)" in out and "3 recorded" in out
+    text = (coop.folder / "documents/agreements/2027-01-05/ana-ruiz-member-agreement-v1.md").read_text()
+    assert "$40.00 an hour" in text and "$160.00 a day" in text and "Ana Ruiz is a member-owner" in text
+    assert (coop.folder / "documents/agreements/2027-01-05/ana-ruiz-member-agreement-v1.docx").stat().st_size > 0
+    assert "0 recorded, 3 unchanged" in coop.ok("agreement", "issue", "--all", "--on", "2027-01-05", day="2027-01-05")
+    coop.ok("contracts", "signed", "ana-ruiz", "--on", "2027-01-06", day="2027-01-06")
+    assert "name members or give --all" in coop.fails("agreement", "issue")
+
+
+def test_annual_statement_files(coop: Coop) -> None:
+    _hours_csv(coop, [("ana-ruiz", "2027-01", "100"), ("ana-ruiz", "2027-02", "80.25")])
+    coop.ok("capital", "close", "2027", "--on", "2028-01-05", day="2028-01-05")
+    out = coop.folder / "out"
+    coop.ok(
+        "annual-statement",
+        "ana-ruiz",
+        "2027",
+        "--csv",
+        str(out / "s.csv"),
+        "--md",
+        str(out / "s.md"),
+        "--docx",
+        str(out / "s.docx"),
+        day="2028-01-05",
+    )
+    csv_text = (out / "s.csv").read_text()
+    assert "2027-02,80.25,40.00,3210.00,0,0.00,3210.00" in csv_text
+    # result: $60,000 - 180.25 h x $40 ($7,210) = $52,790, all to ana (the only hours)
+    assert "capital: allocation,,,,,,52790.00" in csv_text
+    assert "| Allocation for 2027-01 to 2027-12 | $52,790.00 |" in (out / "s.md").read_text()
+    assert (out / "s.docx").read_bytes()[:2] == b"PK"
+
+
+def test_the_demo_year_runs_end_to_end(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "flat_pay"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output[-2000:]
+    out = result.output
+    assert "Recorded 60.00 admin hours for kit-oduya in 2027-01" in out and "$2,400.00 at $40.00/h" in out
+    assert "2 x $168.00 = $336.00" in out  # leave after the raise to $42
+    assert "Effect: kit-oduya" not in out and "ines-vale is a member-owner" in out
+    assert "tamsin-reyes" in out and "OK:" in out
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    hours=st.lists(
+        st.tuples(st.sampled_from(WORKERS), st.integers(1, 12), st.integers(1, 20_000).map(lambda h: Decimal(h) / 100)), max_size=8
+    ),
+    leave=st.lists(st.tuples(st.sampled_from(WORKERS), st.integers(1, 12), st.integers(1, 30)), max_size=3),
+)
+def test_the_ledger_balances_and_every_fee_cent_is_accounted_for(
+    hours: list[tuple[str, int, Decimal]], leave: list[tuple[str, int, int]]
+) -> None:
+    """Random hours and leave in a year, then its close: income = pay + leave + allocations + carried, to the cent."""
+    import os
+    import tempfile
+
+    from engine.errors import UserError
+    from engine.hours import record
+    from engine.leave import record_unplanned
+    from engine.ledger import trial_balance
+    from engine.management import close_year, parse_year
+
+    os.environ["COOP_NOW"] = "2028-01-05T09:00:00"  # restored by the pinned-clock fixture
+    with tempfile.TemporaryDirectory(prefix="flatpay-prop-") as tmp:
+        coop = _found(Path(tmp))
+        books = open_books(coop.folder)
+        try:
+            for member, month, h in hours:
+                try:
+                    record(books, member, h, Month(2027, month))
+                except UserError as exc:  # more than a month holds is refused, and that is fine here
+                    assert "more than the month holds" in str(exc)
+            for member, month, days in leave:
+                record_unplanned(books, member, days, date(2027, month, 3), date(2027, month, 4))
+            fig = close_year(books, parse_year(books, "2027"), date(2028, 1, 5))
+            s = fig.settlement
+            assert fig.income == 6_000_000
+            assert fig.income == fig.pay + fig.leave_pay + sum(s.allocations.values()) + s.carried_forward
+            tb = trial_balance(books, date(2028, 1, 5))
+            assert sum(tb.values()) == 0
+            assert -tb.get("income:management_fees", 0) == 6_500_000  # January 2028's fee is in the ledger too
+            assert tb.get("expense:pay", 0) == fig.pay and tb.get("expense:leave_pay", 0) == fig.leave_pay
+            assert -sum(v for k, v in tb.items() if k.startswith("capital:")) == sum(s.allocations.values())
+        finally:
+            books.close()
+
+
+def test_federation_commands_point_to_the_flat_pay_ones(coop: Coop) -> None:
+    assert "closes its year with 'coop capital close YEAR'" in coop.fails(
+        "cycle", "close", "2027-01", "--on", "2028-01-03", day="2028-01-03"
+    )
+    assert "Issued 1 member agreement(s)" in coop.ok("contracts", "issue", "bo-lind", "--on", "2027-01-05", day="2027-01-05")
+    assert coop.journal_size() == 3  # the founding file sealed, manual v1 recorded, one agreement issued
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("capital", "close", "20x7"), "is not a cycle"),
+        (("capital", "close", "2026", "--on", "2027-01-02"), "founded on 2027-01-01"),
+        (("annual-statement", "nobody", "2027"), "unknown provider 'nobody'"),
+        (("agreement", "issue", "nobody", "--on", "2027-01-05"), "unknown provider 'nobody'"),
+        (("propose", "low-rate", "--client", "C-1", "--member", "bo-lind", "--rate", "0", "--text", "x"), "--rate"),
+    ],
+)
+def test_flat_pay_mistakes_change_nothing(coop: Coop, args: tuple[str, ...], message: str) -> None:
+    assert message in coop.fails(*args)
+    assert coop.journal_size() == 0
