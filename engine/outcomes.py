@@ -21,6 +21,7 @@ from engine.books import Books
 from engine.config import BudgetLine
 from engine.errors import UserError
 from engine.journal import Writer
+from engine.money import cents_to_decimal_text
 from engine.parameters import PARAMETER_SET, parse_value
 from engine.proposals import (
     RULE_SET,
