@@ -228,6 +228,11 @@ def provider_balances(books: Books, as_of: date, members: dict[str, fees.Span] |
     for kind, sign in ((PAYMENT, -1), (WRITE_OFF, -1), (PAYOUT, 1)):
         for pid, total in sums_by_provider(books, kind, last=as_of).items():
             out[pid] += sign * total
+    if books.federation.model == "session_split":  # a clinician's share of each session is owed to them until paid out
+        from engine.sessions import clinician_credits
+
+        for pid, c in clinician_credits(books, as_of).items():
+            out[pid] -= c
     spec = books.federation.cycle
     for close in closes(books).values():
         if close.cycle_obj(spec).last_day <= as_of:
@@ -281,7 +286,10 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
         for pid in sorted(close.refunds):
             if provider_id in (None, pid) and close.refunds[pid]:
                 r = close.refunds[pid]
-                out.append(Transaction(day, f"refund of {close.cycle}'s surplus", (("refunds", r), (f"provider:{pid}", -r)), close.seq))
+                what = "refund" if close.distribution == "refunds" else "payout"
+                out.append(
+                    Transaction(day, f"{what} of {close.cycle}'s surplus", ((close.distribution, r), (f"provider:{pid}", -r)), close.seq)
+                )
         for pid in sorted(close.assessments):
             if provider_id in (None, pid) and close.assessments[pid]:
                 a = close.assessments[pid]
@@ -293,6 +301,12 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
             out.append(
                 Transaction(day, f"{close.cycle}'s result carried forward", (("carried_forward", k), ("brought_forward", -k)), close.seq)
             )
+    # --- session split: sessions (fee in, clinician's share owed) and commitments by vote ---
+    if books.federation.model == "session_split":
+        from engine import payouts
+
+        out.extend(payouts.transactions(books, until, provider_id))
+    # --- end session split ---
     out.sort(key=lambda t: (t.on, t.source or 0))
     yield from out
 

@@ -313,4 +313,14 @@ def check_all(contracts_dir: Path | None = None) -> list[CheckResult]:
         results.append(check_sources(spec.name, [source], spec.model, spec.sample()))
     sections = default_sections()
     results.append(check_sources("manual", [s.body for s in sections.values()], ManualContext, samples.manual_context()))
+    # --- session split: the co-op's own manual sections and member agreement ---
+    from engine import split_documents as split
+
+    split_sections = [s.body for s in default_sections("session_split").values()]
+    results.append(check_sources("manual (session split)", split_sections, split.SplitManualContext, split.sample_context()))
+    agreement = (
+        (contracts_dir / split.AGREEMENT_FILE).read_text(encoding="utf-8") if contracts_dir else contract_source(split.AGREEMENT_FILE)
+    )
+    results.append(check_sources("member agreement (session split)", [agreement], split.MemberAgreementData, split.sample_agreement()))
+    # --- end session split ---
     return results
