@@ -192,7 +192,14 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         click.echo(f"Co-op: {fed.entity.legal_name} ({fed.entity.structure}; {fed.model.replace('_', ' ')} model)")
     click.echo(f"Cycle: {s.cycle.label} ({s.cycle.length} months), month {s.month_index} of {s.cycle.length}")
     click.echo(f"Shared budget this month: {money(s.budget_total, books)}")
-    click.echo(f"Monthly fee: {s.fee_text(lambda c: money(c, books))}")
+    if fed.model == "session_split":  # no fee: each session's fee is split, and the co-op's part pays the budget
+        from engine.parameters import in_force
+        from engine.split_documents import percent
+
+        share = in_force(books).clinician_share.at(s.as_of)
+        click.echo(f"Each session's fee: {percent(share)} to the clinician, {percent(1 - share)} to the co-op; surplus paid out quarterly")
+    else:
+        click.echo(f"Monthly fee: {s.fee_text(lambda c: money(c, books))}")
     click.echo("")
     click.echo(f"Providers ({len(s.active)} active)")
     click.echo(
@@ -1966,6 +1973,23 @@ def member_agreement(ctx: click.Context, member_ids: tuple[str, ...], everyone: 
     done = issue_agreements(books, list(member_ids) or None, on or today(), _documents_out(books, out))
     for d in done:
         click.echo(f"Issued the member agreement for {d.member}: {d.markdown} and {d.docx.name} (journal entry {d.seq})")
+
+
+@payout.command("members")
+@click.option("--on", "on", type=DATE, required=True, help="Date paid.")
+@click.option("--ref", default="", help="Transfer reference.")
+@click.pass_context
+def payout_members(ctx: click.Context, on: date, ref: str) -> None:
+    """Pay every member what the co-op owes them on a date (session shares and payouts), all or none."""
+    from engine.payouts import pay_members
+
+    books = open_books(ctx)
+    paid = pay_members(books, on, ref)
+    if not paid:
+        click.echo(f"Nothing is owed to any member on {on}.")
+        return
+    click.echo(table([[pid, money(a, books)] for pid, a in paid.items()], ["member", "paid"], {1: "right"}))
+    click.echo(f"Paid {len(paid)} members {money(sum(paid.values()), books)} on {on}.")
 
 
 # --- end session split co-op ---

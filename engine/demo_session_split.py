@@ -138,8 +138,16 @@ def _quarter(quarter: str, last_day: str, say_sessions: str, say_expenses: str) 
     ]
 
 
-def _close(quarter: str, on: str, say: str) -> Step:
-    return Step(say, ("payout", "quarter", quarter, "--on", on), _at(on))
+def _close(quarter: str, on: str, say: str, payday: str) -> list[Step]:
+    """The quarter's close, then payday: each member is paid their 70% shares and their payout."""
+    return [
+        Step(say, ("payout", "quarter", quarter, "--on", on), _at(on)),
+        Step(
+            "Payday: each member is paid what the co-op owes them, their shares of the quarter's sessions and their payout:",
+            ("payout", "members", "--on", payday, "--ref", f"pay {quarter}"),
+            _at(payday),
+        ),
+    ]
 
 
 _IDS = [m[0] for m in MEMBERS]
@@ -206,7 +214,9 @@ STEPS: list[Step] = [
         _at("2027-03-01"),
     ),
     Step("The budget now names the new supervisor:", ("budget", "list", "--as-of", "2027-03-01"), _at("2027-03-01")),
-    _close("2027-01", "2027-04-05", "The first quarter closes: the co-op's share less expenses is paid out to its three owners:"),
+    *_close(
+        "2027-01", "2027-04-05", "The first quarter closes: the co-op's share less expenses is paid out to its three owners:", "2027-04-06"
+    ),
     *_quarter("2027-04", "2027-06-30", "April to June: the quarter's sessions:", "... and its expenses:"),
     Step(
         "Ines proposes sending Kay to EMDR basic training, paid from this quarter's surplus:",
@@ -229,7 +239,7 @@ STEPS: list[Step] = [
     _vote("2027-05-12", "P-2", "kay-oyelaran", "yes"),
     Step("Carried: $1,850.00 is committed against the quarter's surplus, in the ledger:", ("proposal", "close", "P-2"), _at("2027-05-12")),
     Step("What the members have committed from the surplus:", ("payout", "commitments"), _at("2027-05-12")),
-    _close("2027-04", "2027-07-06", "The second quarter closes: the training is taken out before the payout:"),
+    *_close("2027-04", "2027-07-06", "The second quarter closes: the training is taken out before the payout:", "2027-07-07"),
     Step(
         "Kay proposes inducting a fourth clinician from 1 August:",
         (
@@ -276,18 +286,18 @@ STEPS: list[Step] = [
     _vote("2027-09-29", "P-4", "dario-flint", "abstain"),
     _vote("2027-09-29", "P-4", "kay-oyelaran", "no", "Migrating records mid-year is a risk"),
     Step("Two yes, one no, one abstention: a majority of the votes cast:", ("proposal", "close", "P-4"), _at("2027-10-01")),
-    _close("2027-07", "2027-10-05", "The third quarter closes: Rafa shares by his days as an owner (61 of 92):"),
+    *_close("2027-07", "2027-10-05", "The third quarter closes: Rafa shares by his days as an owner (61 of 92):", "2027-10-06"),
     *_quarter(
         "2027-10",
         "2027-12-31",
         "October to December: fewer sessions over the holidays:",
         "... and the quarter's expenses, with four licence renewals:",
     ),
-    _close("2027-10", "2028-01-06", "The fourth quarter closes:"),
+    *_close("2027-10", "2028-01-06", "The fourth quarter closes:", "2028-01-07"),
     Step(
         "Every session of the year is in the ledger; the accounts balance to zero:",
-        ("ledger", "balances", "--as-of", "2028-01-06"),
-        _at("2028-01-06"),
+        ("ledger", "balances", "--as-of", "2028-01-07"),
+        _at("2028-01-07"),
     ),
     *(
         Step(
@@ -304,10 +314,10 @@ STEPS: list[Step] = [
                 "--docx",
                 f"{{books}}/statement-{mid}-2027.docx",
             ),
-            _at("2028-01-06"),
+            _at("2028-01-07"),
         )
         for mid, name, *_ in [*MEMBERS, NEWCOMER]
     ),
-    Step("Every proposal and where it stands:", ("proposal", "list"), _at("2028-01-06")),
-    Step("The history checks out:", ("audit", "verify"), _at("2028-01-06")),
+    Step("Every proposal and where it stands:", ("proposal", "list"), _at("2028-01-07")),
+    Step("The history checks out:", ("audit", "verify"), _at("2028-01-07")),
 ]

@@ -304,6 +304,8 @@ def recalc(books: Books, cycle: Cycle, from_month: Month | None = None, reason: 
     """
     from engine.closing import require_open
 
+    if books.federation.model == "session_split":
+        raise UserError("a session split co-op charges no fee: the co-op's share of each session pays its budget", field="CYCLE")
     require_open(books, cycle.first_day, "set its fee")
     existing = settings(books, cycle)
     if from_month is None:

@@ -159,3 +159,22 @@ def as_json(c: Commitment) -> dict[str, Any]:
         "member": c.member,
         "proposal": c.proposal,
     }
+
+
+def pay_members(books: Books, on: date, ref: str = "") -> dict[str, int]:
+    """Pay each member what the co-op owes them on ``on``: one payment each, in one transaction.
+
+    What is owed is their shares of sessions and the payouts credited to them,
+    less what was already paid: the same balance ``coop ledger arrears`` shows.
+    """
+    from engine.closing import require_open
+    from engine.ledger import PAYOUT, provider_balances
+    from engine.sessions import require_model
+
+    require_model(books)
+    require_open(books, on, "pay members")
+    owed = {pid: -bal for pid, bal in sorted(provider_balances(books, on).items()) if bal < 0}
+    with books.transaction() as w:
+        for pid, amount in owed.items():
+            w.append(PAYOUT, on, {"provider": pid, "amount": amount, "ref": ref or f"pay {on.isoformat()}"})
+    return owed

@@ -121,7 +121,8 @@ class MemberAgreementData(DocModel):
 # --- the data ----------------------------------------------------------------------------
 
 
-def _percent(share: Fraction) -> str:
+def percent(share: Fraction) -> str:
+    """``7/10`` -> ``70%`` (two decimals when the share is not a whole percent)."""
     p = share * 100
     if p.denominator == 1:
         return f"{p.numerator}%"
@@ -135,8 +136,8 @@ def split_view(share: Fraction) -> SplitView:
     # A tie's odd cent falls either way: the manual states each side's part when it wins the cent.
     high = (-(-tie * num // den), -(-tie * (den - num) // den)) if tie is not None else None
     return SplitView(
-        clinician_percent=_percent(share),
-        coop_percent=_percent(1 - share),
+        clinician_percent=percent(share),
+        coop_percent=percent(1 - share),
         clinician_words=fraction_words(share),
         example_fee=EXAMPLE_FEE,
         example_clinician=clinician,
