@@ -281,7 +281,13 @@ def test_bad_sessions_are_refused_and_nothing_is_recorded(split: Run, tmp_path: 
 
 def test_a_federation_has_no_sessions_and_a_split_coop_no_fee(coop: Run, split: Run) -> None:
     refused(coop("session", "record", "mara-quist", "120.00", "--on", "2027-01-05"), "only in a session split co-op")
+    refused(coop("payout", "quarter", "2027-01", "--on", "2027-07-02"), "only in a session split co-op")
+    refused(coop("member", "agreement", "--all"), "only in a session split co-op")
     refused(split("fees", "recalc", "2027-01"), "charges no fee")
+    refused(split("contracts", "issue", "--all"), "use 'coop member agreement'")
+    refused(split("member", "agreement", "zed"), "zed")
+    refused(split("member", "statement", "ana-ruiz", "20270"), "not a year")
+    refused(split("payout", "quarter", "2027-01", "--on", "2027-03-31", day="2027-03-31"), "can be closed after that")
 
 
 # --- conservation -----------------------------------------------------------------------
