@@ -22,7 +22,7 @@ from engine.errors import UserError
 from engine.ledger import PAYOUT, provider_balances, sums_by_provider
 from engine.money import cents_to_decimal_text, format_cents
 from engine.roster import require
-from engine.sessions import require_model, sessions
+from engine.sessions import Totals, require_model, totals
 
 
 @dataclass(frozen=True)
@@ -82,18 +82,10 @@ def annual_statement(books: Books, member: str, year: int) -> AnnualStatement:
     rows = []
     for q in _quarters(books, year):
         first, last = max(q.first_day, date(year, 1, 1)), min(q.last_day, date(year, 12, 31))
-        held = sessions(books, first, last, member)
+        held = totals(books, first, last).get(member, Totals(0, 0, 0, 0))
         close = done.get(q.id)
-        rows.append(
-            QuarterRow(
-                q.label,
-                len(held),
-                sum(s.fee for s in held),
-                sum(s.clinician for s in held),
-                sum(s.coop for s in held),
-                close.refunds.get(member, 0) if close is not None else None,
-            )
-        )
+        payout = close.refunds.get(member, 0) if close is not None else None
+        rows.append(QuarterRow(q.label, held.count, held.fee, held.clinician, held.coop, payout))
     end = date(year, 12, 31)
     paid = sums_by_provider(books, PAYOUT, date(year, 1, 1), end).get(member, 0)
     owed = -provider_balances(books, end).get(member, 0)

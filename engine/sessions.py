@@ -21,10 +21,10 @@ order recorded; the number is the session id the tie rotation is keyed to.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +43,14 @@ COLUMNS = ("member", "fee", "on", "ref")
 
 def split_session(fee: int, clinician_share: Fraction, session_id: str) -> tuple[int, int]:
     """``(clinician, co-op)`` cents for a session fee of ``fee`` cents."""
-    parts = allocate(
-        fee,
-        {"clinician": clinician_share.numerator, "coop": clinician_share.denominator - clinician_share.numerator},
-        rotation=f"session-{session_id}",
-    )
+    if not ties(fee, clinician_share):  # the rotation cannot matter, so the same fee always splits the same way
+        return _split(fee, clinician_share.numerator, clinician_share.denominator, "")
+    return _split(fee, clinician_share.numerator, clinician_share.denominator, session_id)
+
+
+@lru_cache(maxsize=4096)
+def _split(fee: int, num: int, den: int, session_id: str) -> tuple[int, int]:
+    parts = allocate(fee, {"clinician": num, "coop": den - num}, rotation=f"session-{session_id}")
     return parts["clinician"], parts["coop"]
 
 
@@ -164,8 +167,8 @@ def import_sessions(books: Books, path: Path) -> list[Session]:
     with books.transaction() as w:
         number = _next_number(books)
         for i, (member, fee, on, ref) in enumerate(parsed):
-            e = w.append(SESSION, on, _entry_data(number + i, member, fee, params.clinician_share.at(on), ref))
-            out.append(_session(e.seq, on, e.data))
+            data = _entry_data(number + i, member, fee, params.clinician_share.at(on), ref)
+            out.append(_session(w.append(SESSION, on, data).seq, on, data))
     return out
 
 
@@ -195,17 +198,41 @@ def sessions(books: Books, first: date | None = None, last: date | None = None, 
     return [_session(seq, date.fromisoformat(on), json.loads(d)) for seq, on, d in rows]
 
 
+@dataclass(frozen=True)
+class Totals:
+    count: int
+    fee: int
+    clinician: int
+    coop: int
+
+
+def totals(books: Books, first: date | None = None, last: date | None = None) -> dict[str, Totals]:
+    """Per member: sessions, fees and both shares between two dates, by one SQL aggregate (a quarter's close, a statement)."""
+    from engine.journal import VOID
+
+    sql = (
+        "SELECT json_extract(data, '$.member'), COUNT(*), SUM(json_extract(data, '$.fee')), "
+        "SUM(json_extract(data, '$.clinician')), SUM(json_extract(data, '$.coop')) FROM entries "
+        "WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?)"
+    )
+    args: list[Any] = [SESSION, VOID]
+    if first is not None:
+        sql += " AND on_date >= ?"
+        args.append(first.isoformat())
+    if last is not None:
+        sql += " AND on_date <= ?"
+        args.append(last.isoformat())
+    return {m: Totals(n, fee, clin, coop) for m, n, fee, clin, coop in books.journal.conn.execute(sql + " GROUP BY 1", args)}
+
+
 def coop_income(books: Books, cycle: Cycle) -> int:
     """The co-op's shares of the sessions dated in ``cycle``: what its quarter has to spend."""
-    return sum(s.coop for s in sessions(books, cycle.first_day, cycle.last_day))
+    return sum(t.coop for t in totals(books, cycle.first_day, cycle.last_day).values())
 
 
 def clinician_credits(books: Books, until: date) -> dict[str, int]:
     """Each clinician's shares of sessions up to ``until``: owed to them until paid out."""
-    out: dict[str, int] = defaultdict(int)
-    for s in sessions(books, last=until):
-        out[s.member] += s.clinician
-    return dict(out)
+    return {m: t.clinician for m, t in totals(books, last=until).items()}
 
 
 def write_sessions_csv(rows: list[tuple[str, int, date, str]]) -> str:

@@ -373,6 +373,19 @@ def test_the_manual_states_the_split_from_data(tmp_path: Path) -> None:
     assert "pays the clinician $90.00 and the co-op $30.00" in other and "such as $120.02" in other
 
 
+def test_a_share_voted_from_a_date_changes_what_the_manual_states_from_that_date(split: Run) -> None:
+    from engine.split_documents import manual_context
+
+    ok(split("propose", "parameter-change", "clinician_share", "13/20", "--from", "2027-07-01", day="2027-02-01"))
+    decide(split, "P-1", "2027-02-02", {"ana-ruiz": "yes", "bo-lind": "yes", "cy-moss": "no"})
+    with books_of(split.folder) as books:  # type: ignore[attr-defined]
+        before = manual_context(books, 2, date(2027, 6, 30), "s").split
+        after = manual_context(books, 2, date(2027, 7, 1), "s").split
+    assert (before.clinician_percent, before.example_clinician, before.example_coop) == ("70%", 8400, 3600)
+    assert (after.clinician_percent, after.coop_percent, after.example_clinician, after.example_coop) == ("65%", "35%", 7800, 4200)
+    assert after.tie_fee is not None and ties(after.tie_fee, Fraction(13, 20))
+
+
 def test_member_agreements_and_annual_statements(split: Run, tmp_path: Path) -> None:
     out = ok(split("member", "agreement", "--all", "--on", "2027-01-05", "--out", str(tmp_path / "docs"))).output
     assert out.count("Issued the member agreement") == 3
