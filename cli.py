@@ -1902,7 +1902,7 @@ def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run
 def payout_commitments(ctx: click.Context, as_json: bool) -> None:
     """Amounts committed from the surplus by surplus-use votes."""
     from engine.payouts import as_json as commitment_json
-    from engine.payouts import commitments
+    from engine.payouts import commitments, spent_on
     from engine.sessions import require_model
 
     books = open_books(ctx)
@@ -1911,8 +1911,11 @@ def payout_commitments(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json([commitment_json(c) for c in found])
         return
-    rows = [[c.proposal, c.on.isoformat(), c.quarter, c.member or "", money(c.amount, books), c.text] for c in found]
-    click.echo(table(rows, ["vote", "on", "quarter", "member", "amount", "for"], {4: "right"}))
+    rows = [
+        [c.proposal, c.on.isoformat(), c.quarter, c.member or "", money(c.amount, books), money(spent_on(books, c.proposal), books), c.text]
+        for c in found
+    ]
+    click.echo(table(rows, ["vote", "on", "quarter", "member", "committed", "spent", "for"], {4: "right", 5: "right"}))
 
 
 @member.command("statement")
@@ -1973,6 +1976,24 @@ def member_agreement(ctx: click.Context, member_ids: tuple[str, ...], everyone: 
     done = issue_agreements(books, list(member_ids) or None, on or today(), _documents_out(books, out))
     for d in done:
         click.echo(f"Issued the member agreement for {d.member}: {d.markdown} and {d.docx.name} (journal entry {d.seq})")
+
+
+@payout.command("spend")
+@click.argument("proposal_id", metavar="PROPOSAL")
+@click.argument("amount", type=MONEY)
+@click.option("--on", "on", type=DATE, required=True, help="Date paid.")
+@click.option("--receipt", required=True, help="Invoice or receipt reference.")
+@click.option("--vendor", default="", help="Who was paid (e.g. the training institute).")
+@click.pass_context
+def payout_spend(ctx: click.Context, proposal_id: str, amount: int, on: date, receipt: str, vendor: str) -> None:
+    """Pay (part of) what a passed surplus-use PROPOSAL committed, e.g. the training invoice."""
+    from engine.payouts import spend, spent_on
+
+    books = open_books(ctx)
+    e = spend(books, proposal_id, amount, on, receipt, vendor)
+    label = e.data["proposal"]
+    so_far = money(spent_on(books, label), books)
+    click.echo(f"Paid {money(amount, books)} of {label}'s commitment on {on} (journal entry {e.seq}); {so_far} spent so far.")
 
 
 @payout.command("members")

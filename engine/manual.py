@@ -351,12 +351,17 @@ def check_amendment(books: Books, changes: dict[str, str], effective: date) -> N
 # --- files -----------------------------------------------------------------------------
 
 
+MODEL_TITLES = {"session_split": "Members' manual"}
+"""A co-op model's own name for its manual (the federation's is the Co-Op Procedures manual)."""
+
+
 def version_meta(books: Books, number: int, effective: date) -> DocMeta:
     from engine.templates import long_date
 
+    title = MODEL_TITLES.get(books.federation.model, TITLE)
     return DocMeta(
-        title=f"{TITLE}, version {number}",
-        footer=f"{TITLE} · Version {number} · Effective {long_date(effective)}",
+        title=f"{title}, version {number}",
+        footer=f"{title} · Version {number} · Effective {long_date(effective)}",
         issued=effective,
         author=books.federation.holder,
         subject=books.federation.name,

@@ -87,6 +87,37 @@ def commitments(books: Books, until: date | None = None, quarter: str | None = N
     return out
 
 
+SPENT = "surplus.spent"
+"""Money paid out of a commitment (the training invoice paid): commitments down, cash down."""
+
+
+def spent_on(books: Books, proposal: str) -> int:
+    return sum(e.data["amount"] for e in books.journal.entries([SPENT]) if e.data["proposal"] == proposal)
+
+
+def spend(books: Books, proposal: str, amount: int, on: date, receipt: str, vendor: str = "") -> Entry:
+    """``coop payout spend``: pay (part of) what a surplus-use vote committed, up to what is left of it."""
+    from engine.proposals import load
+    from engine.sessions import require_model
+
+    require_model(books)
+    p = load(books, proposal)
+    found = [c for c in commitments(books) if c.proposal == p.label]
+    if not found:
+        raise UserError(f"{p.label} committed nothing from the surplus", field="PROPOSAL", expected="a passed surplus-use vote")
+    if amount <= 0:
+        raise UserError("the amount must be more than zero", field="AMOUNT")
+    if not receipt.strip():
+        raise UserError("a receipt reference is required", field="--receipt", expected="the invoice or receipt number")
+    if on < found[0].on:
+        raise UserError(f"{p.label} committed the money on {found[0].on}", field="--on", expected=f"a date from {found[0].on}")
+    left = sum(c.amount for c in found) - spent_on(books, p.label)
+    if amount > left:
+        raise UserError(f"{p.label} has {left} cents left to spend", field="AMOUNT", expected=f"at most {left} cents")
+    with books.transaction() as w:
+        return w.append(SPENT, on, {"proposal": p.label, "amount": amount, "receipt": receipt.strip(), "vendor": vendor.strip()})
+
+
 # --- the quarter's terms ------------------------------------------------------------------
 
 
@@ -146,6 +177,10 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> l
         for c in commitments(books, until=until):
             postings = (("surplus_use", c.amount), ("commitments", -c.amount))
             out.append(Transaction(c.on, f"{c.proposal} commits: {c.text}", postings, c.seq))
+        for e in books.journal.entries([SPENT], until=until):
+            d = e.data
+            memo = f"{d['proposal']} paid: {d['vendor'] or 'committed use'} ({d['receipt']})"
+            out.append(Transaction(e.date, memo, (("commitments", d["amount"]), ("cash", -d["amount"])), e.seq))
     return out
 
 

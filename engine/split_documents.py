@@ -28,7 +28,6 @@ from engine.sessions import split_session, tie_example
 EXAMPLE_FEE = 12000
 """The seed's own example: a $120 session."""
 
-MANUAL_TITLE = "Members' manual"
 AGREEMENT_FILE = "member_agreement_split.md.j2"
 ISSUED = "member_agreement.issued"
 
@@ -194,10 +193,12 @@ def build_context(
     member_count: int,
 ) -> SplitManualContext:
     """The manual's context from plain data (the books, or a sample)."""
+    from engine.manual import MODEL_TITLES
+
     book, table = split_rules(rules)
     cats = [(cat, row.vendor) for cat, row in lines]
     return SplitManualContext(
-        manual_title=MANUAL_TITLE,
+        manual_title=MODEL_TITLES["session_split"],
         coop_name=coop_name,
         entity=entity,
         founded=founded,

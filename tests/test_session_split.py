@@ -233,6 +233,15 @@ def test_surplus_use_commits_its_amount_in_the_ledger_before_the_payout(split: R
     with books_of(split.folder) as books:  # type: ignore[attr-defined]
         tb = trial_balance(books, date(2027, 2, 6))
     assert tb["surplus_use"] == 180000 and tb["commitments"] == -180000 and sum(tb.values()) == 0
+    refused(
+        split("payout", "spend", "P-1", "1800.01", "--on", "2027-02-10", "--receipt", "INV-1", day="2027-02-10"), "at most 180000 cents"
+    )
+    refused(split("payout", "spend", "P-1", "100.00", "--on", "2027-02-10", "--receipt", " ", day="2027-02-10"), "receipt")
+    ok(split("payout", "spend", "P-1", "1800.00", "--on", "2027-02-10", "--receipt", "INV-1", day="2027-02-10"))
+    refused(split("payout", "spend", "P-1", "0.01", "--on", "2027-02-11", "--receipt", "INV-2", day="2027-02-11"), "has 0 cents left")
+    with books_of(split.folder) as books:  # type: ignore[attr-defined]
+        tb = trial_balance(books, date(2027, 2, 10))
+    assert tb["commitments"] == 0 and tb["cash"] == 100 * 12000 - 180000
     out = ok(split("payout", "quarter", "2027-01", "--on", "2027-04-02", day="2027-04-02")).output
     # $3,600 to the co-op - $1,800 committed = $1,800, $600 each.
     assert "-$1,800.00" in out and out.count("$600.00") == 3
