@@ -275,12 +275,11 @@ def sample_context() -> SplitManualContext:
 
 
 def agreement_data(books: Books, member_id: str, issued: date) -> MemberAgreementData:
-    from engine.manual_versions import versions
+    from engine.manual_versions import in_force
     from engine.roster import require
 
     m = require(books, member_id, "MEMBER")
     ctx = manual_context(books, 1, issued, "agreement")
-    in_force = [v for v in versions(books) if v.effective <= issued]
     return MemberAgreementData(
         coop_name=ctx.coop_name,
         entity=ctx.entity,
@@ -292,7 +291,7 @@ def agreement_data(books: Books, member_id: str, issued: date) -> MemberAgreemen
             reference=f"MEM-{issued.isoformat()}-{member_id}",
         ),
         issued=issued,
-        manual_version=in_force[-1].number if in_force else 1,
+        manual_version=in_force(books, issued).number,
         split=ctx.split,
         payout_basis=ctx.payout_basis,
         quarter=ctx.quarter,
@@ -358,6 +357,7 @@ def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: 
     """``coop member agreement``: one agreement per member (or every member active on ``on``), recorded in the journal."""
     import hashlib
 
+    from engine.manual_versions import in_force, record_founding
     from engine.output import write_bytes, write_text
     from engine.roster import active
     from engine.sessions import require_model
@@ -376,8 +376,12 @@ def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: 
     ]
     out_docs = []
     with books.transaction() as w:
+        manual = in_force(books, on)
+        if manual.sha256 is None:  # the first agreement fixes the founding manual's text, as a provider agreement does
+            manual = record_founding(w, books)
         for (mid, data, _, docx), (md_path, docx_path) in zip(docs, paths, strict=True):
             digest = hashlib.sha256(docx).hexdigest()
-            e = w.append(ISSUED, on, {"member": mid, "reference": data.member.reference, "sha256": digest})
+            record = {"member": mid, "reference": data.member.reference, "sha256": digest, "manual_version": manual.number}
+            e = w.append(ISSUED, on, {**record, "manual_sha256": manual.sha256})
             out_docs.append(IssuedAgreement(mid, md_path, docx_path, digest, e.seq))
     return out_docs

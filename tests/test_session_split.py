@@ -401,6 +401,7 @@ def test_member_agreements_and_annual_statements(split: Run, tmp_path: Path) -> 
     agreement = (tmp_path / "docs" / "agreements" / "member-agreement-ana-ruiz.md").read_text()
     assert "70% (seven tenths) to the member and 30% to the co-op" in agreement and "$84.00" in agreement
     assert (tmp_path / "docs" / "agreements" / "member-agreement-ana-ruiz.docx").read_bytes()[:2] == b"PK"
+    assert "not yet recorded" not in ok(split("manual", "versions")).output, "the first agreement fixes the manual's text"
     ok(split("session", "record", "ana-ruiz", "120.00", "--on", "2027-02-01"))
     ok(split("session", "record", "ana-ruiz", "90.00", "--on", "2027-05-01", day="2027-05-01"))
     ok(split("payout", "quarter", "2027-01", "--on", "2027-04-02", day="2027-04-02"))
