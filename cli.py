@@ -1543,6 +1543,9 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
     from engine.closing import close, settle
 
     books = open_books(ctx)
+    if books.federation.model == "session_split":  # the same close, shown as the quarter's payout
+        ctx.invoke(payout_quarter, quarter_id=cycle_id, on=on, dry_run=dry_run, as_json=as_json)
+        return
     c = _cycle(books, cycle_id)
     day = on or today()
     plans: list[Any] = []
@@ -1890,7 +1893,7 @@ def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run
         ["left over (always zero)", money(result.profit, books)],
     ]
     click.echo(table(rows, ["", "amount"], {1: "right"}))
-    if result.refunds:
+    if result.refunded:
         click.echo(f"\nPaid out {PAYOUT_BASIS_WORDS[result.basis]}:")
         prow = [[pid, result.months.get(pid, ""), money(r, books)] for pid, r in result.refunds.items()]
         click.echo(table(prow, ["member", "share", "payout"], {2: "right"}))

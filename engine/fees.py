@@ -432,6 +432,10 @@ DEFICIT_WORDS = {
 
 def rules_text(books: Books, on: date) -> list[str]:
     """The fee rules in force on ``on``, in words, from the same data the engine runs on (for the manual)."""
+    if books.federation.model == "session_split":  # no fee: the split and the quarterly payout are its money rules
+        from engine.split_documents import money_rules
+
+        return money_rules(books, on)
     fed = books.federation
     p = fed.policies
     spec = fed.cycle

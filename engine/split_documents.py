@@ -385,3 +385,32 @@ def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: 
             e = w.append(ISSUED, on, {**record, "manual_sha256": manual.sha256})
             out_docs.append(IssuedAgreement(mid, md_path, docx_path, digest, e.seq))
     return out_docs
+
+
+def money_rules(books: Books, on: date) -> list[str]:
+    """The co-op's money rules in force on ``on``, in words, from the manual's own data (``coop fees rules``)."""
+    from engine.money import format_cents
+
+    ctx = manual_context(books, 1, on, "rules")
+    sp = ctx.split
+
+    def m(cents: int) -> str:
+        return format_cents(cents, books.federation.currency)
+
+    out = [
+        f"Each session's fee is split when it is received: {sp.clinician_percent} to the clinician, {sp.coop_percent} to the co-op "
+        f"(a {m(sp.example_fee)} session: {m(sp.example_clinician)} and {m(sp.example_coop)}); the parts always add up to the fee.",
+    ]
+    if sp.tie_fee is not None and sp.tie_clinician_high is not None and sp.tie_coop_high is not None:
+        out.append(
+            f"A fee that splits to exactly half a cent each way (such as {m(sp.tie_fee)}) gives the odd cent to the clinician "
+            f"({m(sp.tie_clinician_high)}) or the co-op ({m(sp.tie_coop_high)}) by a rotation keyed to the session's number."
+        )
+    out += [
+        f"The co-op's share pays its budget: {m(ctx.budget_total)} a month on {on}.",
+        f"Quarters of {ctx.quarter.months_words} months start in {ctx.quarter.start_months}. At each close the surplus "
+        "(the co-op's shares of the quarter's sessions, plus or minus what was carried in, less expenses and amounts committed by vote) "
+        f"is paid out to the member-owners {ctx.payout_basis}; a deficit is carried to the next quarter.",
+        "Nothing is kept back: shares in, less expenses, commitments, payouts and the amount carried forward, is exactly zero.",
+    ]
+    return out

@@ -173,6 +173,15 @@ def test_a_quarter_pays_its_surplus_out_equally_to_full_quarter_owners(split: Ru
     refused(split("session", "record", "ana-ruiz", "120.00", "--on", "2027-03-31", day="2027-04-03"), "closed")
 
 
+def test_cycle_close_is_the_same_quarterly_close_and_fee_rules_state_the_split(split: Run) -> None:
+    ok(split("session", "record", "ana-ruiz", "120.00", "--on", "2027-02-01"))
+    dry = ok(split("cycle", "close", "2027-01", "--on", "2027-04-02", "--dry-run", day="2027-04-02")).output
+    assert "Would close quarter 2027-01" in dry and "$36.00" in dry and "$12.00" in dry
+    assert ok(split("payout", "quarter", "2027-01", "--on", "2027-04-02", "--dry-run", day="2027-04-02")).output == dry
+    rules = ok(split("fees", "rules")).output
+    assert "70% to the clinician, 30% to the co-op (a $120.00 session: $84.00 and $36.00)" in rules and "such as $120.05" in rules
+
+
 def test_a_deficit_is_carried_to_the_next_quarter_and_met_first(split: Run) -> None:
     ok(split("session", "record", "ana-ruiz", "100.00", "--on", "2027-02-01"))
     ok(split("expense", "record", "supervision", "900.00", "--on", "2027-02-20", "--receipt", "SUP-1"))
