@@ -317,7 +317,6 @@ def test_cents_are_conserved_across_sessions_expenses_commitments_and_payouts(tm
 
     from engine.closing import close
     from engine.cycles import parse_cycle
-    from engine.journal import Journal
     from engine.payouts import COMMITTED
     from engine.sessions import SESSION
 
@@ -331,8 +330,9 @@ def test_cents_are_conserved_across_sessions_expenses_commitments_and_payouts(tm
         st.lists(expense, max_size=6),
         st.lists(commitment, max_size=3),
         st.sampled_from(["days_as_owner", "per_head"]),
+        st.sampled_from(["7/10", "2/3", "13/20", "1/2", "1"]),
     )
-    def check(ss: list[tuple[str, int, int]], es: list[tuple[str, int, int]], cs: list[tuple[int, int]], basis: str) -> None:
+    def check(ss: list[tuple[str, int, int]], es: list[tuple[str, int, int]], cs: list[tuple[int, int]], basis: str, share: str) -> None:
         from datetime import timedelta
 
         from engine.budget import line_versions
@@ -341,8 +341,7 @@ def test_cents_are_conserved_across_sessions_expenses_commitments_and_payouts(tm
         from engine.sessions import record_session
 
         folder = tmp_path_factory.mktemp("prop")
-        create_books(folder, text=founding().replace("payout_basis: days_as_owner", f"payout_basis: {basis}"))
-        Journal  # noqa: B018 - the journal is created by create_books
+        create_books(folder, text=founding(share).replace("payout_basis: days_as_owner", f"payout_basis: {basis}"))
         start = date(2027, 1, 1)
         with books_of(folder) as books:
             for m, fee, d in ss:
