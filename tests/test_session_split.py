@@ -430,3 +430,13 @@ def test_the_demo_runs_a_year(tmp_path: Path) -> None:
     assert "$84.00 to the clinician, $36.00 to the co-op" in result.output
     assert result.output.count("Closed quarter") == 4 and "OK:" in result.output
     assert "total                                $0.00" in result.output
+
+
+def test_the_cycle_must_be_the_payout_quarter(tmp_path: Path) -> None:
+    from engine.config import load_federation
+    from engine.errors import UserError
+
+    path = tmp_path / "federation.yaml"
+    path.write_text(founding().replace("months: 3 ", "months: 6 ", 1))
+    with pytest.raises(UserError, match=r"must equal parameters\.payout_every_months"):
+        load_federation(path)
