@@ -414,8 +414,10 @@ def test_member_agreements_and_annual_statements(split: Run, tmp_path: Path) -> 
     ok(split("session", "record", "ana-ruiz", "90.00", "--on", "2027-05-01", day="2027-05-01"))
     ok(split("payout", "quarter", "2027-01", "--on", "2027-04-02", day="2027-04-02"))
     ok(split("payout", "members", "--on", "2027-04-03", day="2027-04-03"))
-    csv_path, md_path = tmp_path / "st.csv", tmp_path / "st.md"
-    out = ok(split("member", "statement", "ana-ruiz", "2027", "--csv", str(csv_path), "--md", str(md_path), day="2028-01-05")).output
+    csv_path, md_path, docx_path = tmp_path / "st.csv", tmp_path / "st.md", tmp_path / "st.docx"
+    args = ("--csv", str(csv_path), "--md", str(md_path), "--docx", str(docx_path))
+    out = ok(split("member", "statement", "ana-ruiz", "2027", *args, day="2028-01-05")).output
+    assert docx_path.read_bytes()[:2] == b"PK"
     rows = list(csv.DictReader(csv_path.open()))
     assert [r["fees"] for r in rows] == ["120.00", "90.00", "0.00", "0.00", "210.00"]
     assert rows[0]["your share"] == "84.00" and rows[0]["to the co-op"] == "36.00" and rows[0]["payout"] == "12.00"
