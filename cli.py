@@ -192,7 +192,7 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         click.echo(f"Co-op: {fed.entity.legal_name} ({fed.entity.structure}; {fed.model.replace('_', ' ')} model)")
     click.echo(f"Cycle: {s.cycle.label} ({s.cycle.length} months), month {s.month_index} of {s.cycle.length}")
     click.echo(f"Shared budget this month: {money(s.budget_total, books)}")
-    if fed.model == "federation":
+    if fed.model in ("federation", "retention"):
         click.echo(f"Monthly fee: {s.fee_text(lambda c: money(c, books))}")
     if fed.model == "flat_pay":  # --- flat_pay: the rate, the management fee and the next scheduled event
         from engine.cycles import Month
@@ -207,6 +207,12 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         nxt = next_event(books, s.as_of)
         if nxt is not None:
             click.echo(f"Next: {nxt.on} {nxt.text}")
+    if fed.model == "session_split":  # no fee: each session's fee is split, and the co-op's part pays the budget
+        from engine.parameters import in_force
+        from engine.split_documents import percent
+
+        share = in_force(books).clinician_share.at(s.as_of)
+        click.echo(f"Each session's fee: {percent(share)} to the clinician, {percent(1 - share)} to the co-op; surplus paid out quarterly")
     click.echo("")
     click.echo(f"{'Providers' if fed.model == 'federation' else 'Members'} ({len(s.active)} active)")
     click.echo(
@@ -728,12 +734,20 @@ def _decision_command(kind: str, doc: str) -> None:
     @propose.command(kind, help=doc)
     @click.option("--text", required=True, help="What the members are asked to decide.")
     @click.option("--member", default=None, help="The member it concerns, if any.")
-    @click.option("--amount", type=MONEY, default=None, help="What it commits, if anything.")
+    @click.option("--amount", type=MONEY, default=None, help="What it commits, if anything (a supervisor's or software's monthly cost).")
+    @click.option("--vendor", default=None, help="Who is contracted (software, supervisor).")
     @_propose_options
     def command(
-        ctx: click.Context, text: str, member: str | None, amount: int | None, title: str | None, by: str | None, deadline: date | None
+        ctx: click.Context,
+        text: str,
+        member: str | None,
+        amount: int | None,
+        vendor: str | None,
+        title: str | None,
+        by: str | None,
+        deadline: date | None,
     ) -> None:
-        data = {"text": text, "member": member, "amount": amount}
+        data = {"text": text, "member": member, "amount": amount, "vendor": vendor}
         _open(ctx, kind.replace("-", "_"), data, title, text if len(text) <= 60 else text[:59] + "…", by, deadline)
 
 
@@ -1568,6 +1582,9 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
     from engine.closing import close, settle
 
     books = open_books(ctx)
+    if books.federation.model == "session_split":  # the same close, shown as the quarter's payout
+        ctx.invoke(payout_quarter, quarter_id=cycle_id, on=on, dry_run=dry_run, as_json=as_json)
+        return
     c = _cycle(books, cycle_id)
     day = on or today()
     plans: list[Any] = []
@@ -2219,6 +2236,252 @@ def agreement_issue(ctx: click.Context, members: tuple[str, ...], everyone: bool
     fresh = sum(d.recorded for d in done)
     folder = done[0].docx.parent
     click.echo(f"Issued {len(done)} member agreement(s) in {folder} ({fresh} recorded, {len(done) - fresh} unchanged)")
+
+
+# --- session split co-op: sessions, quarterly payouts, commitments, annual statements, member agreements ---
+
+
+@main.group()
+def session() -> None:
+    """Sessions of the session split co-op: each fee split between clinician and co-op."""
+
+
+@session.command("record")
+@click.argument("member_id", metavar="MEMBER")
+@click.argument("fee", type=MONEY)
+@click.option("--on", "on", type=DATE, required=True, help="Date the session's fee was received.")
+@click.option("--ref", default="", help="Your own reference for the session (no client details).")
+@correction_option
+@click.pass_context
+def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: str, correction: str | None) -> None:
+    """Record a session's FEE held by MEMBER; the split in force that day is applied."""
+    from engine.sessions import record_session
+
+    books = open_books(ctx)
+    e = record_session(books, member_id, fee, on, ref, correction)
+    d = e.data
+    click.echo(
+        f"Session S-{d['number']} of {money(fee, books)} by {member_id} on {on}: "
+        f"{money(d['clinician'], books)} to the clinician, {money(d['coop'], books)} to the co-op "
+        f"(split {d['share']}; journal entry {e.seq})."
+    )
+
+
+@session.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def session_import(ctx: click.Context, csv_file: Path) -> None:
+    """Record many sessions from a CSV (member,fee,on,ref): every row or none."""
+    from engine.sessions import import_sessions
+
+    books = open_books(ctx)
+    done = import_sessions(books, csv_file)
+    fees, clin, coop = (sum(getattr(s, k) for s in done) for k in ("fee", "clinician", "coop"))
+    click.echo(
+        f"Recorded {len(done)} sessions from {csv_file.name}: fees {money(fees, books)}, "
+        f"{money(clin, books)} to clinicians, {money(coop, books)} to the co-op."
+    )
+
+
+@session.command("list")
+@click.option("--member", "member_id", default=None, help="Only this member's sessions.")
+@click.option("--quarter", "quarter_id", default=None, metavar="QUARTER", help="Only this quarter (e.g. 2027-04).")
+@json_option
+@click.pass_context
+def session_list(ctx: click.Context, member_id: str | None, quarter_id: str | None, as_json: bool) -> None:
+    """Recorded sessions with their split, and the totals."""
+    from engine.sessions import require_model, sessions
+
+    books = open_books(ctx)
+    require_model(books)
+    q = _cycle(books, quarter_id, "--quarter") if quarter_id else None
+    rows = sessions(books, q.first_day if q else None, q.last_day if q else None, member_id)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "id": s.id,
+                    "member": s.member,
+                    "on": s.on,
+                    "fee": s.fee,
+                    "clinician": s.clinician,
+                    "coop": s.coop,
+                    "share": s.share,
+                    "ref": s.ref,
+                }
+                for s in rows
+            ]
+        )
+        return
+    body = [
+        [s.id, s.on.isoformat(), s.member, money(s.fee, books), money(s.clinician, books), money(s.coop, books), s.share, s.ref]
+        for s in rows
+    ]
+    body.append(["total", "", "", *(money(sum(getattr(s, k) for s in rows), books) for k in ("fee", "clinician", "coop")), "", ""])
+    click.echo(table(body, ["session", "on", "member", "fee", "clinician", "co-op", "split", "ref"], {3: "right", 4: "right", 5: "right"}))
+
+
+@main.group()
+def payout() -> None:
+    """Quarterly payouts of the session split co-op's surplus to its member-owners."""
+
+
+@payout.command("quarter")
+@click.argument("quarter_id", metavar="QUARTER")
+@click.option("--on", "on", type=DATE, default=None, help="Date of the close (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show the payout without recording it.")
+@json_option
+@click.pass_context
+def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
+    """Close QUARTER: pay its surplus out to the member-owners, or carry its deficit to the next quarter."""
+    from engine.closing import close, settle
+    from engine.payouts import PAYOUT_BASIS_WORDS
+    from engine.sessions import require_model
+
+    books = open_books(ctx)
+    require_model(books)
+    q = _cycle(books, quarter_id, "QUARTER")
+    day = on or today()
+    result = settle(books, q, day) if dry_run else close(books, q, day)[0]
+    if as_json:
+        emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
+        return
+    click.echo(f"{'Would close' if dry_run else 'Closed'} quarter {q.label} on {day}.")
+    rows = [
+        ["co-op's shares of sessions", money(result.charged, books)],
+        ["brought forward", money(result.brought_forward, books)],
+        ["expenses paid", money(-result.expenses, books)],
+        ["committed by vote", money(-result.committed, books)],
+        ["surplus (deficit)", money(result.surplus, books)],
+        ["paid out to member-owners", money(-result.refunded, books)],
+        ["carried to the next quarter", money(-result.carried_forward, books)],
+        ["left over (always zero)", money(result.profit, books)],
+    ]
+    click.echo(table(rows, ["", "amount"], {1: "right"}))
+    if result.refunded:
+        click.echo(f"\nPaid out {PAYOUT_BASIS_WORDS[result.basis]}:")
+        prow = [[pid, result.months.get(pid, ""), money(r, books)] for pid, r in result.refunds.items()]
+        click.echo(table(prow, ["member", "share", "payout"], {2: "right"}))
+
+
+@payout.command("commitments")
+@json_option
+@click.pass_context
+def payout_commitments(ctx: click.Context, as_json: bool) -> None:
+    """Amounts committed from the surplus by surplus-use votes."""
+    from engine.payouts import as_json as commitment_json
+    from engine.payouts import commitments, spent_on
+    from engine.sessions import require_model
+
+    books = open_books(ctx)
+    require_model(books)
+    found = commitments(books)
+    if as_json:
+        emit_json([commitment_json(c) for c in found])
+        return
+    rows = [
+        [c.proposal, c.on.isoformat(), c.quarter, c.member or "", money(c.amount, books), money(spent_on(books, c.proposal), books), c.text]
+        for c in found
+    ]
+    click.echo(table(rows, ["vote", "on", "quarter", "member", "committed", "spent", "for"], {4: "right", 5: "right"}))
+
+
+@member.command("statement")
+@click.argument("member_id", metavar="MEMBER")
+@click.argument("year", type=int)
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
+@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as DOCX.")
+@json_option
+@click.pass_context
+def member_statement(
+    ctx: click.Context, member_id: str, year: int, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
+) -> None:
+    """MEMBER's annual statement for YEAR: sessions, fees, their share, their contribution, quarterly payouts."""
+    from dataclasses import asdict
+
+    from engine.annual_statements import (
+        HEADERS,
+        annual_statement,
+        statement_csv,
+        statement_docx,
+        statement_markdown,
+        summary_rows,
+        table_rows,
+    )
+    from engine.output import write_bytes, write_text
+
+    books = open_books(ctx)
+    s = annual_statement(books, member_id, year)
+    if csv_file:
+        write_text(csv_file, statement_csv(s))
+    if md_file:
+        write_text(md_file, statement_markdown(s))
+    if docx_file:
+        write_bytes(docx_file, statement_docx(s))
+    if as_json:
+        emit_json({**asdict(s), "summary": dict(summary_rows(s))})
+        return
+    click.echo(f"Annual statement {year}: {s.name} ({s.member}), {s.coop}")
+    click.echo(table(table_rows(s), HEADERS, {i: "right" for i in range(1, 6)}))
+    click.echo("")
+    click.echo(table([[k, money(v, books)] for k, v in summary_rows(s)], ["", "amount"], {1: "right"}))
+
+
+@member.command("agreement")
+@click.argument("member_ids", nargs=-1, metavar="[MEMBER]...")
+@click.option("--all", "everyone", is_flag=True, help="Every member active on the issue date.")
+@click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the split and budget stated.")
+@out_option
+@click.pass_context
+def member_agreement(ctx: click.Context, member_ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
+    """Issue the session split co-op's member agreement (Markdown and DOCX) to MEMBERs (or --all), recorded in the journal."""
+    from engine.split_documents import issue_agreements
+
+    if everyone == bool(member_ids):
+        raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as ana-ruiz, or --all")
+    books = open_books(ctx)
+    done = issue_agreements(books, list(member_ids) or None, on or today(), _documents_out(books, out))
+    for d in done:
+        click.echo(f"Issued the member agreement for {d.member}: {d.markdown} and {d.docx.name} (journal entry {d.seq})")
+
+
+@payout.command("spend")
+@click.argument("proposal_id", metavar="PROPOSAL")
+@click.argument("amount", type=MONEY)
+@click.option("--on", "on", type=DATE, required=True, help="Date paid.")
+@click.option("--receipt", required=True, help="Invoice or receipt reference.")
+@click.option("--vendor", default="", help="Who was paid (e.g. the training institute).")
+@click.pass_context
+def payout_spend(ctx: click.Context, proposal_id: str, amount: int, on: date, receipt: str, vendor: str) -> None:
+    """Pay (part of) what a passed surplus-use PROPOSAL committed, e.g. the training invoice."""
+    from engine.payouts import spend, spent_on
+
+    books = open_books(ctx)
+    e = spend(books, proposal_id, amount, on, receipt, vendor)
+    label = e.data["proposal"]
+    so_far = money(spent_on(books, label), books)
+    click.echo(f"Paid {money(amount, books)} of {label}'s commitment on {on} (journal entry {e.seq}); {so_far} spent so far.")
+
+
+@payout.command("members")
+@click.option("--on", "on", type=DATE, required=True, help="Date paid.")
+@click.option("--ref", default="", help="Transfer reference.")
+@click.pass_context
+def payout_members(ctx: click.Context, on: date, ref: str) -> None:
+    """Pay every member what the co-op owes them on a date (session shares and payouts), all or none."""
+    from engine.payouts import pay_members
+
+    books = open_books(ctx)
+    paid = pay_members(books, on, ref)
+    if not paid:
+        click.echo(f"Nothing is owed to any member on {on}.")
+        return
+    click.echo(table([[pid, money(a, books)] for pid, a in paid.items()], ["member", "paid"], {1: "right"}))
+    click.echo(f"Paid {len(paid)} members {money(sum(paid.values()), books)} on {on}.")
+
+
+# --- end session split co-op ---
 
 
 # --- demo -------------------------------------------------------------------------

@@ -57,6 +57,10 @@ class Close:
     arrears_before: dict[str, int] = field(default_factory=dict)
     months: dict[str, str] = field(default_factory=dict)
     seq: int | None = None
+    committed: int = 0
+    """Amounts members committed by vote against this cycle's surplus (session split: a surplus use)."""
+    distribution: str = "refunds"
+    """The ledger account the surplus is paid to: a federation's over-collection is refunded; a split co-op's profit is paid out."""
 
     def cycle_obj(self, spec: CycleSpec) -> Cycle:
         return cycle_containing(Month(int(self.cycle[:4]), int(self.cycle[5:])).first, spec)
@@ -68,7 +72,16 @@ class Close:
     @property
     def profit(self) -> int:
         """What the parent would keep: must be zero."""
-        return self.charged + self.assessed + self.brought_forward - self.written_off - self.expenses - self.refunded - self.carried_forward
+        return (
+            self.charged
+            + self.assessed
+            + self.brought_forward
+            - self.written_off
+            - self.expenses
+            - self.committed
+            - self.refunded
+            - self.carried_forward
+        )
 
     @property
     def carried_text(self) -> str:
@@ -97,6 +110,8 @@ class Close:
             "carried_forward": self.carried_forward,
             "arrears_before": self.arrears_before,
             "months": self.months,
+            # Only a model with commitments and payouts records these, so a federation's close reads as before.
+            **({"committed": self.committed, "distribution": self.distribution} if self.distribution != "refunds" else {}),
         }
 
 
@@ -178,15 +193,26 @@ def settle(books: Books, cycle: Cycle, on: date) -> Close:
         raise UserError(f"close cycle {prev.id} first: its result is carried into {cycle.id}", field="CYCLE")
     policies = books.federation.policies
     members = fees.spans(books)
-    ws = fees.weights(books, cycle, members)
-    charged = sum(sum(row) for row in fees.charges(books, cycle, ws).values())
-    written_off = sum(ledger.sums_by_provider(books, ledger.WRITE_OFF, cycle.first_day, cycle.last_day).values())
     expenses = sum(e["amount"] for e in ledger.expenses_for(books, cycle))
     brought = fees.brought_forward(books, cycle)
-    surplus = charged + brought - written_off - expenses
-    basis = policies.refund_basis.at(cycle.last_day)
-    deficit_policy = policies.deficit.at(cycle.last_day)
-    weights, months = refund_weights(ws, basis)
+    committed, distribution = 0, "refunds"
+    # --- session split: the co-op's shares of sessions in, commitments by vote, payouts to owners ---
+    if books.federation.model == "session_split":
+        from engine import payouts
+
+        terms = payouts.quarter_terms(books, cycle)
+        charged, written_off, committed, distribution = terms.income, 0, terms.committed, payouts.DISTRIBUTION
+        basis, deficit_policy = terms.basis, "carry_forward"
+        weights, months = terms.weights, terms.shares
+    # --- end session split ---
+    else:
+        ws = fees.weights(books, cycle, members)
+        charged = sum(sum(row) for row in fees.charges(books, cycle, ws).values())
+        written_off = sum(ledger.sums_by_provider(books, ledger.WRITE_OFF, cycle.first_day, cycle.last_day).values())
+        basis = policies.refund_basis.at(cycle.last_day)
+        deficit_policy = policies.deficit.at(cycle.last_day)
+        weights, months = refund_weights(ws, basis)
+    surplus = charged + brought - written_off - expenses - committed
     rotation = f"close:{cycle.id}"
     refunds: dict[str, int] = {}
     assessments: dict[str, int] = {}
@@ -217,12 +243,14 @@ def settle(books: Books, cycle: Cycle, on: date) -> Close:
         carried_forward=carried,
         arrears_before=before,
         months=dict(sorted(months.items())),
+        committed=committed,
+        distribution=distribution,
     )
     if result.profit != 0:
         raise UserError(
-            f"refusing to close {cycle.id}: the parent would keep {result.profit} cents "
+            f"refusing to close {cycle.id}: {books.federation.holder} would keep {result.profit} cents "
             f"(charged {charged}, assessed {result.assessed}, brought forward {brought}, written off {written_off}, "
-            f"expenses {expenses}, refunds {result.refunded}, carried forward {carried})",
+            f"expenses {expenses}, committed {committed}, {distribution} {result.refunded}, carried forward {carried})",
             field="CYCLE",
         )
     return result

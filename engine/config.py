@@ -67,7 +67,20 @@ class BudgetLine(Strict):
 
     id: Identifier
     name: Text
-    category: Literal["software", "admin_staff", "admin_pay", "bookkeeping", "insurance", "education", "rent", "supervision", "other"]
+    category: Literal[
+        "software",
+        "admin_staff",
+        "admin_pay",
+        "bookkeeping",
+        "insurance",
+        "education",
+        "rent",
+        "supervision",
+        "other",
+        # session split: what the co-op's share pays besides supervision and software
+        "licensing",
+        "state_fees",
+    ]
     monthly: Money
     vendor: Text
     cooperative_vendor: bool = False
@@ -171,6 +184,10 @@ class Federation(Strict):
                 raise ValueError(f"'parent' belongs to the federation model; a {self.model} co-op names its own 'entity'")
             if self.entity is None:
                 raise ValueError(f"a {self.model} co-op needs 'entity:' with its legal_name")
+        if self.model == "session_split" and self.cycle.months != getattr(self.parameters, "payout_every_months", self.cycle.months):
+            raise ValueError(
+                f"cycle.months ({self.cycle.months}) must equal parameters.payout_every_months: the cycle is the payout quarter"
+            )
         _unique([p.id for p in self.providers], "providers", "provider id")
         _unique([b.id for b in self.budget], "budget", "budget line id")
         ids = {p.id for p in self.providers}

@@ -329,6 +329,8 @@ def issue(
     """Issue ``kind`` to the providers (all active ones when ``provider_ids`` is None), in one transaction."""
     if kind not in KINDS:
         raise UserError(f"unknown document kind '{kind}'", field="--kind", expected=" or ".join(KINDS))
+    if books.federation.model == "session_split":
+        raise UserError("a session split co-op has member agreements, not provider services agreements: use 'coop member agreement'")
     spec = registry()[kind]
     members = _targets(books, provider_ids, on)
     if kind == "acknowledgment":

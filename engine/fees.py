@@ -310,6 +310,8 @@ def recalc(books: Books, cycle: Cycle, from_month: Month | None = None, reason: 
     """
     from engine.closing import require_open
 
+    if books.federation.model == "session_split":
+        raise UserError("a session split co-op charges no fee: the co-op's share of each session pays its budget", field="CYCLE")
     require_open(books, cycle.first_day, "set its fee")
     existing = settings(books, cycle)
     if from_month is None:
@@ -443,6 +445,10 @@ DEFICIT_WORDS = {
 
 def rules_text(books: Books, on: date) -> list[str]:
     """The fee rules in force on ``on``, in words, from the same data the engine runs on (for the manual)."""
+    if books.federation.model == "session_split":  # no fee: the split and the quarterly payout are its money rules
+        from engine.split_documents import money_rules
+
+        return money_rules(books, on)
     fed = books.federation
     p = fed.policies
     spec = fed.cycle

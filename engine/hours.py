@@ -10,7 +10,6 @@ mistaken record is voided (``coop journal void``) and recorded again.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from engine import clock
 from engine.books import Books
 from engine.cycles import Month
 from engine.errors import UserError
+from engine.imports import read_rows
 from engine.journal import Entry
 from engine.pay import PayLine, month_pay
 from engine.roster import Membership, memberships
@@ -102,17 +102,7 @@ def record(books: Books, member: str, hours: Decimal, month: Month, kind: str = 
 def import_csv(books: Books, path: Path) -> list[Entry]:
     """Hours from a CSV (member, month, hours, kind) in one transaction: every row, or none."""
     _require_model(books)
-    try:
-        with path.open(newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
-            header = tuple(reader.fieldnames or ())
-            if set(header) != set(CSV_COLUMNS):
-                raise UserError(f"columns are {', '.join(header) or 'missing'}", file=path, line=1, expected=", ".join(CSV_COLUMNS))
-            rows = list(reader)
-    except FileNotFoundError:
-        raise UserError("file not found", file=path) from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UserError(f"not a readable CSV file: {exc}", file=path) from None
+    rows = read_rows(path, CSV_COLUMNS)
     people = memberships(books, date.max)
     logged: dict[tuple[str, Month], Decimal] = defaultdict(Decimal)
     for r in records(books):

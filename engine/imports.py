@@ -9,9 +9,11 @@ expected. Row ``i`` of the returned list stands on line ``i + 2`` of the file.
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.money import parse_cents
 
 
 def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -29,3 +31,21 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
         raise UserError("is a folder, not a CSV file", file=path) from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise UserError(f"not a readable CSV file: {exc}", file=path) from None
+
+
+def cell_amount(text: str, path: Path, line: int) -> int:
+    """A positive amount of money in a cell, in cents."""
+    try:
+        cents = parse_cents(text)
+    except ValueError as exc:
+        raise UserError(f"'{text}' is not an amount", file=path, line=line, field="amount", expected=str(exc)) from None
+    if cents <= 0:
+        raise UserError("the amount must be more than zero", file=path, line=line, field="amount")
+    return cents
+
+
+def cell_date(text: str, path: Path, line: int) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"'{text}' is not a date", file=path, line=line, field="on", expected="YYYY-MM-DD") from None

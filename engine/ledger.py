@@ -29,9 +29,8 @@ from engine.books import Books
 from engine.budget import in_effect, line_versions
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
-from engine.imports import read_rows
+from engine.imports import cell_amount, cell_date, read_rows
 from engine.journal import VOID, Entry
-from engine.money import parse_cents
 from engine.roster import require
 
 PAYMENT = "payment.received"
@@ -241,6 +240,11 @@ def provider_balances(books: Books, as_of: date, members: dict[str, fees.Span] |
     for kind, sign in ((PAYMENT, -1), (WRITE_OFF, -1), (PAYOUT, 1)):
         for pid, total in sums_by_provider(books, kind, last=as_of).items():
             out[pid] += sign * total
+    if books.federation.model == "session_split":  # a clinician's share of each session is owed to them until paid out
+        from engine.sessions import clinician_credits
+
+        for pid, c in clinician_credits(books, as_of).items():
+            out[pid] -= c
     spec = books.federation.cycle
     for close in closes(books).values():
         if close.cycle_obj(spec).last_day <= as_of:
@@ -294,7 +298,10 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
         for pid in sorted(close.refunds):
             if provider_id in (None, pid) and close.refunds[pid]:
                 r = close.refunds[pid]
-                out.append(Transaction(day, f"refund of {close.cycle}'s surplus", (("refunds", r), (f"provider:{pid}", -r)), close.seq))
+                what = "refund" if close.distribution == "refunds" else "payout"
+                out.append(
+                    Transaction(day, f"{what} of {close.cycle}'s surplus", ((close.distribution, r), (f"provider:{pid}", -r)), close.seq)
+                )
         for pid in sorted(close.assessments):
             if provider_id in (None, pid) and close.assessments[pid]:
                 a = close.assessments[pid]
@@ -311,6 +318,12 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
         from engine.management import transactions as management_transactions
 
         out.extend(management_transactions(books, until))
+    # --- session split: sessions (fee in, clinician's share owed) and commitments by vote ---
+    if books.federation.model == "session_split":
+        from engine import payouts
+
+        out.extend(payouts.transactions(books, until, provider_id))
+    # --- end session split ---
     out.sort(key=lambda t: (t.on, t.source or 0))
     yield from out
 
@@ -329,23 +342,6 @@ PAYMENT_COLUMNS = ("provider", "amount", "on", "ref")
 EXPENSE_COLUMNS = ("line", "amount", "on", "vendor", "receipt")
 
 
-def _cell_amount(text: str, path: Path, line: int) -> int:
-    try:
-        cents = parse_cents(text)
-    except ValueError as exc:
-        raise UserError(f"'{text}' is not an amount", file=path, line=line, field="amount", expected=str(exc)) from None
-    if cents <= 0:
-        raise UserError("the amount must be more than zero", file=path, line=line, field="amount")
-    return cents
-
-
-def _cell_date(text: str, path: Path, line: int) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(f"'{text}' is not a date", file=path, line=line, field="on", expected="YYYY-MM-DD") from None
-
-
 def import_payments(books: Books, path: Path) -> tuple[int, int]:
     """Record payments from a CSV (provider, amount, on, ref) in one transaction: all or none.
 
@@ -362,8 +358,8 @@ def import_payments(books: Books, path: Path) -> tuple[int, int]:
         pid = (row["provider"] or "").strip()
         if pid not in members:
             raise UserError(f"unknown provider '{pid}'", file=path, line=i, field="provider")
-        amount = _cell_amount(row["amount"] or "", path, i)
-        on = _cell_date(row["on"] or "", path, i)
+        amount = cell_amount(row["amount"] or "", path, i)
+        on = cell_date(row["on"] or "", path, i)
         cycle = cycle_containing(on, spec)
         if cycle.id in closed:
             raise UserError(f"cycle {cycle.id} is closed", file=path, line=i, field="on", expected="a date in an open cycle")
@@ -387,8 +383,8 @@ def import_expenses(books: Books, path: Path) -> tuple[int, int]:
         line_id = (row["line"] or "").strip()
         if line_id not in versions:
             raise UserError(f"unknown budget line '{line_id}'", file=path, line=i, field="line")
-        amount = _cell_amount(row["amount"] or "", path, i)
-        on = _cell_date(row["on"] or "", path, i)
+        amount = cell_amount(row["amount"] or "", path, i)
+        on = cell_date(row["on"] or "", path, i)
         if not (row["receipt"] or "").strip():
             raise UserError("a receipt reference is required", file=path, line=i, field="receipt")
         cycle = cycle_containing(on, spec)

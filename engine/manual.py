@@ -99,6 +99,7 @@ SECTION_FOLDERS = {"federation": "sections", "retention": "retention", "flat_pay
 MODEL_CONTEXTS: dict[str, str] = {
     "federation": "engine.manual:manual_context",
     "flat_pay": "engine.flat_pay_documents:manual_context",
+    "session_split": "engine.split_documents:manual_context",
 }
 """Each model's function building what its sections may state (``module:function``, imported when used)."""
 
@@ -277,8 +278,9 @@ def render_sections(sections: dict[str, Section], context: ManualContext, curren
     env = environment(currency)
     data = context.model_dump()
     version = f"Version {context.version.number}, effective {_long(context.version.effective)}"
-    heading = getattr(context, "manual_title", TITLE)  # a model's manual may carry its own title
-    title = f"# {heading}\n\n**{md_escape(context.federation_name)}**\n\n{version}\n\n<!-- toc -->\n\n<!-- page-break -->\n"
+    # A co-op model's own context may name its manual and the co-op (``manual_title``, ``coop_name``).
+    name, heading = getattr(context, "coop_name", None) or context.federation_name, getattr(context, "manual_title", TITLE)
+    title = f"# {heading}\n\n**{md_escape(name)}**\n\n{version}\n\n<!-- toc -->\n\n<!-- page-break -->\n"
     parts = [title]
     for section in sorted(sections.values(), key=lambda s: (s.order, s.id)):
         body = _SUBHEADING.sub(r"#\1 ", _render_one(env, section, data))
@@ -350,12 +352,17 @@ def check_amendment(books: Books, changes: dict[str, str], effective: date) -> N
 # --- files -----------------------------------------------------------------------------
 
 
+MODEL_TITLES = {"session_split": "Members' manual"}
+"""A co-op model's own name for its manual (the federation's is the Co-Op Procedures manual)."""
+
+
 def version_meta(books: Books, number: int, effective: date) -> DocMeta:
     from engine.templates import long_date
 
+    title = MODEL_TITLES.get(books.federation.model, TITLE)
     return DocMeta(
-        title=f"{TITLE}, version {number}",
-        footer=f"{TITLE} · Version {number} · Effective {long_date(effective)}",
+        title=f"{title}, version {number}",
+        footer=f"{title} · Version {number} · Effective {long_date(effective)}",
         issued=effective,
         author=books.federation.holder,
         subject=books.federation.name,

@@ -21,7 +21,7 @@ from engine.books import Books
 from engine.config import BudgetLine
 from engine.errors import UserError
 from engine.journal import Writer
-from engine.money import cents_to_decimal_text
+from engine.money import cents_to_decimal_text, format_cents
 from engine.parameters import PARAMETER_SET, parse_value
 from engine.proposals import (
     RULE_SET,
@@ -123,7 +123,64 @@ def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: boo
         from engine.manual import check_amendment
 
         check_amendment(books, fields.changes, fields.effective or on)
+    elif isinstance(fields, DecisionFields) and matter in SPLIT_DECISIONS:
+        return _check_split_decision(books, matter, fields, on, opening)
     return None
+
+
+# --- session split: a surplus use commits an amount; software and supervisor contract a vendor ---
+
+CONTRACTED = "vendor.contracted"
+CONTRACTED_CATEGORY = {Matter.software: "software", Matter.supervisor: "supervision"}
+CONTRACTED_NAME = {Matter.software: "Therapy software", Matter.supervisor: "Contracted clinical supervision"}
+SPLIT_DECISIONS = (Matter.surplus_use, Matter.software, Matter.supervisor)
+
+
+def _check_split_decision(books: Books, matter: Matter, f: DecisionFields, on: date, opening: bool) -> BudgetLine | None:
+    """A surplus use needs an amount in an open quarter; a software or supervisor choice names the vendor.
+
+    The chosen vendor becomes the vendor of the budget line of that kind from
+    the decision's date (with ``amount`` as its new monthly cost, if given).
+    """
+    if matter == Matter.surplus_use:
+        from engine.payouts import check_commitment
+
+        try:
+            check_commitment(books, f.amount, on)
+        except UserError as exc:
+            raise _refuse(exc.message, opening, "--amount") from None
+        return None
+    if f.vendor is None:
+        raise _refuse(f"a {matter.value} decision names who is contracted", opening, "--vendor")
+    category = CONTRACTED_CATEGORY[matter]
+    current = [line for line in budget.lines_on(books, on) if line.category == category]
+    if len(current) > 1:
+        ids = ", ".join(line.id for line in current)
+        raise _refuse(f"more than one {category} budget line is in force ({ids}); propose a budget change instead", opening, "--vendor")
+    changes: dict[str, Any] = {"vendor": f.vendor}
+    if f.amount is not None:
+        changes["monthly"] = f.amount
+    if not current:
+        changes.update({"name": CONTRACTED_NAME[matter], "category": category})
+    line_id = current[0].id if current else category
+    return budget_line(books, Matter.budget_change, BudgetFields(line=line_id, effective=on, changes=changes), opening)
+
+
+def _split_decision(w: Writer, books: Books, p: Proposal, f: DecisionFields, on: date, line: BudgetLine | None) -> dict[str, Any]:
+    if p.matter == Matter.surplus_use:
+        from engine.payouts import apply_commitment
+
+        assert f.amount is not None  # checked
+        e = apply_commitment(w, books, amount=f.amount, text=f.text, member=f.member, proposal=p.label, on=on)
+        amount = format_cents(f.amount, books.federation.currency)
+        return {"summary": f"{amount} committed against quarter {e.data['quarter']}'s surplus", "entries": [e.seq]}
+    assert line is not None  # checked
+    e = budget.apply_line(w, books, line, f"{p.matter.value} chosen by member vote ({p.label})")
+    c = w.append(CONTRACTED, on, {"matter": p.matter.value, "vendor": f.vendor, "text": f.text, "line": line.id, "proposal": p.label})
+    return {"summary": f"{f.vendor} contracted for {line.name.lower()} from {on}", "entries": [e.seq, c.seq]}
+
+
+# --- end session split ---
 
 
 # --- effects ------------------------------------------------------------------------
@@ -211,4 +268,6 @@ def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
         data = {"client": f.client, "member": f.member, "rate": f.rate, "reason": f.text, "proposal": p.id, "label": p.label}
         e = w.append(LOW_RATE_APPROVED, on, data)
         return {"summary": f"{f.member} may see client {f.client} at {cents_to_decimal_text(f.rate)} a session", "entries": [e.seq]}
+    if isinstance(f, DecisionFields) and p.matter in SPLIT_DECISIONS:
+        return _split_decision(w, books, p, f, on, prepared)
     return {"summary": "decision recorded", "entries": []}

@@ -18,6 +18,8 @@ from engine.money import Money
 from engine.rules import Ratio
 from engine.schedules import Schedule
 
+PayoutBasis = Literal["days_as_owner", "per_head"]
+
 if TYPE_CHECKING:
     from engine.books import Books
 
@@ -69,6 +71,8 @@ class SessionSplitParameters(ModelParameters):
     model: Literal["session_split"] = "session_split"
     clinician_share: Schedule[Ratio] = _dated("7/10", Ratio)
     payout_every_months: int = Field(default=3, ge=1, le=12)
+    payout_basis: Schedule[PayoutBasis] = _dated("days_as_owner", PayoutBasis)
+    """How a quarter's surplus is shared among member-owners (see engine.payouts)."""
 
 
 AnyParameters = Annotated[

@@ -123,6 +123,7 @@ class DecisionFields(Fields):
     text: Text
     member: Identifier | None = None
     amount: Annotated[int, Field(ge=0)] | None = Field(default=None, description="cents")
+    vendor: Text | None = Field(default=None, description="who is contracted (software, supervisor)")
 
     def subject(self) -> str | None:
         return self.member

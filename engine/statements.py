@@ -319,7 +319,10 @@ def _joined_names(books: Books) -> dict[str, str]:
 
 
 def _months_text(value: str) -> str:
-    f = Fraction(value)
+    try:
+        f = Fraction(value)
+    except ValueError:  # a share already in words ("90 days": a session split co-op's days as owner)
+        return value
     return str(f.numerator) if f.denominator == 1 else f"{float(f):.2f}"
 
 

@@ -320,4 +320,14 @@ def check_all(contracts_dir: Path | None = None) -> list[CheckResult]:
     results.append(check_sources("manual (flat_pay)", flat, fp.FlatPayManualContext, fp.sample_manual_context()))
     source = contract_source(fp.AGREEMENT_TEMPLATE)
     results.append(check_sources("member-agreement (flat_pay)", [source], fp.MemberAgreementData, fp.sample_agreement()))
+    # --- session split: the co-op's own manual sections and member agreement ---
+    from engine import split_documents as split
+
+    split_sections = [s.body for s in default_sections("session_split").values()]
+    results.append(check_sources("manual (session split)", split_sections, split.SplitManualContext, split.sample_context()))
+    agreement = (
+        (contracts_dir / split.AGREEMENT_FILE).read_text(encoding="utf-8") if contracts_dir else contract_source(split.AGREEMENT_FILE)
+    )
+    results.append(check_sources("member agreement (session split)", [agreement], split.MemberAgreementData, split.sample_agreement()))
+    # --- end session split ---
     return results
