@@ -18,6 +18,7 @@ correction to any of those corrects the charges with it.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -128,7 +129,98 @@ def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) 
         ws = [month_weight(span, m, joiner, leaver) for m in months]
         if any(ws):
             out[pid] = ws
+    return with_basis(books, cycle, out)
+
+
+# --- charging basis: members who owe only part of the budget (retention's extended leave) ---
+#
+# A ``charge.basis`` entry says: from month F through month U, this member owes an equal share
+# of these budget categories only (an empty list: nothing; the others cover it). Extended leave
+# records one naming rent; a rent-cover vote records one naming none. The fee stays one amount
+# for everyone; such a member's month counts as the fraction of a full share they owe, so the
+# fee (budget over provider-months) is exactly a full member's equal share of every category.
+
+BASIS_SET = "charge.basis"
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """One ``charge.basis`` entry: ``provider`` owes only ``categories`` from ``first`` through ``last``."""
+
+    seq: int
+    provider: str
+    first: Month
+    last: Month
+    categories: frozenset[str]
+    reason: str
+
+
+def bases(books: Books) -> list[Basis]:
+    """Every charging basis in journal order (a later one wins for the months it covers)."""
+    rows = books.journal.conn.execute(
+        f"SELECT seq, data FROM entries WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = '{VOID}') ORDER BY seq",
+        (BASIS_SET,),
+    )
+    out = []
+    for seq, text in rows:
+        d = json.loads(text)
+        first, last = (Month(int(t[:4]), int(t[5:7])) for t in (d["first"], d["last"]))
+        out.append(Basis(seq, d["provider"], first, last, frozenset(d["categories"]), d.get("reason", "")))
     return out
+
+
+def owed_categories(found: list[Basis], provider: str, month: Month) -> frozenset[str] | None:
+    """The categories ``provider`` owes a share of in ``month`` (None: all of them)."""
+    owed = None
+    for b in found:
+        if b.provider == provider and b.first <= month <= b.last:
+            owed = b.categories
+    return owed
+
+
+def basis_factor(lines: list[BudgetLine], ws: dict[str, Fraction], owed: dict[str, frozenset[str] | None]) -> dict[str, Fraction]:
+    """Each restricted member's month as a fraction of a full share.
+
+    Category ``c`` (monthly amount A) is shared by the members who owe it, by their weights W.
+    A full member's share per unit of weight is the sum of A/W over every category; a
+    restricted member's is the sum over the categories they owe. Their ratio keeps the
+    provider-months exact: the fee over the month is still the whole budget.
+    """
+    amounts: dict[str, int] = defaultdict(int)
+    for line in lines:
+        amounts[line.category] += line.monthly
+    shared: dict[str, Fraction] = {
+        c: sum((w for pid, w in ws.items() if owed.get(pid) is None or c in owed[pid]), Fraction(0)) for c in amounts
+    }
+    per_unit = {c: Fraction(a) / shared[c] for c, a in amounts.items() if shared[c] > 0}
+    full = sum(per_unit.values(), Fraction(0))
+    out = {}
+    for pid, cats in owed.items():
+        if cats is not None:
+            out[pid] = sum((v for c, v in per_unit.items() if c in cats), Fraction(0)) / full if full else Fraction(1)
+    return out
+
+
+def with_basis(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]]) -> dict[str, list[Fraction]]:
+    """``ws`` with each restricted member-month scaled to the share they owe (unchanged when none)."""
+    found = [b for b in bases(books) if b.first <= cycle.months[-1] and b.last >= cycle.start]
+    if not found:
+        return ws
+    out = dict(ws)
+    budget = cycle_budget(books, cycle)
+    for i, m in enumerate(cycle.months):
+        month_ws = {pid: row[i] for pid, row in out.items() if row[i]}
+        owed = {pid: owed_categories(found, pid, m) for pid in month_ws}
+        if all(v is None for v in owed.values()):
+            continue
+        for pid, factor in basis_factor(budget[m], month_ws, owed).items():
+            row = list(out[pid])  # a new row: full-cycle members share one list
+            row[i] = row[i] * factor
+            out[pid] = row
+    return {pid: row for pid, row in out.items() if any(row)}
+
+
+# --- end charging basis -----------------------------------------------------------------
 
 
 def provider_months(ws: dict[str, list[Fraction]], index_from: int = 0) -> Fraction:

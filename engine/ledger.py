@@ -228,6 +228,13 @@ def provider_balances(books: Books, as_of: date, members: dict[str, fees.Span] |
     for kind, sign in ((PAYMENT, -1), (WRITE_OFF, -1), (PAYOUT, 1)):
         for pid, total in sums_by_provider(books, kind, last=as_of).items():
             out[pid] += sign * total
+    # --- retention model: revenue collected by the co-op's billing is credited to the member ---
+    if books.federation.model == "retention":
+        from engine.retention import kept_through
+
+        for pid, kept in kept_through(books, as_of).items():
+            out[pid] -= kept
+    # --- end retention ---
     spec = books.federation.cycle
     for close in closes(books).values():
         if close.cycle_obj(spec).last_day <= as_of:
@@ -293,6 +300,12 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
             out.append(
                 Transaction(day, f"{close.cycle}'s result carried forward", (("carried_forward", k), ("brought_forward", -k)), close.seq)
             )
+    # --- retention model: revenue in, the member's part credited, the probation levy to the co-op ---
+    if books.federation.model == "retention":
+        from engine.retention import transactions as revenue_transactions
+
+        out.extend(revenue_transactions(books, until, provider_id))
+    # --- end retention ---
     out.sort(key=lambda t: (t.on, t.source or 0))
     yield from out
 
