@@ -111,7 +111,15 @@ def charge(fee: int, weight: Fraction) -> int:
 
 
 def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[Fraction]]:
-    """Each provider's charged share of each month of ``cycle`` (only providers charged at all)."""
+    """Each provider's share of each month's fee in ``cycle`` (only providers charged the fee at all).
+
+    A month charged on a restricted basis (see :func:`fixed_charges`) is not a fee month.
+    """
+    return without_restricted(books, cycle, base_weights(books, cycle, members))
+
+
+def base_weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[Fraction]]:
+    """Each member's charged share of each month from membership and the joiner/leaver policies alone."""
     members = spans(books) if members is None else members
     policies = books.federation.policies
     months = cycle.months
@@ -129,16 +137,16 @@ def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) 
         ws = [month_weight(span, m, joiner, leaver) for m in months]
         if any(ws):
             out[pid] = ws
-    return with_basis(books, cycle, out)
+    return out
 
 
 # --- charging basis: members who owe only part of the budget (retention's extended leave) ---
 #
 # A ``charge.basis`` entry says: from month F through month U, this member owes an equal share
 # of these budget categories only (an empty list: nothing; the others cover it). Extended leave
-# records one naming rent; a rent-cover vote records one naming none. The fee stays one amount
-# for everyone; such a member's month counts as the fraction of a full share they owe, so the
-# fee (budget over provider-months) is exactly a full member's equal share of every category.
+# records one naming rent; a rent-cover vote records one naming none. Such a month is not a fee
+# month: the member is charged exactly their share of the owed categories, and the fee, set
+# over everyone else's provider-months, collects the rest of the budget.
 
 BASIS_SET = "charge.basis"
 
@@ -178,46 +186,51 @@ def owed_categories(found: list[Basis], provider: str, month: Month) -> frozense
     return owed
 
 
-def basis_factor(lines: list[BudgetLine], ws: dict[str, Fraction], owed: dict[str, frozenset[str] | None]) -> dict[str, Fraction]:
-    """Each restricted member's month as a fraction of a full share.
-
-    Category ``c`` (monthly amount A) is shared by the members who owe it, by their weights W.
-    A full member's share per unit of weight is the sum of A/W over every category; a
-    restricted member's is the sum over the categories they owe. Their ratio keeps the
-    provider-months exact: the fee over the month is still the whole budget.
-    """
-    amounts: dict[str, int] = defaultdict(int)
-    for line in lines:
-        amounts[line.category] += line.monthly
-    shared: dict[str, Fraction] = {
-        c: sum((w for pid, w in ws.items() if owed.get(pid) is None or c in owed[pid]), Fraction(0)) for c in amounts
-    }
-    per_unit = {c: Fraction(a) / shared[c] for c, a in amounts.items() if shared[c] > 0}
-    full = sum(per_unit.values(), Fraction(0))
-    out = {}
-    for pid, cats in owed.items():
-        if cats is not None:
-            out[pid] = sum((v for c, v in per_unit.items() if c in cats), Fraction(0)) / full if full else Fraction(1)
-    return out
+def _restricted(books: Books, cycle: Cycle) -> list[Basis]:
+    return [b for b in bases(books) if b.first <= cycle.months[-1] and b.last >= cycle.start]
 
 
-def with_basis(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]]) -> dict[str, list[Fraction]]:
-    """``ws`` with each restricted member-month scaled to the share they owe (unchanged when none)."""
-    found = [b for b in bases(books) if b.first <= cycle.months[-1] and b.last >= cycle.start]
+def without_restricted(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]]) -> dict[str, list[Fraction]]:
+    """``ws`` with every restricted member-month taken out of the fee (unchanged when there is none)."""
+    found = _restricted(books, cycle)
     if not found:
         return ws
     out = dict(ws)
-    budget = cycle_budget(books, cycle)
-    for i, m in enumerate(cycle.months):
-        month_ws = {pid: row[i] for pid, row in out.items() if row[i]}
-        owed = {pid: owed_categories(found, pid, m) for pid in month_ws}
-        if all(v is None for v in owed.values()):
-            continue
-        for pid, factor in basis_factor(budget[m], month_ws, owed).items():
-            row = list(out[pid])  # a new row: full-cycle members share one list
-            row[i] = row[i] * factor
-            out[pid] = row
+    for pid in ws:
+        for i, m in enumerate(cycle.months):
+            if out[pid][i] and owed_categories(found, pid, m) is not None:
+                row = list(out[pid])  # a new row: full-cycle members share one list
+                row[i] = Fraction(0)
+                out[pid] = row
     return {pid: row for pid, row in out.items() if any(row)}
+
+
+def fixed_charges(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[int]]:
+    """What each restricted member owes in each month: an equal share of the categories they owe.
+
+    Category ``c``'s monthly amount is shared by every member charged that month (by their
+    membership weight, the leave member included), so a member on leave pays exactly the
+    share of rent any member pays; the fee, over everyone else, collects the rest. Rounded
+    half a cent up, like a prorated month; the cycle's close settles any cent.
+    """
+    found = _restricted(books, cycle)
+    if not found:
+        return {}
+    base = base_weights(books, cycle, members)
+    budget = cycle_budget(books, cycle)
+    out: dict[str, list[int]] = {}
+    for i, m in enumerate(cycle.months):
+        heads = sum((row[i] for row in base.values()), Fraction(0))
+        amounts: dict[str, int] = defaultdict(int)
+        for line in budget[m]:
+            amounts[line.category] += line.monthly
+        for pid, row in base.items():
+            owed = owed_categories(found, pid, m) if row[i] else None
+            if owed is None:
+                continue
+            share = sum((Fraction(a) * row[i] / heads for c, a in amounts.items() if c in owed), Fraction(0))
+            out.setdefault(pid, [0] * len(cycle.months))[i] = (2 * share.numerator + share.denominator) // (2 * share.denominator)
+    return out
 
 
 # --- end charging basis -----------------------------------------------------------------
@@ -320,6 +333,9 @@ def charges(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]] | None = N
         if got is None:
             got = cache[id(row)] = [charge(f, w) for f, w in zip(fees, row, strict=True)]
         out[pid] = got
+    for pid, fixed in fixed_charges(books, cycle).items():  # restricted months: a share of the owed categories only
+        row = out.get(pid, [0] * len(fixed))
+        out[pid] = [a + b for a, b in zip(row, fixed, strict=True)]
     return out
 
 
@@ -355,7 +371,8 @@ def plan(books: Books, cycle: Cycle, from_month: Month) -> Plan:
     carried = brought_forward(books, cycle)
     before = charges(books, cycle, ws) if index else {}
     already = sum(sum(row[:index]) for row in before.values())
-    to_collect = max(0, budget - carried - already)
+    fixed = sum(sum(row[index:]) for row in fixed_charges(books, cycle).values())
+    to_collect = max(0, budget - carried - already - fixed)
     pm = provider_months(ws, index)
     old = schedule(books, cycle)[index]
     if pm == 0:

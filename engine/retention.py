@@ -435,12 +435,14 @@ class AnnualStatement:
         ]
 
 
-def _rent_share(budget: dict[Month, list[Any]], ws: dict[str, list[Fraction]], cycle: Cycle, month: Month, owes: tuple[str, ...]) -> int:
-    """An equal share of the month's rent over the members charged that month (cents, rounded half up)."""
-    i = cycle.months.index(month)
-    rent = sum(line.monthly for line in budget[month] if line.category in owes)
-    heads = sum(1 for row in ws.values() if row[i]) + 1  # the covered member shares the rent too
-    return fees.charge(rent, Fraction(1, heads)) if heads else 0
+def _rent_share(books: Books, cycle: Cycle, month: Month, member: str, owes: tuple[str, ...]) -> int:
+    """The member's equal share of the month's rent: what a rent cover relieves them of (cents, half up)."""
+    base = fees.base_weights(books, cycle)
+    j = cycle.months.index(month)
+    heads = sum((row[j] for row in base.values()), Fraction(0))
+    rent = sum(line.monthly for line in fees.cycle_budget(books, cycle)[month] if line.category in owes)
+    mine = base.get(member, [Fraction(0)] * cycle.length)[j]
+    return fees.charge(rent, mine / heads) if heads else 0
 
 
 def annual_statement(books: Books, member: str, year: int) -> AnnualStatement:
@@ -459,15 +461,14 @@ def annual_statement(books: Books, member: str, year: int) -> AnnualStatement:
     for i in range(12):
         month = Month(year, 1 + i)
         cycle = cycle_containing(month.first, spec)
-        ws = fees.weights(books, cycle)
-        ch = fees.charges(books, cycle, ws).get(member)
+        ch = fees.charges(books, cycle).get(member)
         j = cycle.months.index(month)
         expenses = ch[j] if ch else 0
         leave = leave_on(books, member, month)
         owed = fees.owed_categories(found, member, month)
         covered = 0
         if owed is not None and not owed and leave is not None:
-            covered = _rent_share(fees.cycle_budget(books, cycle), ws, cycle, month, p.leave_owes_categories)
+            covered = _rent_share(books, cycle, month, member, p.leave_owes_categories)
         if month.last < m.start or (m.end is not None and month.first > m.end):
             status = "-"
         elif leave is not None:
