@@ -184,6 +184,7 @@ def _checked_revenue(books: Books, provider: str, amount: int, month: Month, on:
     """The levy on one revenue, after checking it may be recorded."""
     from engine.closing import require_open
 
+    params(books)  # refuses outside the retention model
     if amount <= 0:
         raise UserError("the amount must be more than zero", field="AMOUNT", expected="an amount such as 8000.00")
     m = require(books, provider, "MEMBER")
