@@ -134,6 +134,16 @@ STEPS: list[Step] = [
         ("fees", "recalc", "2027-01"),
         _at("2027-01-02"),
     ),
+    Step(
+        "The co-op's own handbook (version 1), as Markdown and DOCX, every figure from the data above:",
+        ("manual", "render", "1"),
+        _at("2027-01-02"),
+    ),
+    Step(
+        "A member agreement for each owner, from the same data (Markdown and DOCX, recorded in the journal):",
+        ("contracts", "issue", "--all", "--on", "2027-01-02"),
+        _at("2027-01-02"),
+    ),
     *(
         Step(
             "Each owner sets a voting credential:" if i == 0 else f"... and {m}:", ("member", "credential", "set", m), _at("2027-01-03", m)
@@ -167,6 +177,7 @@ STEPS: list[Step] = [
         ("proposal", "close", "P-1"),
         _at("2027-01-26"),
     ),
+    Step("Kit's member agreement states her probation:", ("contracts", "issue", NEWCOMER[0], "--on", "2027-01-26"), _at("2027-01-26")),
     Step("Kit sets her credential:", ("member", "credential", "set", NEWCOMER[0]), _at("2027-02-01", NEWCOMER[0])),
     Step(
         "Maren takes family leave from 1 March to 31 August: she owes only her share of rent, the others cover the rest:",

@@ -96,7 +96,10 @@ def parse_section(source: str, origin: str) -> Section:
 SECTION_FOLDERS = {"federation": "sections", "retention": "retention", "flat_pay": "flat_pay", "session_split": "session_split"}
 """Each co-op model's manual is its own set of sections, so it reads as that co-op's manual."""
 
-MODEL_CONTEXTS: dict[str, str] = {"federation": "engine.manual:manual_context"}
+MODEL_CONTEXTS: dict[str, str] = {
+    "federation": "engine.manual:manual_context",
+    "retention": "engine.retention_documents:manual_context",  # retention model
+}
 """Each model's function building what its sections may state (``module:function``, imported when used)."""
 
 
@@ -105,7 +108,7 @@ def default_sections(model: str = "federation") -> dict[str, Section]:
     out = {}
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".md"):
-            section = parse_section(item.read_text(encoding="utf-8"), f"manual/sections/{item.name}")
+            section = parse_section(item.read_text(encoding="utf-8"), f"manual/{SECTION_FOLDERS[model]}/{item.name}")
             out[section.id] = section
     return out
 
@@ -270,11 +273,13 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
 # --- rendering ---------------------------------------------------------------------------
 
 
-def render_sections(sections: dict[str, Section], context: ManualContext, currency: str) -> str:
+def render_sections(sections: dict[str, Section], context: Any, currency: str) -> str:
+    """The whole manual; ``context`` is the model's own (a model with a ``title`` names its manual)."""
     env = environment(currency)
     data = context.model_dump()
     version = f"Version {context.version.number}, effective {_long(context.version.effective)}"
-    title = f"# {TITLE}\n\n**{md_escape(context.federation_name)}**\n\n{version}\n\n<!-- toc -->\n\n<!-- page-break -->\n"
+    heading = getattr(context, "title", TITLE)
+    title = f"# {heading}\n\n**{md_escape(context.federation_name)}**\n\n{version}\n\n<!-- toc -->\n\n<!-- page-break -->\n"
     parts = [title]
     for section in sorted(sections.values(), key=lambda s: (s.order, s.id)):
         body = _SUBHEADING.sub(r"#\1 ", _render_one(env, section, data))

@@ -301,3 +301,50 @@ def test_charges_collect_the_budget_and_the_ledger_balances(
             assert -tb.get("income:probation_levy", 0) == sum(rv.levy for rv in retention.revenues(books))
         finally:
             books.close()
+
+
+# --- documents and the demo ---------------------------------------------------------------------
+
+
+def _manual(run: Callable[..., Result]) -> str:
+    from engine.manual import render_version
+
+    books = open_books(run.folder)  # type: ignore[attr-defined]
+    try:
+        return render_version(books, 1, date(2027, 1, 1), "Founding version")
+    finally:
+        books.close()
+
+
+def test_the_manual_states_the_models_figures_from_data(tmp_path: Path) -> None:
+    tenth = _manual(make(tmp_path / "tenth"))
+    fifth = _manual(make(tmp_path / "fifth", share="1/5"))
+    assert "# Members' handbook" in tenth and "Co-Op Procedures" not in tenth and "parent" not in tenth.lower()
+    assert "keeps nine tenths of each revenue they record, and one tenth (10%) goes to the co-op" in tenth
+    assert "records $8,000.00 for a month keeps $7,200.00 and the co-op receives $800.00" in tenth
+    assert "keeps four fifths of each revenue they record, and one fifth (20%) goes to the co-op" in fifth
+    assert "keeps $6,400.00 and the co-op receives $1,600.00" in fifth
+    assert "$1,000.00 a month with 7 members" in tenth, "the equal share, as the fee engine quotes it"
+    assert "only their share of rent ($4,200.00 a month, about $600.00 each)" in tenth
+    assert "| Becoming an owner at the end of probation | consensus" in tenth and "| all of the owners |" in tenth
+
+
+def test_the_member_agreement_is_issued_for_this_model(coop: Callable[..., Result]) -> None:
+    r = coop("contracts", "issue", KIT, "--on", "2027-01-02", "--out", str(coop.folder / "out"), day="2027-01-02")  # type: ignore[attr-defined]
+    assert r.exit_code == 0, r.output
+    md = next((coop.folder / "out").rglob(f"{KIT}-agreement-v1.md")).read_text()  # type: ignore[attr-defined]
+    assert md.startswith("# Member agreement") and "**Test Retention LLC** and **Kit Haas**" in md
+    assert "one tenth (10%) of each month's revenue goes to the co-op: on $8,000.00 of revenue, $800.00" in md
+    assert next((coop.folder / "out").rglob(f"{KIT}-agreement-v1.docx")).stat().st_size > 0  # type: ignore[attr-defined]
+
+
+def test_the_demo_runs_a_year(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "retention"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "Recorded $8,000.00 for kit-moreau in 2027-03; $800.00 to the co-op (probation), $7,200.00 kept" in r.output
+    assert "Opened P-3: Membership: Kit Moreau (kit-moreau) becomes a member-owner (due 2027-08-01)." in r.output
+    assert "kit-moreau is a member-owner from 2027-08-15" in r.output
+    assert "maren-solberg's share of rent is covered by the co-op from 2027-05 through 2027-08" in r.output
+    assert "OK:" in r.output and "total                                 $0.00" in r.output
+    statement = (tmp_path / "demo" / "statement-kit-2027.csv").read_text()
+    assert "2027-07,probation,8070.00,807.00" in statement and "2027-08,owner,8080.00,0.00" in statement
