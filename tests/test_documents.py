@@ -368,7 +368,7 @@ def test_pdf_skipped_with_a_message_without_libreoffice(coop: Coop, monkeypatch:
 def test_every_shipped_template_checks_clean(coop: Coop) -> None:
     result = coop("templates", "check")
     assert result.exit_code == 0, result.output
-    assert result.output.count("ok ") == 6
+    assert "FAIL" not in result.output and result.output.count("ok ") >= 6  # each co-op model adds its own
 
 
 def test_check_reports_missing_names_and_unused_fields() -> None:
