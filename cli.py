@@ -1887,6 +1887,21 @@ def leave_start(ctx: click.Context, member_id: str, start: date, until: date, ki
         click.echo(f"Fee for {p.cycle.id} from {p.from_month}: {money(p.amount, books)} (was {money(p.old or 0, books)}).")
 
 
+@leave.command("end")
+@click.argument("member_id", metavar="MEMBER")
+@click.option("--on", "on", type=DATE, required=True, help="The last day of the leave (the member is back the day after).")
+@click.pass_context
+def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
+    """End MEMBER's extended leave early; the fee is re-evaluated in the same transaction."""
+    from engine.retention import end_leave
+
+    books = open_books(ctx)
+    e, plans = end_leave(books, member_id, on)
+    click.echo(f"{member_id}'s leave ends on {on} (journal entry {e.seq}); a full share again from the next month that starts after it.")
+    for p in plans:
+        click.echo(f"Fee for {p.cycle.id} from {p.from_month}: {money(p.amount, books)} (was {money(p.old or 0, books)}).")
+
+
 @leave.command("list")
 @json_option
 @click.pass_context

@@ -159,7 +159,8 @@ class Basis:
     provider: str
     first: Month
     last: Month
-    categories: frozenset[str]
+    categories: frozenset[str] | None
+    """None: a full share again (a leave ended early)."""
     reason: str
 
 
@@ -173,7 +174,8 @@ def bases(books: Books) -> list[Basis]:
     for seq, text in rows:
         d = json.loads(text)
         first, last = (Month(int(t[:4]), int(t[5:7])) for t in (d["first"], d["last"]))
-        out.append(Basis(seq, d["provider"], first, last, frozenset(d["categories"]), d.get("reason", "")))
+        cats = None if d["categories"] is None else frozenset(d["categories"])
+        out.append(Basis(seq, d["provider"], first, last, cats, d.get("reason", "")))
     return out
 
 

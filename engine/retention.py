@@ -46,6 +46,7 @@ from engine.roster import Membership, memberships, require
 REVENUE = "revenue.recorded"
 OWNER = "member.owner"
 LEAVE = "leave.started"
+LEAVE_ENDED = "leave.ended"
 LEVY_ACCOUNT = "income:probation_levy"
 LEAVE_KINDS = ("disability", "family")
 
@@ -303,11 +304,46 @@ class Leave:
 
 
 def leaves(books: Books) -> list[Leave]:
-    out = []
-    for e in books.journal.entries([LEAVE]):
+    """Every extended leave, each ending on its stated last day or on the day it was ended early."""
+    out: dict[int, Leave] = {}
+    for e in books.journal.entries([LEAVE, LEAVE_ENDED]):
         d = e.data
-        out.append(Leave(e.seq, d["provider"], d["kind"], date.fromisoformat(d["from"]), date.fromisoformat(d["until"])))
-    return out
+        if e.kind == LEAVE:
+            out[e.seq] = Leave(e.seq, d["provider"], d["kind"], date.fromisoformat(d["from"]), date.fromisoformat(d["until"]))
+        elif d["leave"] in out:
+            lv = out[d["leave"]]
+            out[lv.seq] = Leave(lv.seq, lv.provider, lv.kind, lv.start, date.fromisoformat(d["last_day"]))
+    return list(out.values())
+
+
+def end_leave(books: Books, provider: str, last_day: date) -> tuple[Entry, list[fees.Plan]]:
+    """``coop leave end``: the member is back early; from the first month after ``last_day`` they pay a full share again."""
+    from engine.closing import require_open
+
+    params(books, last_day)
+    require(books, provider, "MEMBER")
+    current = [lv for lv in leaves(books) if lv.provider == provider and lv.start <= last_day <= lv.until]
+    if not current:
+        raise UserError(f"{provider} is not on extended leave on {last_day}", field="--on")
+    lv = current[0]
+    if last_day == lv.until:
+        raise UserError(f"{provider}'s leave already ends on {last_day}", field="--on")
+    require_open(books, last_day, "end a leave")
+    old = lv.months
+    ended = Leave(lv.seq, provider, lv.kind, lv.start, last_day).months
+    back = ended[1].plus(1) if ended is not None else (old[0] if old is not None else None)
+    with books.transaction() as w:
+        entry = w.append(LEAVE_ENDED, last_day, {"provider": provider, "leave": lv.seq, "last_day": last_day.isoformat()})
+        plans: list[fees.Plan] = []
+        if old is not None and back is not None and back <= old[1]:
+            reason = f"{lv.kind} leave ended on {last_day}: a full share again from {back}"
+            w.append(
+                fees.BASIS_SET,
+                last_day,
+                {"provider": provider, "first": str(back), "last": str(old[1]), "categories": None, "reason": reason},
+            )
+            plans = fees.reevaluate(w, books, back.first, f"{provider} back from leave from {back}")
+    return entry, plans
 
 
 def _month_span_end(start: date, months: int) -> date:

@@ -159,6 +159,19 @@ def test_leave_owes_only_the_rent_share_and_the_others_cover_the_rest(coop: Call
     assert "$1,037.50" in r.output
 
 
+def test_a_leave_ended_early_brings_back_a_full_share(coop: Callable[..., Result]) -> None:
+    coop("leave", "start", "cleo-marr", "--from", "2027-02-01", "--until", "2027-04-30", "--kind", "disability", day="2027-01-20")
+    r = coop("leave", "end", "cleo-marr", "--on", "2027-02-28", day="2027-02-20")
+    assert r.exit_code == 0, r.output
+    ch = _charges(coop)
+    # from March: $42,000 - $7,000 (January) - $6,825 (February: $600 + 6 x $1,037.50) = $28,175 over 28 provider-months
+    assert ch["cleo-marr"] == [100_000, 60_000] + [100_625] * 4
+    assert ch["ada-fenn"] == [100_000, 103_750] + [100_625] * 4
+    assert sum(sum(row) for row in ch.values()) == 6 * 700_000
+    again = coop("leave", "end", "cleo-marr", "--on", "2027-03-15", day="2027-02-21")
+    assert again.exit_code == 2 and "not on extended leave" in again.output
+
+
 def test_a_rent_cover_vote_relieves_the_member_and_the_statement_shows_it(coop: Callable[..., Result]) -> None:
     coop("leave", "start", "cleo-marr", "--from", "2027-02-01", "--until", "2027-04-30", "--kind", "family", day="2027-01-20")
     opened = coop("propose", "rent-cover", "--member", "cleo-marr", "--text", "Cover Cleo's rent", day="2027-02-03")
