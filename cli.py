@@ -1836,19 +1836,18 @@ def revenue_statement(
 ) -> None:
     """MEMBER's annual statement: revenue, levy, retained share, expenses, leave, rent covered, net kept."""
     from engine.output import write_bytes, write_text
-    from engine.retention import annual_statement, statement_csv, statement_markdown
+    from engine.retention import STATEMENT_COLUMNS, STATEMENT_HEADINGS, annual_statement, statement_csv, statement_markdown
 
     books = open_books(ctx)
     s = annual_statement(books, member_id, year)
     if as_json:
         emit_json({"member": s.member, "year": s.year, "summary": {k: v for k, v in s.rows()}})
         return
-    rows = [[str(r.month), r.status, *(money(v, books) for v in (r.revenue, r.levy, r.kept, r.expenses, r.rent_covered))] for r in s.months]
+    rows = [[str(r.month), r.status, *(money(getattr(r, c), books) for c in STATEMENT_COLUMNS)] for r in s.months]
+    rows.append(["total", "", *(money(s.total(c), books) for c in STATEMENT_COLUMNS)])
+    headers = ["month", "status", *(h.lower() for h in STATEMENT_HEADINGS)]
     click.echo(f"{s.name} ({s.member}), {s.year}")
-    click.echo(
-        table(rows, ["month", "status", "revenue", "co-op levy", "retained", "expenses", "rent covered"], {i: "right" for i in range(2, 7)})
-    )
-    click.echo(table([[k, money(v, books)] for k, v in s.rows()], ["summary", "amount"], {1: "right"}))
+    click.echo(table(rows, headers, {i: "right" for i in range(2, len(headers))}))
     if csv_file:
         click.echo(f"Wrote {write_text(csv_file, statement_csv(s))}")
     if md_file:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -434,10 +434,18 @@ class StatementMonth:
     expenses: int
     status: str
     rent_covered: int
+    refunds: int = 0
+    """A cycle's refund (or deficit assessment) falls in the cycle's last month."""
+    assessments: int = 0
 
     @property
     def kept(self) -> int:
         return self.revenue - self.levy
+
+    @property
+    def net(self) -> int:
+        """Revenue, less the levy and the member's share of expenses, plus refunds less assessments."""
+        return self.kept - self.expenses + self.refunds - self.assessments
 
 
 @dataclass(frozen=True)
@@ -448,16 +456,21 @@ class AnnualStatement:
     year: int
     currency: str
     months: list[StatementMonth]
-    refunds: int
-    assessments: int
 
     def total(self, attr: str) -> int:
         return sum(getattr(m, attr) for m in self.months)
 
     @property
+    def refunds(self) -> int:
+        return self.total("refunds")
+
+    @property
+    def assessments(self) -> int:
+        return self.total("assessments")
+
+    @property
     def net_kept(self) -> int:
-        """Revenue, less the levy and the member's share of expenses, plus refunds less assessments."""
-        return self.total("kept") - self.total("expenses") + self.refunds - self.assessments
+        return self.total("net")
 
     def rows(self) -> list[tuple[str, int]]:
         return [
@@ -514,27 +527,25 @@ def annual_statement(books: Books, member: str, year: int) -> AnnualStatement:
             status = "owner" if is_owner(books, member, month.last, owners) else "probation"
         rs = by_month.get(month, [])
         rows.append(StatementMonth(month, sum(r.amount for r in rs), sum(r.levy for r in rs), expenses, status, covered))
-    refunds = assessments = 0
     for c in closes(books).values():
-        if c.cycle_obj(spec).last_day.year == year:
-            refunds += c.refunds.get(member, 0)
-            assessments += c.assessments.get(member, 0)
+        last = Month.of(c.cycle_obj(spec).last_day)
+        if last.year == year:
+            i = last.month - 1
+            rows[i] = replace(rows[i], refunds=c.refunds.get(member, 0), assessments=c.assessments.get(member, 0))
     fed = books.federation
-    return AnnualStatement(fed.name, member, m.provider.name, year, fed.currency, rows, refunds, assessments)
+    return AnnualStatement(fed.name, member, m.provider.name, year, fed.currency, rows)
+
+
+STATEMENT_COLUMNS = ("revenue", "levy", "kept", "expenses", "rent_covered", "refunds", "assessments", "net")
+STATEMENT_HEADINGS = ("Revenue", "Co-op levy", "Retained", "Share of expenses", "Rent covered", "Refund", "Assessed", "Net kept")
 
 
 def statement_csv(s: AnnualStatement) -> str:
-    out = ["month,status,revenue,levy,retained,expenses,rent_covered"]
+    """One row per month and a total row, in currency units (a spreadsheet reads them as numbers)."""
+    out = ["month,status," + ",".join(STATEMENT_COLUMNS)]
     for r in s.months:
-        out.append(
-            f"{r.month},{r.status},{_units(r.revenue)},{_units(r.levy)},{_units(r.kept)},{_units(r.expenses)},{_units(r.rent_covered)}"
-        )
-    out.append(
-        f"total,,{_units(s.total('revenue'))},{_units(s.total('levy'))},{_units(s.total('kept'))},"
-        f"{_units(s.total('expenses'))},{_units(s.total('rent_covered'))}"
-    )
-    out += [f"{label.lower()},,{_units(v)},,,," for label, v in s.rows()[4:6]]
-    out.append(f"net kept,,{_units(s.net_kept)},,,,")
+        out.append(f"{r.month},{r.status}," + ",".join(_units(getattr(r, c)) for c in STATEMENT_COLUMNS))
+    out.append("total,," + ",".join(_units(s.total(c)) for c in STATEMENT_COLUMNS))
     return "\n".join(out) + "\n"
 
 
@@ -549,11 +560,11 @@ def statement_markdown(s: AnnualStatement) -> str:
         "",
         f"**{s.co_op}**. Member `{s.member}`. Every figure is in cents-exact {s.currency}, from the co-op's journal.",
         "",
-        "| Month | Status | Revenue | Co-op levy | Retained | Share of expenses | Rent covered |",
-        "|---|---|--:|--:|--:|--:|--:|",
+        "| Month | Status | " + " | ".join(STATEMENT_HEADINGS) + " |",
+        "|---|---|" + "--:|" * len(STATEMENT_HEADINGS),
     ]
     for r in s.months:
-        lines.append(f"| {r.month} | {r.status} | {f(r.revenue)} | {f(r.levy)} | {f(r.kept)} | {f(r.expenses)} | {f(r.rent_covered)} |")
+        lines.append(f"| {r.month} | {r.status} | " + " | ".join(f(getattr(r, c)) for c in STATEMENT_COLUMNS) + " |")
     lines += ["", "| Summary | Amount |", "|---|--:|"]
     lines += [f"| {label} | {f(v)} |" for label, v in s.rows()]
     return "\n".join(lines) + "\n"

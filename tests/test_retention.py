@@ -146,6 +146,14 @@ def test_a_probationer_with_8000_of_revenue_pays_800_to_the_coop(coop: Callable[
     # Kit's account: two months' charges ($2,000.00) less the $7,200.00 credited to her
     assert balances[KIT] == 200_000 - 720_000
     assert balances["ada-fenn"] == 200_000 - 800_000
+    books = open_books(coop.folder)  # type: ignore[attr-defined]
+    s = retention.annual_statement(books, KIT, 2027)
+    books.close()
+    summary = dict(s.rows())
+    assert summary["Revenue recorded"] == 800_000 and summary["Co-op levy (probation)"] == 80_000
+    assert summary["Share of shared expenses"] == 6 * 100_000, "the first cycle's six months (the second's fee is not set yet)"
+    assert summary["Net kept"] == 720_000 - 600_000
+    assert {m.status for m in s.months} == {"probation"}, "no membership decision yet"
 
 
 def test_leave_owes_only_the_rent_share_and_the_others_cover_the_rest(coop: Callable[..., Result]) -> None:
