@@ -1918,6 +1918,26 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
     )
 
 
+@main.command("owners")
+@as_of_option
+@json_option
+@click.pass_context
+def owners_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Retention model: each active member, owner or in probation, and when the membership decision is due."""
+    from engine.retention import member_statuses
+
+    books = open_books(ctx)
+    rows = member_statuses(books, as_of or today())
+    if as_json:
+        emit_json(rows)
+        return
+    click.echo(
+        table(
+            [[r["member"], r["status"], r["since"], r["decision_due"] or ""] for r in rows], ["member", "status", "since", "decision due"]
+        )
+    )
+
+
 @main.command("due")
 @click.pass_context
 def due_cmd(ctx: click.Context) -> None:

@@ -232,6 +232,7 @@ STEPS: list[Step] = [
     Step(
         "Closing the first cycle refunds what was over-collected:", ("cycle", "close", "2027-01", "--on", "2027-07-05"), _at("2027-07-05")
     ),
+    Step("Who is an owner, who is in probation, and when the decision is due:", ("owners",), _at("2027-07-31")),
     Step("Nothing is due yet on 31 July:", ("due",), _at("2027-07-31")),
     Step(
         "On 1 August Kit's six months are up; the administrator's daily 'coop due' opens the membership decision:",

@@ -102,6 +102,26 @@ def probationers(books: Books, on: date) -> list[str]:
     return sorted(m.id for m in memberships(books, on).values() if m.active_on(on) and not is_owner(books, m.id, on, known))
 
 
+def member_statuses(books: Books, on: date) -> list[dict[str, Any]]:
+    """Each active member on ``on``: owner (since when) or in probation (since joining; decision due when)."""
+    params(books, on)
+    known = owners_since(books, on)
+    out = []
+    for m in sorted(memberships(books, on).values(), key=lambda m: m.id):
+        if not m.active_on(on):
+            continue
+        owner = is_owner(books, m.id, on, known)
+        out.append(
+            {
+                "member": m.id,
+                "status": "owner" if owner else "probation",
+                "since": (known[m.id] if owner else m.start).isoformat(),
+                "decision_due": None if owner else probation_end(books, m).isoformat(),
+            }
+        )
+    return out
+
+
 def due_memberships(books: Books, on: date) -> list[tuple[Membership, date]]:
     """Probationers whose decision date has come and who have no membership proposal yet."""
     from engine.proposals import all_proposals

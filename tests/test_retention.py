@@ -8,6 +8,7 @@ is $1,000.00 and a share of rent $600.00.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -206,6 +207,8 @@ def test_a_rent_cover_vote_relieves_the_member_and_the_statement_shows_it(coop: 
 
 def test_membership_opens_on_the_date_and_passing_makes_an_owner(coop: Callable[..., Result]) -> None:
     assert "Nothing is due" in coop("due", day="2027-06-30").output
+    waiting = {"member": KIT, "status": "probation", "since": "2027-01-01", "decision_due": "2027-07-01"}
+    assert waiting in json.loads(coop("owners", "--json", day="2027-06-30").output)
     due = coop("due", day="2027-07-01")
     assert "Opened P-1: Membership: Kit Haas" in due.output and "6 owners may vote" in due.output
     assert "Nothing is due" in coop("due", day="2027-07-02").output, "never opened twice"
@@ -213,6 +216,8 @@ def test_membership_opens_on_the_date_and_passing_makes_an_owner(coop: Callable[
     _all_yes(coop, "P-1", "2027-07-02", FOUNDERS)
     closed = coop("proposal", "close", "P-1", day="2027-07-15")
     assert f"{KIT} is a member-owner from 2027-07-15" in closed.output
+    owner = {"member": KIT, "status": "owner", "since": "2027-07-15", "decision_due": None}
+    assert owner in json.loads(coop("owners", "--json", day="2027-07-16").output)
     june = coop("revenue", "record", KIT, "1000.00", "--month", "2027-06", day="2027-07-20")
     july = coop("revenue", "record", KIT, "1000.00", "--month", "2027-07", day="2027-07-20")
     assert "$100.00 to the co-op" in june.output, "June ended before she became an owner"
