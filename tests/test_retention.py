@@ -268,6 +268,36 @@ def test_a_revenue_import_is_all_or_none(coop: Callable[..., Result]) -> None:
     assert "Recorded 2 revenues totalling $8,000.05" in coop("revenue", "import", str(path), day="2027-02-02").output
 
 
+def test_a_revenue_import_names_a_missing_file_or_column(coop: Callable[..., Result]) -> None:
+    missing = coop("revenue", "import", str(coop.folder / "nope.csv"), day="2027-02-02")  # type: ignore[attr-defined]
+    assert missing.exit_code == 2 and "file not found" in missing.output
+    path = coop.folder / "cols.csv"  # type: ignore[attr-defined]
+    path.write_text("member,amount\nada-fenn,10.00\n")
+    r = coop("revenue", "import", str(path), day="2027-02-02")
+    assert r.exit_code == 2 and "missing column month" in r.output
+
+
+def test_the_annual_statement_is_the_same_bytes_every_time(coop: Callable[..., Result]) -> None:
+    coop("revenue", "record", KIT, "8000.00", "--month", "2027-01", day="2027-02-02")
+    out = coop.folder  # type: ignore[attr-defined]
+    for name in ("a", "b"):
+        r = coop(
+            "revenue",
+            "statement",
+            KIT,
+            "--year",
+            "2027",
+            "--csv",
+            str(out / f"{name}.csv"),
+            "--docx",
+            str(out / f"{name}.docx"),
+            day="2027-03-01",
+        )
+        assert r.exit_code == 0, r.output
+    assert (out / "a.docx").read_bytes() == (out / "b.docx").read_bytes()
+    assert (out / "a.csv").read_text().splitlines()[1] == "2027-01,probation,8000.00,800.00,7200.00,1000.00,0.00,0.00,0.00,6200.00"
+
+
 def test_the_retention_commands_belong_to_the_retention_model(books_dir: Path) -> None:
     r = CliRunner().invoke(main, ["--books", str(books_dir), "revenue", "record", "mara-quist", "10.00", "--month", "2027-01"])
     assert r.exit_code == 2 and "belong to the retention model" in r.output
