@@ -215,7 +215,11 @@ STEPS: list[Step] = [
         ("proposal", "close", "P-2"),
         _at("2027-05-17"),
     ),
-    Step("Month by month, what each member was charged in the first cycle:", ("fees", "show", "2027-01"), _at("2027-05-17")),
+    Step(
+        "The charge month by month, and why it changed (Maren's leave months are charged her rent share, then nothing):",
+        ("fees", "show", "2027-01"),
+        _at("2027-05-17"),
+    ),
     Step(
         "April to June's revenue:",
         ("revenue", "import", "{books}/revenue-2027-q2.csv"),
@@ -281,6 +285,11 @@ STEPS: list[Step] = [
     Step(
         "What the co-op owes each member now (their revenue less their charges; negative: owed to them):",
         ("ledger", "arrears", "--as-of", "2028-01-05"),
+        _at("2028-01-05"),
+    ),
+    Step(
+        "The co-op pays Kit what it holds for her (a payout larger than that is refused):",
+        ("payment", "payout", NEWCOMER[0], "72674.01", "--on", "2028-01-05", "--ref", "2027 revenue less shares"),
         _at("2028-01-05"),
     ),
     Step(

@@ -355,6 +355,10 @@ def test_charges_collect_the_budget_and_the_ledger_balances(
             tb = trial_balance(books, date(2027, 12, 31))
             assert sum(tb.values()) == 0
             assert -tb.get("income:probation_levy", 0) == sum(rv.levy for rv in retention.revenues(books))
+            balances = provider_balances(books, date(2027, 12, 31))
+            for member in [*FOUNDERS, KIT]:
+                statement = retention.annual_statement(books, member, 2027)
+                assert statement.net_kept == -balances.get(member, 0), "the statement reconciles with the ledger"
         finally:
             books.close()
 
