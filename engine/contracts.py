@@ -173,7 +173,7 @@ def render_sample(name: str, out: Path) -> tuple[Path, Path]:
     """A template rendered with its sample data, to look at: Markdown and DOCX under ``out/samples``."""
     spec = registry()[name]
     data = spec.sample()
-    if name in KINDS:
+    if name in KINDS or name in MODEL_AGREEMENTS.values():
         markdown, docx = render_document(spec, data, "USD")  # type: ignore[arg-type]
     else:
         markdown, docx = render_notice(spec, data, "USD")

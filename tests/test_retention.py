@@ -398,6 +398,12 @@ def test_the_member_agreement_is_issued_for_this_model(coop: Callable[..., Resul
     assert next((coop.folder / "out").rglob(f"{KIT}-agreement-v1.docx")).stat().st_size > 0  # type: ignore[attr-defined]
 
 
+def test_the_member_agreement_sample_renders(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["templates", "sample", "retention-agreement", "--out", str(tmp_path)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "samples" / "retention-agreement.md").read_text().startswith("# Member agreement")
+
+
 def test_the_demo_runs_a_year(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "retention"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
