@@ -19,7 +19,7 @@ from engine import fees, ledger
 from engine.books import Books
 from engine.budget import in_effect, line_versions
 from engine.closing import Close, closes
-from engine.cycles import Cycle
+from engine.cycles import Cycle, Month
 from engine.money import cents_to_decimal_text, format_cents
 from engine.roster import require
 
@@ -111,6 +111,17 @@ def statement(books: Books, provider_id: str, cycle: Cycle) -> Statement:
         else:
             other[month] -= d["amount"]
             movements.append(Movement(on, f"written off: {d['reason']}", -d["amount"]))
+    # --- retention model: revenue the co-op collected for the member is credited to them ---
+    if books.federation.model == "retention":
+        from engine.retention import revenues
+
+        for r in revenues(books, last, provider_id):
+            if r.on >= first:
+                other[str(Month.of(r.on))] -= r.kept
+                levy = f", less {format_cents(r.levy, books.federation.currency)} to the co-op in probation" if r.levy else ""
+                movements.append(Movement(r.on.isoformat(), f"revenue for {r.month}{levy}", -r.kept))
+        movements.sort(key=lambda mv: mv.on)
+    # --- end retention ---
     rows = []
     balance = opening
     for i, m in enumerate(cycle.months):

@@ -154,6 +154,13 @@ def test_a_probationer_with_8000_of_revenue_pays_800_to_the_coop(coop: Callable[
     assert summary["Revenue recorded"] == 800_000 and summary["Co-op levy (probation)"] == 80_000
     assert summary["Share of shared expenses"] == 6 * 100_000, "the first cycle's six months (the second's fee is not set yet)"
     assert summary["Net kept"] == 720_000 - 600_000
+    from engine.statements import statement
+
+    books = open_books(coop.folder)  # type: ignore[attr-defined]
+    cycle_statement = statement(books, KIT, FIRST)
+    at_end = provider_balances(books, FIRST.last_day)[KIT]
+    books.close()
+    assert cycle_statement.arrears == at_end == 600_000 - 720_000, "the cycle statement counts the revenue credited"
     assert {m.status for m in s.months} == {"probation"}, "no membership decision yet"
 
 
