@@ -1853,15 +1853,34 @@ def revenue_statement(
     if md_file:
         click.echo(f"Wrote {write_text(md_file, statement_markdown(s))}")
     if docx_file:
-        from engine.typesetting import DocMeta, to_docx
+        from engine.retention import statement_docx
 
-        meta = DocMeta(
-            title=f"Annual statement {year}: {s.name}",
-            footer=f"{s.co_op} - annual statement {year}",
-            issued=date(year, 12, 31),
-            author=s.co_op,
-        )
-        click.echo(f"Wrote {write_bytes(docx_file, to_docx(statement_markdown(s), meta))}")
+        click.echo(f"Wrote {write_bytes(docx_file, statement_docx(s))}")
+
+
+@revenue.command("statements")
+@click.option("--year", type=int, required=True)
+@out_option
+@click.pass_context
+def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
+    """Every member's annual statement for a year: CSV, Markdown and DOCX each (default folder BOOKS/documents/statements)."""
+    from engine.retention import write_statements
+
+    books = open_books(ctx)
+    folder = _documents_out(books, out) / "statements" / str(year)
+    done = write_statements(books, year, folder)
+    rows = [
+        [
+            s.member,
+            money(s.total("revenue"), books),
+            money(s.total("levy"), books),
+            money(s.total("expenses"), books),
+            money(s.net_kept, books),
+        ]
+        for s, _ in done
+    ]
+    click.echo(table(rows, ["member", "revenue", "co-op levy", "expenses", "net kept"], {1: "right", 2: "right", 3: "right", 4: "right"}))
+    click.echo(f"Wrote {len(done)} statements (CSV, Markdown, DOCX) in {folder}")
 
 
 @main.group()

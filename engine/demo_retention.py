@@ -287,6 +287,7 @@ STEPS: list[Step] = [
         ("ledger", "arrears", "--as-of", "2028-01-05"),
         _at("2028-01-05"),
     ),
+    Step("Every member's annual statement, as CSV, Markdown and DOCX:", ("revenue", "statements", "--year", "2027"), _at("2028-01-05")),
     Step(
         "The co-op pays Kit what it holds for her (a payout larger than that is refused):",
         ("payment", "payout", NEWCOMER[0], "72674.01", "--on", "2028-01-05", "--ref", "2027 revenue less shares"),

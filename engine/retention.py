@@ -594,3 +594,36 @@ def _units(cents: int) -> str:
     from engine.money import cents_to_decimal_text
 
     return cents_to_decimal_text(cents)
+
+
+def statement_docx(s: AnnualStatement) -> bytes:
+    """The statement typeset like the co-op's other documents; dated the year's last day, so it is the same bytes every time."""
+    from engine.typesetting import DocMeta, to_docx
+
+    meta = DocMeta(
+        title=f"Annual statement {s.year}: {s.name}",
+        footer=f"{s.co_op} - annual statement {s.year}",
+        issued=date(s.year, 12, 31),
+        author=s.co_op,
+    )
+    return to_docx(statement_markdown(s), meta)
+
+
+def write_statements(books: Books, year: int, folder: Path) -> list[tuple[AnnualStatement, list[Path]]]:
+    """Every member's annual statement (each who was a member in ``year``) as CSV, Markdown and DOCX."""
+    from engine.output import write_bytes, write_text
+
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    out = []
+    for m in sorted(memberships(books, last).values(), key=lambda m: m.id):
+        if m.start > last or (m.end is not None and m.end < first):
+            continue
+        s = annual_statement(books, m.id, year)
+        stem = folder / f"statement-{m.id}-{year}"
+        paths = [
+            write_text(stem.with_suffix(".csv"), statement_csv(s)),
+            write_text(stem.with_suffix(".md"), statement_markdown(s)),
+            write_bytes(stem.with_suffix(".docx"), statement_docx(s)),
+        ]
+        out.append((s, paths))
+    return out

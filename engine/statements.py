@@ -33,7 +33,7 @@ class MonthRow:
     charged: int
     paid: int
     other: int
-    """Write-offs (negative) and payouts to the provider (positive) in the month."""
+    """Write-offs (negative) and payouts to the provider (positive) in the month; in the retention model, revenue credited (negative)."""
     balance: int
 
 

@@ -419,5 +419,7 @@ def test_the_demo_runs_a_year(tmp_path: Path) -> None:
     assert "kit-moreau is a member-owner from 2027-08-15" in r.output
     assert "maren-solberg's share of rent is covered by the co-op from 2027-05 through 2027-08" in r.output
     assert "OK:" in r.output and "total                                 $0.00" in r.output
+    assert (tmp_path / "demo" / "documents" / "statements" / "2027" / "statement-maren-solberg-2027.docx").is_file()
+    assert "Wrote 7 statements" in r.output
     statement = (tmp_path / "demo" / "statement-kit-2027.csv").read_text()
     assert "2027-07,probation,8070.00,807.00" in statement and "2027-08,owner,8080.00,0.00" in statement
