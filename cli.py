@@ -1965,7 +1965,7 @@ def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_
 
 @main.group()
 def leave() -> None:
-    """Unplanned time off (flat_pay model): paid per day, no cap, with a projected return date."""
+    """Time off: unplanned leave paid per day (flat_pay model); extended leave owing only rent (retention model)."""
 
 
 @leave.command("unplanned")
@@ -1992,13 +1992,16 @@ def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, ret
 @json_option
 @click.pass_context
 def leave_list(ctx: click.Context, as_json: bool) -> None:
-    """Every unplanned leave record, with its pay."""
+    """Every leave recorded: unplanned days with their pay, or extended leaves."""
+    books = open_books(ctx)
+    if books.federation.model == "retention":
+        _extended_leave_list(books, as_json)
+        return
     from engine.cycles import Month
     from engine.leave import records
     from engine.parameters import in_force
     from engine.pay import unplanned_leave_day_pay
 
-    books = open_books(ctx)
     params = in_force(books)
     out = []
     for r in records(books):
@@ -2482,6 +2485,219 @@ def payout_members(ctx: click.Context, on: date, ref: str) -> None:
 
 
 # --- end session split co-op ---
+
+
+# --- retention model: revenue, probation, extended leave, annual statements ----------------
+
+
+@main.group()
+def revenue() -> None:
+    """Retention model: members' revenue (each keeps it, less the probation levy) and annual statements."""
+
+
+@revenue.command("record")
+@click.argument("member_id", metavar="MEMBER")
+@click.argument("amount", type=MONEY)
+@click.option("--month", required=True, help="The month the services were provided, YYYY-MM.")
+@click.option("--note", default="", help="Anything worth keeping with it.")
+@click.pass_context
+def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, note: str) -> None:
+    """Record MEMBER's revenue for a month; in probation, the co-op's share is split off."""
+    from engine.retention import parse_month, record_revenue
+
+    books = open_books(ctx)
+    e = record_revenue(books, member_id, amount, parse_month(month), note)
+    levy = e.data["levy"]
+    tail = f"; {money(levy, books)} to the co-op (probation), {money(e.data['kept'], books)} kept" if levy else ", all kept"
+    click.echo(f"Recorded {money(amount, books)} for {member_id} in {month}{tail} (journal entry {e.seq}).")
+
+
+@revenue.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def revenue_import(ctx: click.Context, csv_file: Path) -> None:
+    """Record every row of a CSV (member, month, amount[, note]), or none if any row is wrong."""
+    from engine.retention import import_revenue
+
+    books = open_books(ctx)
+    n, total = import_revenue(books, csv_file)
+    click.echo(f"Recorded {n} revenues totalling {money(total, books)}.")
+
+
+@revenue.command("list")
+@click.option("--member", "member_id", default=None)
+@as_of_option
+@json_option
+@click.pass_context
+def revenue_list(ctx: click.Context, member_id: str | None, as_of: date | None, as_json: bool) -> None:
+    """Recorded revenues, with the probation levy and the part kept."""
+    from engine.retention import revenues
+
+    books = open_books(ctx)
+    rs = revenues(books, as_of or today(), member_id)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "seq": r.seq,
+                    "on": r.on.isoformat(),
+                    "member": r.provider,
+                    "month": str(r.month),
+                    "amount": r.amount,
+                    "levy": r.levy,
+                    "kept": r.kept,
+                }
+                for r in rs
+            ]
+        )
+        return
+    rows = [[r.seq, str(r.month), r.provider, money(r.amount, books), money(r.levy, books), money(r.kept, books), r.note] for r in rs]
+    click.echo(table(rows, ["entry", "month", "member", "revenue", "co-op levy", "kept", "note"], {3: "right", 4: "right", 5: "right"}))
+
+
+@revenue.command("statement")
+@click.argument("member_id", metavar="MEMBER")
+@click.option("--year", type=int, required=True)
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@json_option
+@click.pass_context
+def revenue_statement(
+    ctx: click.Context, member_id: str, year: int, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
+) -> None:
+    """MEMBER's annual statement: revenue, levy, retained share, expenses, leave, rent covered, net kept."""
+    from engine.output import write_bytes, write_text
+    from engine.retention import STATEMENT_COLUMNS, STATEMENT_HEADINGS, annual_statement, statement_csv, statement_markdown
+
+    books = open_books(ctx)
+    s = annual_statement(books, member_id, year)
+    if as_json:
+        emit_json({"member": s.member, "year": s.year, "summary": {k: v for k, v in s.rows()}})
+        return
+    rows = [[str(r.month), r.status, *(money(getattr(r, c), books) for c in STATEMENT_COLUMNS)] for r in s.months]
+    rows.append(["total", "", *(money(s.total(c), books) for c in STATEMENT_COLUMNS)])
+    headers = ["month", "status", *(h.lower() for h in STATEMENT_HEADINGS)]
+    click.echo(f"{s.name} ({s.member}), {s.year}")
+    click.echo(table(rows, headers, {i: "right" for i in range(2, len(headers))}))
+    if csv_file:
+        click.echo(f"Wrote {write_text(csv_file, statement_csv(s))}")
+    if md_file:
+        click.echo(f"Wrote {write_text(md_file, statement_markdown(s))}")
+    if docx_file:
+        from engine.retention import statement_docx
+
+        click.echo(f"Wrote {write_bytes(docx_file, statement_docx(s))}")
+
+
+@revenue.command("statements")
+@click.option("--year", type=int, required=True)
+@out_option
+@click.pass_context
+def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
+    """Every member's annual statement for a year: CSV, Markdown and DOCX each (default folder BOOKS/documents/statements)."""
+    from engine.retention import write_statements
+
+    books = open_books(ctx)
+    folder = _documents_out(books, out) / "statements" / str(year)
+    done = write_statements(books, year, folder)
+    rows = [
+        [
+            s.member,
+            money(s.total("revenue"), books),
+            money(s.total("levy"), books),
+            money(s.total("expenses"), books),
+            money(s.net_kept, books),
+        ]
+        for s, _ in done
+    ]
+    click.echo(table(rows, ["member", "revenue", "co-op levy", "expenses", "net kept"], {1: "right", 2: "right", 3: "right", 4: "right"}))
+    click.echo(f"Wrote {len(done)} statements (CSV, Markdown, DOCX) in {folder}")
+
+
+@leave.command("start")
+@click.argument("member_id", metavar="MEMBER")
+@click.option("--from", "start", type=DATE, required=True, help="First day of the leave.")
+@click.option("--until", type=DATE, required=True, help="Last day of the leave (at most leave_max_months after --from).")
+@click.option("--kind", type=click.Choice(["disability", "family"]), required=True)
+@click.pass_context
+def leave_start(ctx: click.Context, member_id: str, start: date, until: date, kind: str) -> None:
+    """Record MEMBER's extended leave; the fee is re-evaluated in the same transaction."""
+    from engine.retention import start_leave
+
+    books = open_books(ctx)
+    e, plans = start_leave(books, member_id, kind, start, until)
+    click.echo(f"{member_id} is on {kind} leave from {start} until {until} (journal entry {e.seq}); owes only a share of rent.")
+    for p in plans:
+        click.echo(f"Fee for {p.cycle.id} from {p.from_month}: {money(p.amount, books)} (was {money(p.old or 0, books)}).")
+
+
+@leave.command("end")
+@click.argument("member_id", metavar="MEMBER")
+@click.option("--on", "on", type=DATE, required=True, help="The last day of the leave (the member is back the day after).")
+@click.pass_context
+def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
+    """End MEMBER's extended leave early; the fee is re-evaluated in the same transaction."""
+    from engine.retention import end_leave
+
+    books = open_books(ctx)
+    e, plans = end_leave(books, member_id, on)
+    click.echo(f"{member_id}'s leave ends on {on} (journal entry {e.seq}); a full share again from the next month that starts after it.")
+    for p in plans:
+        click.echo(f"Fee for {p.cycle.id} from {p.from_month}: {money(p.amount, books)} (was {money(p.old or 0, books)}).")
+
+
+def _extended_leave_list(books: Books, as_json: bool) -> None:
+    """Every extended leave recorded (retention model)."""
+    from engine.retention import leaves
+
+    ls = leaves(books)
+    if as_json:
+        emit_json([{"member": lv.provider, "kind": lv.kind, "from": lv.start.isoformat(), "until": lv.until.isoformat()} for lv in ls])
+        return
+    click.echo(
+        table([[lv.provider, lv.kind, lv.start.isoformat(), lv.until.isoformat()] for lv in ls], ["member", "kind", "from", "until"])
+    )
+
+
+@main.command("owners")
+@as_of_option
+@json_option
+@click.pass_context
+def owners_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """Retention model: each active member, owner or in probation, and when the membership decision is due."""
+    from engine.retention import member_statuses
+
+    books = open_books(ctx)
+    rows = member_statuses(books, as_of or today())
+    if as_json:
+        emit_json(rows)
+        return
+    click.echo(
+        table(
+            [[r["member"], r["status"], r["since"], r["decision_due"] or ""] for r in rows], ["member", "status", "since", "decision due"]
+        )
+    )
+
+
+@main.command("due")
+@click.pass_context
+def due_cmd(ctx: click.Context) -> None:
+    """Open every proposal whose date has come (retention: membership at the end of probation). Run daily."""
+    from engine.retention import open_due
+
+    books = open_books(ctx)
+    opened = open_due(books)
+    for p, end in opened:
+        late = (p.opened_on - end).days
+        click.echo(f"Opened {p.label}: {p.title} (due {end}{f', {late} days late' if late else ''}).")
+        click.echo(f"Rule: {p.rule.describe()}")
+        click.echo(f"Voting is open through {p.deadline}; {len(p.eligible or ())} owners may vote.")
+    if not opened:
+        click.echo("Nothing is due.")
+
+
+# --- end retention -------------------------------------------------------------------------
 
 
 # --- demo -------------------------------------------------------------------------

@@ -155,7 +155,7 @@ def _compiled(file: str, currency: str) -> Any:
 def render_document(spec: TemplateSpec, data: AgreementData | AcknowledgmentData, currency: str) -> tuple[str, bytes]:
     """One document the straightforward way: Jinja, then typesetting."""
     markdown = render_markdown(spec, data.model_dump(), currency)
-    meta = document_meta(spec.name, spec, data.provider.name, data.provider.reference, data.manual, data.issued, data.parent.legal_name)
+    meta = document_meta(spec.name, spec, data.provider.name, data.provider.reference, data.manual, data.issued, _author(data))
     return markdown, to_docx(markdown, meta)
 
 
@@ -180,7 +180,7 @@ def render_sample(name: str, out: Path) -> tuple[Path, Path]:
     """A template rendered with its sample data, to look at: Markdown and DOCX under ``out/samples``."""
     spec = registry()[name]
     data = spec.sample()
-    if name in KINDS:
+    if name in KINDS or name in MODEL_AGREEMENTS.values():
         markdown, docx = render_document(spec, data, "USD")  # type: ignore[arg-type]
     else:
         markdown, docx = render_notice(spec, data, "USD")
@@ -205,11 +205,17 @@ def compile_document(spec: TemplateSpec, shared: AgreementData | AcknowledgmentD
     data["provider"] = {name: pending(f"provider.{name}") for name in ProviderParty.model_fields}
     markdown = render_markdown(spec, data, currency)
     meta = document_meta(
-        spec.name, spec, pending("provider.name"), pending("provider.reference"), shared.manual, shared.issued, shared.parent.legal_name
+        spec.name, spec, pending("provider.name"), pending("provider.reference"), shared.manual, shared.issued, _author(shared)
     )
     parts = docx_parts(to_docx(markdown, meta))
     filled = frozenset(name for name, blob in parts if _TOKEN_BYTES in blob)
     return Compiled(markdown, parts, filled, shared.issued, currency)
+
+
+def _author(shared: Any) -> str:
+    """Who issues the document: the parent practice, or the co-op's own entity (retention model)."""
+    holder = getattr(shared, "parent", None) or getattr(shared, "entity", None)
+    return holder.legal_name
 
 
 def _resolver(provider: ProviderParty, currency: str) -> Callable[[Any], str]:
@@ -331,7 +337,7 @@ def issue(
         raise UserError(f"unknown document kind '{kind}'", field="--kind", expected=" or ".join(KINDS))
     if books.federation.model == "session_split":
         raise UserError("a session split co-op has member agreements, not provider services agreements: use 'coop member agreement'")
-    spec = registry()[kind]
+    spec = registry()[MODEL_AGREEMENTS.get(books.federation.model, kind) if kind == "agreement" else kind]
     members = _targets(books, provider_ids, on)
     if kind == "acknowledgment":
         members = _with_agreement(books, members, everyone=provider_ids is None)
@@ -378,7 +384,15 @@ class _null:
         return None
 
 
+MODEL_AGREEMENTS = {"retention": "retention-agreement"}
+"""A model whose member agreement is its own (template spec name); others issue the provider services agreement."""
+
+
 def _shared(books: Books, kind: str, party: ProviderParty, on: date, manual: mv.Version, fee: int, previous: int | None) -> Any:
+    if kind == "retention-agreement":  # retention model
+        from engine.retention_documents import agreement_data as retention_agreement
+
+        return retention_agreement(books, party, on, manual, fee)
     if kind == "agreement":
         return agreement_data(books, party, on, manual, fee)
     return acknowledgment_data(books, party, on, manual, fee, previous)

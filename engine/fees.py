@@ -18,6 +18,7 @@ correction to any of those corrects the charges with it.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -110,7 +111,15 @@ def charge(fee: int, weight: Fraction) -> int:
 
 
 def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[Fraction]]:
-    """Each provider's charged share of each month of ``cycle`` (only providers charged at all)."""
+    """Each provider's share of each month's fee in ``cycle`` (only providers charged the fee at all).
+
+    A month charged on a restricted basis (see :func:`fixed_charges`) is not a fee month.
+    """
+    return without_restricted(books, cycle, base_weights(books, cycle, members))
+
+
+def base_weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[Fraction]]:
+    """Each member's charged share of each month from membership and the joiner/leaver policies alone."""
     members = spans(books) if members is None else members
     policies = books.federation.policies
     months = cycle.months
@@ -129,6 +138,104 @@ def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) 
         if any(ws):
             out[pid] = ws
     return out
+
+
+# --- charging basis: members who owe only part of the budget (retention's extended leave) ---
+#
+# A ``charge.basis`` entry says: from month F through month U, this member owes an equal share
+# of these budget categories only (an empty list: nothing; the others cover it). Extended leave
+# records one naming rent; a rent-cover vote records one naming none. Such a month is not a fee
+# month: the member is charged exactly their share of the owed categories, and the fee, set
+# over everyone else's provider-months, collects the rest of the budget.
+
+BASIS_SET = "charge.basis"
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """One ``charge.basis`` entry: ``provider`` owes only ``categories`` from ``first`` through ``last``."""
+
+    seq: int
+    provider: str
+    first: Month
+    last: Month
+    categories: frozenset[str] | None
+    """None: a full share again (a leave ended early)."""
+    reason: str
+
+
+def bases(books: Books) -> list[Basis]:
+    """Every charging basis in journal order (a later one wins for the months it covers)."""
+    rows = books.journal.conn.execute(
+        f"SELECT seq, data FROM entries WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = '{VOID}') ORDER BY seq",
+        (BASIS_SET,),
+    )
+    out = []
+    for seq, text in rows:
+        d = json.loads(text)
+        first, last = (Month(int(t[:4]), int(t[5:7])) for t in (d["first"], d["last"]))
+        cats = None if d["categories"] is None else frozenset(d["categories"])
+        out.append(Basis(seq, d["provider"], first, last, cats, d.get("reason", "")))
+    return out
+
+
+def owed_categories(found: list[Basis], provider: str, month: Month) -> frozenset[str] | None:
+    """The categories ``provider`` owes a share of in ``month`` (None: all of them)."""
+    owed = None
+    for b in found:
+        if b.provider == provider and b.first <= month <= b.last:
+            owed = b.categories
+    return owed
+
+
+def _restricted(books: Books, cycle: Cycle) -> list[Basis]:
+    return [b for b in bases(books) if b.first <= cycle.months[-1] and b.last >= cycle.start]
+
+
+def without_restricted(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]]) -> dict[str, list[Fraction]]:
+    """``ws`` with every restricted member-month taken out of the fee (unchanged when there is none)."""
+    found = _restricted(books, cycle)
+    if not found:
+        return ws
+    out = dict(ws)
+    for pid in ws:
+        for i, m in enumerate(cycle.months):
+            if out[pid][i] and owed_categories(found, pid, m) is not None:
+                row = list(out[pid])  # a new row: full-cycle members share one list
+                row[i] = Fraction(0)
+                out[pid] = row
+    return {pid: row for pid, row in out.items() if any(row)}
+
+
+def fixed_charges(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[int]]:
+    """What each restricted member owes in each month: an equal share of the categories they owe.
+
+    Category ``c``'s monthly amount is shared by every member charged that month (by their
+    membership weight, the leave member included), so a member on leave pays exactly the
+    share of rent any member pays; the fee, over everyone else, collects the rest. Rounded
+    half a cent up, like a prorated month; the cycle's close settles any cent.
+    """
+    found = _restricted(books, cycle)
+    if not found:
+        return {}
+    base = base_weights(books, cycle, members)
+    budget = cycle_budget(books, cycle)
+    out: dict[str, list[int]] = {}
+    for i, m in enumerate(cycle.months):
+        heads = sum((row[i] for row in base.values()), Fraction(0))
+        amounts: dict[str, int] = defaultdict(int)
+        for line in budget[m]:
+            amounts[line.category] += line.monthly
+        for pid, row in base.items():
+            owed = owed_categories(found, pid, m) if row[i] else None
+            if owed is None:
+                continue
+            share = sum((Fraction(a) * row[i] / heads for c, a in amounts.items() if c in owed), Fraction(0))
+            out.setdefault(pid, [0] * len(cycle.months))[i] = (2 * share.numerator + share.denominator) // (2 * share.denominator)
+    return out
+
+
+# --- end charging basis -----------------------------------------------------------------
 
 
 def provider_months(ws: dict[str, list[Fraction]], index_from: int = 0) -> Fraction:
@@ -234,6 +341,9 @@ def charges(books: Books, cycle: Cycle, ws: dict[str, list[Fraction]] | None = N
         if got is None:
             got = cache[id(row)] = [charge(f, w) for f, w in zip(fees, row, strict=True)]
         out[pid] = got
+    for pid, fixed in fixed_charges(books, cycle).items():  # restricted months: a share of the owed categories only
+        row = out.get(pid, [0] * len(fixed))
+        out[pid] = [a + b for a, b in zip(row, fixed, strict=True)]
     return out
 
 
@@ -269,7 +379,8 @@ def plan(books: Books, cycle: Cycle, from_month: Month) -> Plan:
     carried = brought_forward(books, cycle)
     before = charges(books, cycle, ws) if index else {}
     already = sum(sum(row[:index]) for row in before.values())
-    to_collect = max(0, budget - carried - already)
+    fixed = sum(sum(row[index:]) for row in fixed_charges(books, cycle).values())
+    to_collect = max(0, budget - carried - already - fixed)
     pm = provider_months(ws, index)
     old = schedule(books, cycle)[index]
     if pm == 0:

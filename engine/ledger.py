@@ -245,6 +245,13 @@ def provider_balances(books: Books, as_of: date, members: dict[str, fees.Span] |
 
         for pid, c in clinician_credits(books, as_of).items():
             out[pid] -= c
+    # --- retention model: revenue collected by the co-op's billing is credited to the member ---
+    if books.federation.model == "retention":
+        from engine.retention import kept_through
+
+        for pid, kept in kept_through(books, as_of).items():
+            out[pid] -= kept
+    # --- end retention ---
     spec = books.federation.cycle
     for close in closes(books).values():
         if close.cycle_obj(spec).last_day <= as_of:
@@ -324,6 +331,12 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
 
         out.extend(payouts.transactions(books, until, provider_id))
     # --- end session split ---
+    # --- retention model: revenue in, the member's part credited, the probation levy to the co-op ---
+    if books.federation.model == "retention":
+        from engine.retention import transactions as revenue_transactions
+
+        out.extend(revenue_transactions(books, until, provider_id))
+    # --- end retention ---
     out.sort(key=lambda t: (t.on, t.source or 0))
     yield from out
 

@@ -100,6 +100,7 @@ MODEL_CONTEXTS: dict[str, str] = {
     "federation": "engine.manual:manual_context",
     "flat_pay": "engine.flat_pay_documents:manual_context",
     "session_split": "engine.split_documents:manual_context",
+    "retention": "engine.retention_documents:manual_context",  # retention model
 }
 """Each model's function building what its sections may state (``module:function``, imported when used)."""
 
@@ -274,12 +275,14 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
 # --- rendering ---------------------------------------------------------------------------
 
 
-def render_sections(sections: dict[str, Section], context: ManualContext, currency: str) -> str:
+def render_sections(sections: dict[str, Section], context: Any, currency: str) -> str:
+    """The whole manual; ``context`` is the model's own (a model with a ``title`` names its manual)."""
     env = environment(currency)
     data = context.model_dump()
     version = f"Version {context.version.number}, effective {_long(context.version.effective)}"
-    # A co-op model's own context may name its manual and the co-op (``manual_title``, ``coop_name``).
-    name, heading = getattr(context, "coop_name", None) or context.federation_name, getattr(context, "manual_title", TITLE)
+    # A co-op model's own context may name its manual and the co-op (``manual_title`` or ``title``, ``coop_name``).
+    name = getattr(context, "coop_name", None) or context.federation_name
+    heading = getattr(context, "manual_title", None) or getattr(context, "title", None) or TITLE
     title = f"# {heading}\n\n**{md_escape(name)}**\n\n{version}\n\n<!-- toc -->\n\n<!-- page-break -->\n"
     parts = [title]
     for section in sorted(sections.values(), key=lambda s: (s.order, s.id)):

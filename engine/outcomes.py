@@ -119,6 +119,8 @@ def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: boo
             check_ownership(books, getattr(fields, "member", None), on)
         except UserError as exc:
             raise _refuse(exc.message, opening, exc.field) from None
+    elif isinstance(fields, DecisionFields) and books.federation.model == "retention" and matter in (Matter.membership, Matter.rent_cover):
+        _check_retention(books, matter, fields, on, opening)  # retention model
     elif isinstance(fields, ManualFields) and opening:
         from engine.manual import check_amendment
 
@@ -270,4 +272,32 @@ def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
         return {"summary": f"{f.member} may see client {f.client} at {cents_to_decimal_text(f.rate)} a session", "entries": [e.seq]}
     if isinstance(f, DecisionFields) and p.matter in SPLIT_DECISIONS:
         return _split_decision(w, books, p, f, on, prepared)
+    # --- retention model: membership makes an owner; a rent cover relieves a member on leave ---
+    if isinstance(f, DecisionFields) and books.federation.model == "retention" and f.member is not None:
+        from engine import retention
+
+        if p.matter == Matter.membership:
+            e = retention.admit(w, books, f.member, p.id, on)
+            return {"summary": f"{f.member} is a member-owner from {on}", "entries": [e.seq]}
+        if p.matter == Matter.rent_cover:
+            e, _ = retention.cover_rent(w, books, f.member, p.label, on)
+            d = e.data
+            return {
+                "summary": f"{f.member}'s share of rent is covered by the co-op from {d['first']} through {d['last']}",
+                "entries": [e.seq],
+            }
+    # --- end retention ---
     return {"summary": "decision recorded", "entries": []}
+
+
+def _check_retention(books: Books, matter: Matter, f: DecisionFields, on: date, opening: bool) -> None:
+    """Retention model: a membership names a probationer; a rent cover names a member with leave ahead."""
+    from engine import retention
+
+    if matter == Matter.membership:
+        why = retention.check_admission(books, f.member, on)
+    else:
+        span = retention.rent_cover_span(books, f.member, on)
+        why = span if isinstance(span, str) else None
+    if why is not None:
+        raise _refuse(why, opening, "--member")

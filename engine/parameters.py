@@ -49,6 +49,7 @@ class RetentionParameters(ModelParameters):
     probation_coop_share: Schedule[Ratio] = _dated("1/10", Ratio)
     leave_max_months: Schedule[int] = _dated(6, int)
     leave_owes_categories: tuple[str, ...] = ("rent",)
+    rent_cover_max_months: Schedule[int] = _dated(6, int)
 
 
 class FlatPayParameters(ModelParameters):

@@ -386,6 +386,13 @@ def electorate(books: Books, p: Proposal) -> tuple[list[str], dict[str, str]]:
         if who == "principal" and principal:
             recused[principal] = "principal of the parent practice, which this decision concerns"
     members = sorted(m.id for m in active(books, p.voting_opens))
+    # --- retention model: probationers are not yet owners, so they do not vote ---
+    if books.federation.model == "retention":
+        from engine.retention import probationers
+
+        waiting = set(probationers(books, p.voting_opens))
+        recused.update({m: "in probation: not yet a member-owner; may comment but not vote" for m in waiting if m not in recused})
+    # --- end retention ---
     return [m for m in members if m not in recused], {k: v for k, v in recused.items() if k in members}
 
 

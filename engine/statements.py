@@ -23,7 +23,7 @@ from engine import fees, ledger
 from engine.books import Books
 from engine.budget import in_effect, line_versions
 from engine.closing import Close, closes
-from engine.cycles import Cycle
+from engine.cycles import Cycle, Month
 from engine.money import cents_to_decimal_text, format_cents
 from engine.roster import Membership, memberships, require
 
@@ -37,7 +37,7 @@ class MonthRow:
     charged: int
     paid: int
     other: int
-    """Write-offs (negative) and payouts to the provider (positive) in the month."""
+    """Write-offs (negative) and payouts to the provider (positive) in the month; in the retention model, revenue credited (negative)."""
     balance: int
 
 
@@ -147,6 +147,17 @@ def statement(books: Books, provider_id: str, cycle: Cycle, shared: CycleBooks |
         else:
             other[month] -= d["amount"]
             movements.append(Movement(on, f"written off: {d['reason']}", -d["amount"], kind))
+    # --- retention model: revenue the co-op collected for the member is credited to them ---
+    if books.federation.model == "retention":
+        from engine.retention import REVENUE, revenues
+
+        for r in revenues(books, last, provider_id):
+            if r.on >= cycle.first_day:
+                other[str(Month.of(r.on))] -= r.kept
+                levy = f", less {format_cents(r.levy, books.federation.currency)} to the co-op in probation" if r.levy else ""
+                movements.append(Movement(r.on.isoformat(), f"revenue for {r.month}{levy}", -r.kept, REVENUE))
+        movements.sort(key=lambda mv: mv.on)
+    # --- end retention ---
     rows = []
     balance = opening
     for i, m in enumerate(cycle.months):

@@ -137,6 +137,15 @@ def registry() -> dict[str, TemplateSpec]:
         TemplateSpec("settlement", "settlement_letter.md.j2", SettlementData, "Departure settlement letter", samples.settlement),
         TemplateSpec("cycle-statement", "cycle_statement.md.j2", CycleStatementData, "Cycle statement", samples.cycle_statement),
     ]
+    # --- retention model: the member agreement ---
+    from engine.retention_documents import RetentionAgreementData, sample_agreement
+
+    specs.append(
+        TemplateSpec(
+            "retention-agreement", "retention_member_agreement.md.j2", RetentionAgreementData, "Member agreement", sample_agreement
+        )
+    )
+    # --- end retention ---
     return {s.name: s for s in specs}
 
 
@@ -309,7 +318,8 @@ def check_all(contracts_dir: Path | None = None) -> list[CheckResult]:
 
     results = []
     for spec in registry().values():
-        source = (contracts_dir / spec.file).read_text(encoding="utf-8") if contracts_dir else contract_source(spec.file)
+        mine = contracts_dir / spec.file if contracts_dir else None
+        source = mine.read_text(encoding="utf-8") if mine is not None and mine.is_file() else contract_source(spec.file)
         results.append(check_sources(spec.name, [source], spec.model, spec.sample()))
     sections = default_sections()
     results.append(check_sources("manual", [s.body for s in sections.values()], ManualContext, samples.manual_context()))
@@ -330,4 +340,10 @@ def check_all(contracts_dir: Path | None = None) -> list[CheckResult]:
     )
     results.append(check_sources("member agreement (session split)", [agreement], split.MemberAgreementData, split.sample_agreement()))
     # --- end session split ---
+    # --- retention model: its own manual sections against its own context ---
+    from engine.retention_documents import RetentionManualContext, sample_context
+
+    own = default_sections("retention")
+    results.append(check_sources("manual (retention)", [s.body for s in own.values()], RetentionManualContext, sample_context()))
+    # --- end retention ---
     return results
