@@ -430,6 +430,10 @@ def test_the_manual_states_the_figures_in_force_and_a_raise_changes_it(coop: Coo
         books.close()
     assert "# Members' manual" in before and "$40.00 an hour" in before and "$160.00 a day" in before and "$83,200.00 a year" in before
     assert "$5,000.00 each month" in before and "six months" in before and "each March" in before
+    # the two entities and who pays which hours
+    assert "the clinical practice receives the client revenue. From it, it pays each member for their clinical hours" in before
+    assert "Hourly MSO LLC receives the management fee. From it, it pays each member for their administrative and other hours" in before
+    assert "in proportion to all the hours each worked in the year, clinical, administrative and other alike" in before
     for federation_only in ("parent", "refund", "provider services agreement", "fee cycle"):
         assert federation_only not in before.lower()
     _raise(coop, "45.50", "2027-03-01")
@@ -442,11 +446,30 @@ def test_the_manual_states_the_figures_in_force_and_a_raise_changes_it(coop: Coo
     assert "$182.00 a day" in after and "$94,640.00 a year" in after  # leave and the yardstick follow the rate
 
 
+def test_who_pays_which_hours_is_stated_from_the_one_table(coop: Coop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Change engine.pay.PAID_BY and the manual, the agreement and the pay all follow it."""
+    from engine import pay
+    from engine.manual import render_version
+
+    monkeypatch.setitem(pay.PAID_BY, "other", pay.CLINICAL)
+    books = open_books(coop.folder)
+    try:
+        text = render_version(books, 1, date(2027, 1, 1), "founding")
+    finally:
+        books.close()
+    assert "pays each member for their clinical and other hours" in text
+    assert "pays each member for their administrative hours at the same hourly rate" in text
+    out = coop.ok("hours", "record", "bo-lind", "10", "--month", "2027-01", "--kind", "other", day="2027-02-01")
+    assert "Paid by the clinical practice (the clinical entity)" in out
+    assert re.search(r"bo-lind +other +clinical +10\.00", coop.ok("hours", "list"))
+
+
 def test_member_agreements_are_issued_and_signed(coop: Coop) -> None:
     out = coop.ok("agreement", "issue", "--all", "--on", "2027-01-05", day="2027-01-05")
     assert "Issued 3 member agreement(s)" in out and "3 recorded" in out
     text = (coop.folder / "documents/agreements/2027-01-05/ana-ruiz-member-agreement-v1.md").read_text()
     assert "$40.00 an hour" in text and "$160.00 a day" in text and "Ana Ruiz is a member-owner" in text
+    assert "the clinical practice pays clinical hours and Hourly MSO LLC pays administrative and other hours" in text
     assert (coop.folder / "documents/agreements/2027-01-05/ana-ruiz-member-agreement-v1.docx").stat().st_size > 0
     assert "0 recorded, 3 unchanged" in coop.ok("agreement", "issue", "--all", "--on", "2027-01-05", day="2027-01-05")
     coop.ok("contracts", "signed", "ana-ruiz", "--on", "2027-01-06", day="2027-01-06")
@@ -597,6 +620,7 @@ def test_federation_commands_point_to_the_flat_pay_ones(coop: Coop) -> None:
         (("annual-statement", "nobody", "2027"), "unknown provider 'nobody'"),
         (("agreement", "issue", "nobody", "--on", "2027-01-05"), "unknown provider 'nobody'"),
         (("propose", "low-rate", "--client", "C-1", "--member", "bo-lind", "--rate", "0", "--text", "x"), "--rate"),
+        (("leave", "unplanned", "bo-lind", "--days", "1", "--on", "2027-01-11", "--return", "2027-01-12", "--kind", "rest"), "--kind"),
     ],
 )
 def test_flat_pay_mistakes_change_nothing(coop: Coop, args: tuple[str, ...], message: str) -> None:
