@@ -2069,7 +2069,7 @@ def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool,
     if s.allocations:
         total = sum(fig.owner_hours.values())
         click.echo("")
-        click.echo(f"Surplus allocated to capital accounts by hours worked ({total} owner hours):")
+        click.echo(f"Surplus allocated to capital accounts by all hours worked, clinical or not ({total} owner hours):")
         arows = [
             [m, fig.owner_hours[m], money(a, books), money(fig.payouts.get(m, 0), books) if m in fig.payouts else ""]
             for m, a in sorted(s.allocations.items())
