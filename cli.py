@@ -1898,6 +1898,17 @@ def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, ki
     rate = hourly_rate(in_force(books), m)
     pay = money(pay_for_hours(h, rate), books)
     click.echo(f"Recorded {h} {kind} hours for {member_id} in {m} (entry {e.seq}): {pay} at {money(rate, books)}/h")
+    click.echo(f"Paid by {_payer_name(books, kind)}")
+
+
+def _payer_name(books: Any, kind: str) -> str:
+    """The legal name of the entity that pays work of ``kind`` (engine.pay.PAID_BY)."""
+    from engine.parameters import in_force
+    from engine.pay import MANAGEMENT, payer_of
+
+    if payer_of(kind) == MANAGEMENT:
+        return f"{books.federation.holder} (the management entity)"
+    return f"{in_force(books).clinical_entity} (the clinical entity)"
 
 
 @hours.command("import")
@@ -1924,7 +1935,7 @@ def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_
     """Everyone's hours and pay, month by month: shared with all members, for transparency."""
     from engine.hours import parse_month, records
     from engine.parameters import in_force
-    from engine.pay import hourly_rate, pay_for_hours
+    from engine.pay import hourly_rate, pay_for_hours, payer_of
 
     books = open_books(ctx)
     wanted = parse_month(month) if month else None
@@ -1940,6 +1951,7 @@ def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_
                 "month": str(r.month),
                 "member": r.member,
                 "kind": r.kind,
+                "paid_by": payer_of(r.kind),
                 "hours": str(r.hours),
                 "rate": rate,
                 "pay": pay_for_hours(r.hours, rate),
@@ -1953,9 +1965,9 @@ def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_
         return
     click.echo(
         table(
-            [[o["month"], o["member"], o["kind"], o["hours"], money(o["rate"], books), money(o["pay"], books)] for o in out],
-            ["month", "member", "kind", "hours", "rate", "pay"],
-            {3: "right", 4: "right", 5: "right"},
+            [[o["month"], o["member"], o["kind"], o["paid_by"], o["hours"], money(o["rate"], books), money(o["pay"], books)] for o in out],
+            ["month", "member", "kind", "paid by", "hours", "rate", "pay"],
+            {4: "right", 5: "right", 6: "right"},
         )
     )
     from decimal import Decimal
@@ -1973,19 +1985,22 @@ def leave() -> None:
 @click.option("--days", type=int, required=True, help="Days of unplanned leave.")
 @click.option("--on", "on", type=DATE, required=True, help="First day of the leave.")
 @click.option("--return", "returns", type=DATE, required=True, help="Projected return date (required: keep the collective informed).")
+@click.option(
+    "--kind", default="clinical", show_default=True, help="The work it replaces: clinical (paid by the clinical entity), admin or other."
+)
 @click.pass_context
-def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, returns: date) -> None:
-    """Record MEMBER's unplanned leave; each day pays the unplanned leave day pay."""
+def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, returns: date, kind: str) -> None:
+    """Record MEMBER's unplanned leave; each day pays the unplanned leave day pay, from the entity whose work it replaces."""
     from engine.cycles import Month
     from engine.leave import record_unplanned
     from engine.parameters import in_force
     from engine.pay import unplanned_leave_day_pay
 
     books = open_books(ctx)
-    e = record_unplanned(books, member_id, days, on, returns)
+    e = record_unplanned(books, member_id, days, on, returns, kind)
     day_pay = unplanned_leave_day_pay(in_force(books), Month.of(on).first)
     click.echo(f"Recorded {days} day(s) of unplanned leave for {member_id} from {on}, back {returns} (entry {e.seq})")
-    click.echo(f"Leave pay: {days} x {money(day_pay, books)} = {money(days * day_pay, books)}")
+    click.echo(f"Leave pay: {days} x {money(day_pay, books)} = {money(days * day_pay, books)}, paid by {_payer_name(books, kind)}")
 
 
 @leave.command("list")
@@ -2000,7 +2015,7 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
     from engine.cycles import Month
     from engine.leave import records
     from engine.parameters import in_force
-    from engine.pay import unplanned_leave_day_pay
+    from engine.pay import payer_of, unplanned_leave_day_pay
 
     params = in_force(books)
     out = []
@@ -2013,6 +2028,8 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
                 "on": r.on.isoformat(),
                 "days": r.days,
                 "return": r.returns.isoformat(),
+                "kind": r.kind,
+                "paid_by": payer_of(r.kind),
                 "day_pay": day_pay,
                 "pay": r.days * day_pay,
             }
@@ -2020,9 +2037,16 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json(out)
         return
-    rows = [[o["member"], o["on"], o["days"], o["return"], money(o["day_pay"], books), money(o["pay"], books)] for o in out]
+    rows = [
+        [o["member"], o["on"], o["days"], o["return"], o["kind"], o["paid_by"], money(o["day_pay"], books), money(o["pay"], books)]
+        for o in out
+    ]
     click.echo(
-        table(rows, ["member", "from", "days", "projected return", "day pay", "pay"], {2: "right", 4: "right", 5: "right"})
+        table(
+            rows,
+            ["member", "from", "days", "projected return", "work", "paid by", "day pay", "pay"],
+            {2: "right", 6: "right", 7: "right"},
+        )
         if rows
         else "No unplanned leave recorded."
     )
@@ -2042,6 +2066,7 @@ def capital() -> None:
 def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close YEAR: its surplus to owners' capital accounts by hours (a deficit is carried forward); pay out leavers."""
     from engine.management import close_year, parse_year
+    from engine.parameters import in_force
 
     books = open_books(ctx)
     fig = close_year(books, parse_year(books, year), on or today(), dry_run)
@@ -2051,18 +2076,20 @@ def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool,
     s = fig.settlement
     click.echo(f"{'Dry run: ' if dry_run else ''}Year {fig.cycle.label} of {books.federation.holder}")
     rows = [
-        ["Management fees received", money(fig.income, books)],
-        ["Pay for hours", money(-fig.pay, books)],
-        ["Unplanned leave pay", money(-fig.leave_pay, books)],
+        [f"Management fees received from {in_force(books).clinical_entity}", money(fig.income, books)],
+        ["Pay for administrative and other hours", money(-fig.pay, books)],
+        ["Unplanned leave pay (administrative and other work)", money(-fig.leave_pay, books)],
         ["Shared expenses", money(-fig.expenses, books)],
         ["Brought forward", money(fig.brought_forward, books)],
         ["Result", money(s.result, books)],
     ]
     click.echo(table(rows, ["", "amount"], {1: "right"}))
+    clinical = money(fig.clinical_pay + fig.clinical_leave_pay, books)
+    click.echo(f"(Clinical hours and leave from clinical work, {clinical}, were paid by {in_force(books).clinical_entity}.)")
     if s.allocations:
         total = sum(fig.owner_hours.values())
         click.echo("")
-        click.echo(f"Surplus allocated to capital accounts by hours worked ({total} owner hours):")
+        click.echo(f"Surplus allocated to capital accounts by all hours worked, clinical or not ({total} owner hours):")
         arows = [
             [m, fig.owner_hours[m], money(a, books), money(fig.payouts.get(m, 0), books) if m in fig.payouts else ""]
             for m, a in sorted(s.allocations.items())
@@ -2141,6 +2168,7 @@ def annual_statement_cmd(
     rows = [
         [
             str(m.month),
+            m.payer,
             m.hours,
             money(m.rate, books),
             money(m.hours_pay, books),
@@ -2150,10 +2178,12 @@ def annual_statement_cmd(
         ]
         for m in s.months
     ]
-    rows.append(
-        ["year", s.hours, "", money(s.hours_pay, books), s.leave_days, money(s.leave_pay, books), money(s.hours_pay + s.leave_pay, books)]
-    )
-    click.echo(table(rows, ["month", "hours", "rate", "hours pay", "leave days", "leave pay", "total"], {i: "right" for i in range(1, 7)}))
+    total = money(s.hours_pay + s.leave_pay, books)
+    rows.append(["year", "", s.hours, "", money(s.hours_pay, books), s.leave_days, money(s.leave_pay, books), total])
+    heads = ["month", "paid by", "hours", "rate", "hours pay", "leave days", "leave pay", "total"]
+    click.echo(table(rows, heads, {i: "right" for i in range(2, 8)}))
+    for payer, name in s.entity_names.items():
+        click.echo(f"Paid by {name} ({payer} entity): {money(s.paid_by(payer), books)}")
     if s.closed:
         amounts = (s.opening_balance, s.allocation, s.payout, s.closing_balance)
         o, a, p, c = (money(x, books) for x in amounts)

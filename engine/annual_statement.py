@@ -1,4 +1,8 @@
-"""A member's annual statement in the flat-pay model: hours, pay, leave, and capital account.
+"""A member's annual statement in the flat-pay model: hours, pay by entity, leave, and capital account.
+
+A member may be paid by both entities in one month (clinical hours by the
+clinical entity, administrative hours by the management entity), so every
+month has a line per payer and the statement totals each entity's pay.
 
 Every figure is derived the way the ledger derives it (hours x the month's
 rate, leave days x the month's day pay, the year close's allocation), so a
@@ -18,7 +22,7 @@ from typing import Any
 from engine.books import Books
 from engine.cycles import Cycle
 from engine.money import cents_to_decimal_text, format_cents
-from engine.pay import PayLine
+from engine.pay import CLINICAL, MANAGEMENT, PayLine
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,11 @@ class AnnualStatement:
     owner_hours: Decimal | None
     """The hours that weighed this member's allocation (None: not an owner by the year's end)."""
     total_owner_hours: Decimal
+    entity_names: dict[str, str]
+    """Each payer's legal name: ``clinical`` (the clinical entity) and ``management`` (the co-op's entity)."""
+
+    def paid_by(self, payer: str) -> int:
+        return sum(m.total for m in self.months if m.payer == payer)
 
     @property
     def hours(self) -> Decimal:
@@ -62,6 +71,7 @@ class AnnualStatement:
             "months": [
                 {
                     "month": str(m.month),
+                    "paid_by": m.payer,
                     "hours": str(m.hours),
                     "rate": m.rate,
                     "hours_pay": m.hours_pay,
@@ -75,6 +85,7 @@ class AnnualStatement:
             "hours_pay": self.hours_pay,
             "leave_days": self.leave_days,
             "leave_pay": self.leave_pay,
+            "paid_by": {p: {"entity": self.entity_names[p], "total": self.paid_by(p)} for p in (CLINICAL, MANAGEMENT)},
             "closed": self.closed,
             "capital": {
                 "opening_balance": self.opening_balance,
@@ -88,6 +99,7 @@ class AnnualStatement:
 def statement(books: Books, member: str, cycle: Cycle) -> AnnualStatement:
     from engine.hours import pay_lines
     from engine.management import balances, closes
+    from engine.parameters import in_force
     from engine.roster import require
 
     m = require(books, member, "MEMBER")
@@ -107,6 +119,7 @@ def statement(books: Books, member: str, cycle: Cycle) -> AnnualStatement:
         payout=data.get("payouts", {}).get(member, 0),
         owner_hours=Decimal(owner_hours[member]) if member in owner_hours else None,
         total_owner_hours=sum((Decimal(h) for h in owner_hours.values()), Decimal(0)),
+        entity_names={CLINICAL: in_force(books, cycle.last_day).clinical_entity, MANAGEMENT: books.federation.holder},
     )
 
 
@@ -127,11 +140,12 @@ def _before(books: Books, seq: int, member: str) -> int:
 def to_csv(s: AnnualStatement) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["month", "hours", "rate", "hours_pay", "leave_days", "leave_pay", "total"])
+    w.writerow(["month", "paid_by", "hours", "rate", "hours_pay", "leave_days", "leave_pay", "total"])
     for m in s.months:
         w.writerow(
             [
                 m.month,
+                m.payer,
                 m.hours,
                 *(cents_to_decimal_text(c) for c in (m.rate,)),
                 cents_to_decimal_text(m.hours_pay),
@@ -143,6 +157,7 @@ def to_csv(s: AnnualStatement) -> str:
     w.writerow(
         [
             "total",
+            "",
             s.hours,
             "",
             cents_to_decimal_text(s.hours_pay),
@@ -151,13 +166,15 @@ def to_csv(s: AnnualStatement) -> str:
             cents_to_decimal_text(s.hours_pay + s.leave_pay),
         ]
     )
+    for payer in (CLINICAL, MANAGEMENT):
+        w.writerow([f"paid by the {payer} entity", "", "", "", "", "", "", cents_to_decimal_text(s.paid_by(payer))])
     for label, value in (
         ("capital: opening balance", s.opening_balance),
         ("capital: allocation", s.allocation),
         ("capital: paid out", s.payout),
         ("capital: closing balance", s.closing_balance),
     ):
-        w.writerow([label, "", "", "", "", "", cents_to_decimal_text(value)])
+        w.writerow([label, "", "", "", "", "", "", cents_to_decimal_text(value)])
     return buf.getvalue()
 
 
@@ -174,13 +191,21 @@ def to_markdown(s: AnnualStatement, co_op: str, currency: str = "USD") -> str:
         "",
         "## Hours and pay",
         "",
-        "| Month | Hours | Rate | Pay for hours | Leave days | Leave pay | Total |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        f"Every hour is paid the same rate. Clinical hours, and leave from clinical work, are paid by "
+        f"{md_escape(s.entity_names[CLINICAL])} (the clinical entity); administrative and other hours, and leave from that work, "
+        f"by {md_escape(s.entity_names[MANAGEMENT])} (the management entity).",
+        "",
+        "| Month | Paid by | Hours | Rate | Pay for hours | Leave days | Leave pay | Total |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     for m in s.months:
-        out.append(f"| {m.month} | {m.hours} | {fmt(m.rate)} | {fmt(m.hours_pay)} | {m.leave_days} | {fmt(m.leave_pay)} | {fmt(m.total)} |")
-    year_total = fmt(s.hours_pay + s.leave_pay)
-    out.append(f"| **Year** | **{s.hours}** | | **{fmt(s.hours_pay)}** | **{s.leave_days}** | **{fmt(s.leave_pay)}** | **{year_total}** |")
+        cells = (m.month, m.payer, m.hours, fmt(m.rate), fmt(m.hours_pay), m.leave_days, fmt(m.leave_pay), fmt(m.total))
+        out.append("| " + " | ".join(str(c) for c in cells) + " |")
+    year = ("**Year**", "", f"**{s.hours}**", "", f"**{fmt(s.hours_pay)}**", f"**{s.leave_days}**", f"**{fmt(s.leave_pay)}**")
+    out.append("| " + " | ".join(year) + f" | **{fmt(s.hours_pay + s.leave_pay)}** |")
+    out += ["", "| Paid by | Amount |", "|---|--:|"]
+    for payer in (CLINICAL, MANAGEMENT):
+        out.append(f"| {md_escape(s.entity_names[payer])} ({payer} entity) | {fmt(s.paid_by(payer))} |")
     out += ["", "## Internal capital account", ""]
     if not s.closed:
         out.append(f"The year is not closed yet; the account stands at {fmt(s.opening_balance)}.")
@@ -188,7 +213,10 @@ def to_markdown(s: AnnualStatement, co_op: str, currency: str = "USD") -> str:
         if s.owner_hours is None:
             out.append("Not a member-owner by the year's end, so no share of the surplus was allocated.")
         elif s.allocation:
-            out.append(f"Allocated by hours: {s.owner_hours} of the owners' {s.total_owner_hours} hours in the year.")
+            out.append(
+                f"Allocated by hours, clinical or not: {s.owner_hours} of the owners' {s.total_owner_hours} hours in the year, "
+                f"a share of {md_escape(s.entity_names[MANAGEMENT])}'s surplus."
+            )
         else:
             out.append("The year had no surplus to allocate (a deficit is carried forward, never charged to accounts).")
         out += [

@@ -3,9 +3,12 @@
 An invented co-op modelled on the case study: six workers (four clinicians
 full- or part-time, a part-time administrator paid the same rate, and a
 clinician who starts a month after the founding), a management entity all
-members own, and a clinical practice that pays it a monthly management fee.
-This co-op's fee is larger than the case study's $5,000 (the preset's
-default) because here the management entity pays every hour of labour.
+members own, and a clinical practice that pays it the preset's monthly
+management fee ($5,000, the case study's figure). The clinical practice pays
+clinical hours; the management entity pays the administrator's hours (its
+main cost), a clinician's occasional bookkeeping review and the shared
+expenses, and its surplus goes to the capital accounts by all hours worked.
+The steps run in date order.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from engine.presets import render_founding
 FOUNDED = date(2027, 1, 1)
 ENTITY = {"legal_name": "Fernhollow Collective LLC", "structure": "LLC"}
 CLINICAL = "Fernhollow Psychological Services PLLC"
-MANAGEMENT_FEE = "31000.00"
 
 WORKERS = [
     # id, name, licence, start, monthly hours (first half, second half), kind
@@ -73,7 +75,6 @@ def founding_text() -> str:
             for i, n, c, m, v, coop in BUDGET
         ],
     )
-    text = text.replace("management_fee: 5000.00", f"management_fee: {MANAGEMENT_FEE}", 1)
     return text.replace("clinical_entity: the clinical practice", f"clinical_entity: {CLINICAL}", 1)
 
 
@@ -120,33 +121,45 @@ STEPS: list[Step] = [
         ("status", "--as-of", "2027-01-01"),
         _at("2027-01-01"),
     ),
-    Step("The dated parameters: $30 an hour before 2020, $40 from 2020; this co-op's management fee:", ("parameters",), _at("2027-01-01")),
+    Step(
+        "The dated parameters: $30 an hour before 2020, $40 from 2020; the $5,000 monthly management fee:",
+        ("parameters",),
+        _at("2027-01-01"),
+    ),
     *(
         Step(
             "Each member sets their own voting credential:" if i == 0 else f"... and {m}:",
             ("member", "credential", "set", m),
-            _at("2027-01-04" if m != "ines-vale" else "2027-02-01", m),
+            _at("2027-01-04", m),
         )
-        for i, m in enumerate(MEMBERS)
+        for i, m in enumerate(FOUNDERS)
     ),
-    Step("The co-op's manual (version 1), its own: no parent practice, no fees or refunds:", ("manual", "render", "1"), _at("2027-01-05")),
+    Step(
+        "The co-op's manual (version 1), its own: two entities, no parent practice, no fees or refunds:",
+        ("manual", "render", "1"),
+        _at("2027-01-05"),
+    ),
     Step(
         "A member agreement for every worker, from the same data:",
         ("agreement", "issue", "--all", "--on", "2027-01-05"),
         _at("2027-01-05"),
     ),
+    Step("Ines starts in February and sets her credential:", ("member", "credential", "set", "ines-vale"), _at("2027-02-01", "ines-vale")),
+    Step("... and receives her member agreement:", ("agreement", "issue", "ines-vale", "--on", "2027-02-01"), _at("2027-02-01")),
     Step(
-        "Kit, the administrator, logs January's hours: an administrative hour pays the same as a clinical one:",
+        "Kit, the administrator, logs January's hours: an administrative hour pays the same as a clinical one,"
+        " and the management entity pays it:",
         ("hours", "record", "kit-oduya", "60", "--month", "2027-01", "--kind", "admin"),
         _at("2027-02-01"),
     ),
     Step("What is coming up: the annual meeting in March:", ("reminders", "--as-of", "2027-02-15"), _at("2027-02-15")),
+    Step("In March the status names the annual meeting as the next event:", ("status", "--as-of", "2027-03-01"), _at("2027-03-01")),
     Step(
-        "Sol is ill and takes three days of unplanned leave; the projected return date keeps everyone informed:",
+        "Sol is ill and takes three days of unplanned leave from clinical work (the clinical entity pays it);"
+        " the projected return date keeps everyone informed:",
         ("leave", "unplanned", "sol-marin", "--days", "3", "--on", "2027-03-08", "--return", "2027-03-11"),
         _at("2027-03-08"),
     ),
-    Step("In March the status names the annual meeting as the next event:", ("status", "--as-of", "2027-03-01"), _at("2027-03-01")),
     Step(
         "Juno asks the collective to approve a very low rate for a client who lost work (consensus):",
         (
@@ -179,12 +192,6 @@ STEPS: list[Step] = [
     ),
     Step("The approved low rates (a client reference, never a name):", ("low-rates",), _at("2027-04-27")),
     Step(
-        "Half a year of everyone's hours, imported at once (all rows or none):",
-        ("hours", "import", "{books}/hours-2027-h1.csv"),
-        _at("2027-07-01"),
-        _hours_file("hours-2027-h1.csv", range(1, 7), 0),
-    ),
-    Step(
         "A raise to $42 an hour from July, proposed by consensus as a parameter change:",
         ("propose", "parameter-change", "hourly_rate", "42.00", "--from", "2027-07-01", "--by", "wren-alder"),
         _at("2027-06-01", "wren-alder"),
@@ -192,7 +199,17 @@ STEPS: list[Step] = [
     *(_vote("2027-06-03", "P-2", m) for m in MEMBERS),
     Step("Everyone agreed; it passes after the deadline:", ("proposal", "close", "P-2"), _at("2027-06-15")),
     Step("The rate is now dated data: $42 from July, and the leave day pay follows it:", ("parameters",), _at("2027-06-15")),
-    Step("June's hours, open to every member (transparency):", ("hours", "list", "--month", "2027-06"), _at("2027-07-02")),
+    Step(
+        "Half a year of everyone's hours, imported at once (all rows or none):",
+        ("hours", "import", "{books}/hours-2027-h1.csv"),
+        _at("2027-07-01"),
+        _hours_file("hours-2027-h1.csv", range(1, 7), 0),
+    ),
+    Step(
+        "June's hours, open to every member (transparency), each with the entity that pays it:",
+        ("hours", "list", "--month", "2027-06"),
+        _at("2027-07-02"),
+    ),
     Step("Ines reaches six months on 1 August:", ("reminders", "--as-of", "2027-07-20"), _at("2027-07-20")),
     Step(
         "Her membership is proposed (no buy-in):",
@@ -204,6 +221,11 @@ STEPS: list[Step] = [
         "Consensus of every member (the rule has no recusal, so Ines takes part): she is an owner from the decision:",
         ("proposal", "close", "P-3"),
         _at("2027-08-09"),
+    ),
+    Step(
+        "Kit misses a day of administrative work with a sick child: the management entity pays this leave day:",
+        ("leave", "unplanned", "kit-oduya", "--days", "1", "--on", "2027-09-13", "--return", "2027-09-14", "--kind", "admin"),
+        _at("2027-09-13"),
     ),
     Step(
         "Tamsin leaves at the end of October (anyone may leave at any time):",
@@ -222,14 +244,14 @@ STEPS: list[Step] = [
         _hours_file("hours-2027-h2.csv", range(7, 13), 1),
     ),
     Step(
-        "The year's shared expenses (software, bookkeeping, insurance):",
+        "The year's shared expenses (software, bookkeeping, insurance), paid by the management entity:",
         ("expense", "import", "{books}/expenses-2027.csv"),
         _at("2028-01-03"),
         _expenses_file,
     ),
     Step("The year is over: the close is due:", ("reminders", "--as-of", "2028-01-05"), _at("2028-01-05")),
     Step(
-        "Closing 2027: the surplus goes to the owners' capital accounts by hours worked; Tamsin is paid out:",
+        "Closing 2027: the management entity's surplus goes to the owners' capital accounts by all hours worked; Tamsin is paid out:",
         ("capital", "close", "2027", "--on", "2028-01-10"),
         _at("2028-01-10"),
     ),
@@ -240,20 +262,29 @@ STEPS: list[Step] = [
         _at("2028-01-10"),
     ),
     Step(
-        "Juno's annual statement, also as CSV, Markdown and DOCX:",
+        "Kit's annual statement: every hour paid by the management entity:",
+        ("annual-statement", "kit-oduya", "2027"),
+        _at("2028-01-10"),
+    ),
+    Step(
+        "Wren's annual statement, also as CSV, Markdown and DOCX: paid by both entities:",
         (
             "annual-statement",
-            "juno-pike",
+            "wren-alder",
             "2027",
             "--csv",
-            "{books}/documents/statement-juno-pike-2027.csv",
+            "{books}/documents/statement-wren-alder-2027.csv",
             "--md",
-            "{books}/documents/statement-juno-pike-2027.md",
+            "{books}/documents/statement-wren-alder-2027.md",
             "--docx",
-            "{books}/documents/statement-juno-pike-2027.docx",
+            "{books}/documents/statement-wren-alder-2027.docx",
         ),
         _at("2028-01-10"),
     ),
-    Step("The ledger balances: every transaction sums to zero:", ("ledger", "balances", "--as-of", "2028-01-10"), _at("2028-01-10")),
+    Step(
+        "The ledger balances: every transaction sums to zero, the clinical entity's payments under clinical:",
+        ("ledger", "balances", "--as-of", "2028-01-10"),
+        _at("2028-01-10"),
+    ),
     Step("The history checks out:", ("audit", "verify"), _at("2028-01-10")),
 ]

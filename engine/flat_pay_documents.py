@@ -22,6 +22,7 @@ from engine.document_models import DocModel, ManualRef, ManualVersionView, RuleV
 from engine.errors import UserError
 from engine.journal import Entry
 from engine.output import write_bytes, write_text
+from engine.pay import CLINICAL, MANAGEMENT
 from engine.rules import DecisionRule, Matter
 
 MANUAL_TITLE = "Members' manual"
@@ -52,6 +53,21 @@ class EntityView(DocModel):
     legal_name: str
     structure: str
     clinical_entity: str
+    clinical_work: str
+    """The kinds of work the clinical entity pays, in words ("clinical"), from :data:`engine.pay.PAID_BY`."""
+    management_work: str
+    """The kinds of work the management entity pays ("administrative and other")."""
+
+
+KIND_WORDS = {"clinical": "clinical", "admin": "administrative", "other": "other"}
+
+
+def work_words(payer: str) -> str:
+    """The kinds of hours ``payer`` pays, in words, from the one table that decides it."""
+    from engine.pay import PAID_BY
+
+    words = [KIND_WORDS[k] for k, p in PAID_BY.items() if p == payer]
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 class FlatPayRules(DocModel):
@@ -179,7 +195,13 @@ def _entity(books: Books, on: date) -> EntityView:
 
     fed = books.federation
     assert fed.entity is not None
-    return EntityView(legal_name=fed.entity.legal_name, structure=fed.entity.structure, clinical_entity=in_force(books, on).clinical_entity)
+    return EntityView(
+        legal_name=fed.entity.legal_name,
+        structure=fed.entity.structure,
+        clinical_entity=in_force(books, on).clinical_entity,
+        clinical_work=work_words(CLINICAL),
+        management_work=work_words(MANAGEMENT),
+    )
 
 
 def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> FlatPayManualContext:
@@ -350,7 +372,13 @@ def _sample_pay() -> PayTerms:
     )
 
 
-_ENTITY = EntityView(legal_name="Example Collective LLC", structure="LLC", clinical_entity="Example Psychological Services PLLC")
+_ENTITY = EntityView(
+    legal_name="Example Collective LLC",
+    structure="LLC",
+    clinical_entity="Example Psychological Services PLLC",
+    clinical_work="clinical",
+    management_work="administrative and other",
+)
 
 
 def sample_manual_context() -> FlatPayManualContext:

@@ -136,27 +136,38 @@ def _require_model(books: Books) -> None:
 
 
 def hours_by_month(books: Books, months: list[Month], until: date | None = None) -> dict[tuple[str, Month], Decimal]:
-    wanted = set(months)
+    """Every hour each member worked in each month, whoever paid it (the patronage measure)."""
     out: dict[tuple[str, Month], Decimal] = defaultdict(Decimal)
+    for (member, month, _), h in hours_by_payer(books, months, until).items():
+        out[member, month] += h
+    return dict(out)
+
+
+def hours_by_payer(books: Books, months: list[Month], until: date | None = None) -> dict[tuple[str, Month, str], Decimal]:
+    """Hours by member, month and the entity that pays them (:data:`engine.pay.PAID_BY`)."""
+    from engine.pay import payer_of
+
+    wanted = set(months)
+    out: dict[tuple[str, Month, str], Decimal] = defaultdict(Decimal)
     for r in records(books, until):
         if r.month in wanted:
-            out[r.member, r.month] += r.hours
+            out[r.member, r.month, payer_of(r.kind)] += r.hours
     return dict(out)
 
 
 def pay_lines(books: Books, months: list[Month], until: date | None = None) -> list[PayLine]:
-    """Each member's pay for each month: hours and leave days, both at the rate in force for that month.
+    """Each member's pay for each month from each entity: hours and leave days at the month's rate.
 
     Leave is paid in the month it starts, at that month's day pay, so hours
-    and leave in one month never straddle two rates.
+    and leave in one month never straddle two rates. A member who did both
+    clinical and administrative work in a month has two lines, one per
+    payer, each rounded to the cent on its own (each entity pays its own).
     """
     from engine.leave import days_by_month
     from engine.parameters import in_force
 
     params = in_force(books)
-    hours = hours_by_month(books, months, until)
+    hours = hours_by_payer(books, months, until)
     leave = days_by_month(books, months, until)
-    keys = sorted(set(hours) | set(leave), key=lambda k: (k[1], k[0]))
-    return [
-        month_pay(params, member, month, hours.get((member, month), Decimal(0)), leave.get((member, month), 0)) for member, month in keys
-    ]
+    keys = sorted(set(hours) | set(leave), key=lambda k: (k[1], k[0], k[2]))
+    return [month_pay(params, k[0], k[1], hours.get(k, Decimal(0)), leave.get(k, 0), k[2]) for k in keys]

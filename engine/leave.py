@@ -5,6 +5,10 @@ Each day pays the unplanned leave day pay, derived from the hourly rate
 days. What the member owes the collective instead is communication: every
 record states a projected return date, so the members can watch the co-op's
 capacity to keep paying.
+
+A record states the kind of work the leave replaces (clinical unless said
+otherwise): clinical leave is paid by the clinical entity, administrative or
+other leave by the management entity (:data:`engine.pay.PAID_BY`).
 """
 
 from __future__ import annotations
@@ -30,14 +34,17 @@ class LeaveRecord:
     days: int
     on: date
     returns: date
+    kind: str = "clinical"
 
 
-def record_unplanned(books: Books, member: str, days: int, on: date, returns: date) -> Entry:
-    """``days`` days of unplanned leave from ``on``; ``returns`` is the projected return date."""
-    from engine.hours import _require_model
+def record_unplanned(books: Books, member: str, days: int, on: date, returns: date, kind: str = "clinical") -> Entry:
+    """``days`` days of unplanned leave from ``on`` from work of ``kind``; ``returns`` is the projected return date."""
+    from engine.hours import KINDS, _require_model
     from engine.management import require_year_open
 
     _require_model(books)
+    if kind not in KINDS:
+        raise UserError(f"'{kind}' is not a kind of work", field="--kind", expected=", ".join(KINDS))
     m = require(books, member, "MEMBER")
     if days < 1:
         raise UserError(f"{days} is not a number of leave days", field="--days", expected="a whole number of days, 1 or more")
@@ -46,23 +53,32 @@ def record_unplanned(books: Books, member: str, days: int, on: date, returns: da
     if returns <= on:
         raise UserError(f"the projected return {returns} is not after the leave starts on {on}", field="--return", expected="a later date")
     require_year_open(books, on, "record leave")
-    data = {"member": member, "days": days, "on": on.isoformat(), "return": returns.isoformat()}
+    data = {"member": member, "days": days, "on": on.isoformat(), "return": returns.isoformat(), "kind": kind}
     with books.transaction() as w:
         return w.append(UNPLANNED, clock.today(), data)
 
 
 def records(books: Books, until: date | None = None) -> list[LeaveRecord]:
     return [
-        LeaveRecord(e.seq, e.data["member"], e.data["days"], date.fromisoformat(e.data["on"]), date.fromisoformat(e.data["return"]))
+        LeaveRecord(
+            e.seq,
+            e.data["member"],
+            e.data["days"],
+            date.fromisoformat(e.data["on"]),
+            date.fromisoformat(e.data["return"]),
+            e.data.get("kind", "clinical"),
+        )
         for e in books.journal.entries([UNPLANNED], until=until)
     ]
 
 
-def days_by_month(books: Books, months: list[Month], until: date | None = None) -> dict[tuple[str, Month], int]:
-    """Leave days by member and the month the leave starts in."""
+def days_by_month(books: Books, months: list[Month], until: date | None = None) -> dict[tuple[str, Month, str], int]:
+    """Leave days by member, the month the leave starts in, and the entity that pays them."""
+    from engine.pay import payer_of
+
     wanted = set(months)
-    out: dict[tuple[str, Month], int] = defaultdict(int)
+    out: dict[tuple[str, Month, str], int] = defaultdict(int)
     for r in records(books, until):
         if Month.of(r.on) in wanted:
-            out[r.member, Month.of(r.on)] += r.days
+            out[r.member, Month.of(r.on), payer_of(r.kind)] += r.days
     return dict(out)

@@ -1,25 +1,41 @@
-"""The management entity's books in the flat-pay model, and its year-end close.
+"""The two entities' money in the flat-pay model, and the management entity's year-end close.
 
-The co-op is two entities: the clinical practice, which clients pay, and the
-management entity (``entity`` in federation.yaml), which all members own
-equally. The clinical entity pays the management entity a monthly
-management fee; the management entity pays every hour of labour and every
-day of unplanned leave, and the shared budget's expenses. These are postings
-in the one double-entry ledger (:mod:`engine.ledger`), derived from the
-journal like the federation's fee charges:
+The co-op is two entities (the case study's PLLC and MSO). The clinical
+entity (the ``clinical_entity`` parameter), which only a licensed
+professional may own, receives what clients and insurers pay; it pays each
+clinician for their clinical hours at the flat rate, and for unplanned leave
+from clinical work, and it pays the management entity the monthly
+management fee. The management entity (``entity`` in federation.yaml),
+owned equally by the member-owners, receives the fee and pays the
+administrative and other hours (and leave from that work) at the same rate,
+and the shared budget's expenses. Which entity pays which hours is
+:data:`engine.pay.PAID_BY`. Only the management entity's surplus belongs to
+the members; it is allocated to their capital accounts by every hour they
+worked, clinical or not (patronage).
 
-``cash``                       the management entity's account
-``income:management_fees``     the fee, received on the 1st of each month
-``expense:pay``                hours x the month's rate, paid on the month's last day
-``expense:leave_pay``          unplanned leave days x the day pay, paid on the leave's first day
-``expense:LINE``               shared expenses recorded against budget lines
-``surplus_allocated``          a year's surplus moved to members' capital accounts
-``capital:ID``                 a member's internal capital account (credit: held for them)
+Both sides are postings in the one double-entry ledger (:mod:`engine.ledger`),
+derived from the journal like the federation's fee charges. The clinical
+entity's own books (client billing, its bank account) are kept outside coop;
+the ledger shows only its payments to members and its fee, each balanced by
+``clinical:client_revenue``, the client revenue those payments were made from:
+
+``cash``                            the management entity's account
+``income:management_fees``          the fee, received on the 1st of each month
+``expense:pay``                     non-clinical hours x the month's rate, paid on the month's last day
+``expense:leave_pay``               unplanned leave from non-clinical work, paid on the leave's first day
+``expense:LINE``                    shared expenses recorded against budget lines
+``surplus_allocated``               a year's surplus moved to members' capital accounts
+``capital:ID``                      a member's internal capital account (credit: held for them)
 ``carried_forward``, ``brought_forward``   a year's result carried into the next
+``clinical:expense:management_fee`` the same fee, as the clinical entity's cost
+``clinical:expense:pay``            clinical hours x the month's rate, paid on the month's last day
+``clinical:expense:leave_pay``      unplanned leave from clinical work, paid on the leave's first day
+``clinical:client_revenue``         the client revenue the clinical entity paid these from
 
-The year is the model's cycle (12 months). Its close allocates the result
-(income - costs + what was brought forward) to the capital accounts of the
-member-owners in proportion to the hours each worked in the year, through
+The year is the model's cycle (12 months). Its close allocates the
+management entity's result (fees - non-clinical pay - expenses + what was
+brought forward) to the capital accounts of the member-owners in
+proportion to all the hours each worked in the year, through
 :func:`engine.allocation.allocate`. A deficit, or a surplus with no owner
 hours to weigh it by, is never allocated: it is carried forward whole and
 offsets the next year's result first (no capital account is ever charged).
@@ -43,6 +59,8 @@ from engine.cycles import Cycle, Month, cycle_containing, parse_cycle
 from engine.errors import UserError
 
 CLOSED = "capital.year_closed"
+REVENUE = "clinical:client_revenue"
+"""The clinical entity's client revenue, as far as coop sees it: what its payments were made from."""
 
 
 # --- the pure rule ---------------------------------------------------------------------
@@ -75,16 +93,22 @@ def settle(income: int, costs: int, brought_forward: int, owner_hours: Mapping[s
 class YearFigures:
     cycle: Cycle
     income: int
+    """The management fees received (the clinical entity's fee)."""
     pay: int
+    """The management entity's pay for non-clinical hours."""
     leave_pay: int
+    """The management entity's pay for unplanned leave from non-clinical work."""
     expenses: int
     brought_forward: int
     hours: dict[str, Decimal]
-    """Every worker's hours in the year."""
+    """Every worker's hours in the year, clinical or not (the patronage measure)."""
     owner_hours: dict[str, Decimal]
     """The hours that weigh the allocation: those of members who are owners by the year's last day."""
     settlement: Settlement
     payouts: dict[str, int] = field(default_factory=dict)
+    clinical_pay: int = 0
+    """What the clinical entity paid for clinical hours in the year (not the management entity's cost)."""
+    clinical_leave_pay: int = 0
 
     @property
     def costs(self) -> int:
@@ -108,6 +132,7 @@ class YearFigures:
             "allocations": dict(sorted(self.settlement.allocations.items())),
             "carried_forward": self.settlement.carried_forward,
             "payouts": dict(sorted(self.payouts.items())),
+            "clinical": {"pay": self.clinical_pay, "leave_pay": self.clinical_leave_pay, "management_fee": self.income},
         }
 
 
@@ -137,6 +162,7 @@ def figures(books: Books, cycle: Cycle) -> YearFigures:
     from engine.hours import hours_by_month, pay_lines
     from engine.ledger import expenses_for
     from engine.ownership import owners
+    from engine.pay import MANAGEMENT
 
     months = cycle.months
     income = sum(fee for m, fee in fee_months(books, cycle.last_day) if cycle.contains(m.first))
@@ -149,11 +175,15 @@ def figures(books: Books, cycle: Cycle) -> YearFigures:
     expenses = sum(e["amount"] for e in expenses_for(books, cycle))
     previous = closes(books).get(cycle.previous().id)
     brought = previous.data["carried_forward"] if previous else 0
-    pay = sum(line.hours_pay for line in lines)
-    leave_pay = sum(line.leave_pay for line in lines)
+    ours = [line for line in lines if line.payer == MANAGEMENT]
+    theirs = [line for line in lines if line.payer != MANAGEMENT]
+    pay = sum(line.hours_pay for line in ours)
+    leave_pay = sum(line.leave_pay for line in ours)
     settlement = settle(income, pay + leave_pay + expenses, brought, owner_hours, cycle.first_day.year)
     out = YearFigures(cycle, income, pay, leave_pay, expenses, brought, dict(hours), owner_hours, settlement)
     out.payouts = _payouts(books, cycle, settlement.allocations)
+    out.clinical_pay = sum(line.hours_pay for line in theirs)
+    out.clinical_leave_pay = sum(line.leave_pay for line in theirs)
     return out
 
 
@@ -230,30 +260,34 @@ def balances(books: Books, as_of: date) -> dict[str, int]:
 
 
 def transactions(books: Books, until: date) -> list[Any]:
-    """The management entity's derived transactions dated on or before ``until`` (see the module doc)."""
+    """Both entities' derived transactions dated on or before ``until`` (see the module doc)."""
     from engine.hours import pay_lines
     from engine.leave import records as leave_records
     from engine.ledger import Transaction
     from engine.parameters import in_force
-    from engine.pay import unplanned_leave_day_pay
+    from engine.pay import MANAGEMENT, payer_of, unplanned_leave_day_pay
+
+    def paid(payer: str, what: str, amount: int) -> tuple[tuple[str, int], ...]:
+        if payer == MANAGEMENT:
+            return ((f"expense:{what}", amount), ("cash", -amount))
+        return ((f"clinical:expense:{what}", amount), (REVENUE, -amount))
 
     out: list[Transaction] = []
     for m, fee in fee_months(books, until):
         if fee:
-            out.append(Transaction(m.first, f"management fee for {m}", (("cash", fee), ("income:management_fees", -fee))))
+            postings = (("clinical:expense:management_fee", fee), (REVENUE, -fee), ("cash", fee), ("income:management_fees", -fee))
+            out.append(Transaction(m.first, f"management fee for {m}", postings))
     months = [m for m, _ in fee_months(books, until)]
     for line in pay_lines(books, months):
         if line.hours_pay and line.month.last <= until:
-            p = line.hours_pay
-            out.append(
-                Transaction(line.month.last, f"pay: {line.member}, {line.hours} h in {line.month}", (("expense:pay", p), ("cash", -p)))
-            )
+            memo = f"pay ({line.payer} entity): {line.member}, {line.hours} h in {line.month}"
+            out.append(Transaction(line.month.last, memo, paid(line.payer, "pay", line.hours_pay)))
     params = in_force(books)
     for r in leave_records(books):
         if r.on <= until:
             p = r.days * unplanned_leave_day_pay(params, Month.of(r.on).first)
-            memo = f"unplanned leave: {r.member}, {r.days} day(s) from {r.on}"
-            out.append(Transaction(r.on, memo, (("expense:leave_pay", p), ("cash", -p)), r.seq))
+            memo = f"unplanned leave ({payer_of(r.kind)} entity): {r.member}, {r.days} day(s) from {r.on}"
+            out.append(Transaction(r.on, memo, paid(payer_of(r.kind), "leave_pay", p), r.seq))
     spec = books.federation.cycle
     for e in closes(books).values():
         d = e.data

@@ -5,6 +5,13 @@ administrative hour and any other hour pay the one rate in force for the
 month the hours were worked. Unplanned time off pays a fixed share of a
 workday at that rate, derived from the rate, never typed in, so when the
 members raise the rate the leave pay follows.
+
+The rate is one, but the payer depends on the work (:data:`PAID_BY`): the
+clinical entity, which clients pay, pays clinical hours; the management
+entity, which the members own, pays administrative and other hours. A day
+of unplanned leave is paid by the entity whose work it replaces (the kind
+stated when it is recorded, clinical unless said otherwise), as the hours
+it stands in for would have been.
 """
 
 from __future__ import annotations
@@ -16,6 +23,16 @@ from fractions import Fraction
 
 from engine.cycles import Month
 from engine.parameters import FlatPayParameters
+
+CLINICAL = "clinical"
+MANAGEMENT = "management"
+PAYERS = (CLINICAL, MANAGEMENT)
+PAID_BY = {"clinical": CLINICAL, "admin": MANAGEMENT, "other": MANAGEMENT}
+"""Who pays each kind of hours (and of unplanned leave): the one place the split is stated."""
+
+
+def payer_of(kind: str) -> str:
+    return PAID_BY[kind]
 
 
 def round_cents(value: Fraction | int) -> int:
@@ -55,6 +72,8 @@ class PayLine:
     hours_pay: int
     leave_days: int
     leave_day_pay: int
+    payer: str = CLINICAL
+    """The entity that pays this line: ``clinical`` or ``management`` (:data:`PAID_BY`)."""
 
     @property
     def leave_pay(self) -> int:
@@ -65,7 +84,8 @@ class PayLine:
         return self.hours_pay + self.leave_pay
 
 
-def month_pay(params: FlatPayParameters, member: str, month: Month, hours: Decimal, leave_days: int) -> PayLine:
+def month_pay(params: FlatPayParameters, member: str, month: Month, hours: Decimal, leave_days: int, payer: str = CLINICAL) -> PayLine:
+    """One member's pay from one entity for a month: rounded once per line, so each entity's total is exact."""
     rate = hourly_rate(params, month)
     day_pay = unplanned_leave_day_pay(params, month.first)
-    return PayLine(member, month, hours, rate, pay_for_hours(hours, rate), leave_days, day_pay)
+    return PayLine(member, month, hours, rate, pay_for_hours(hours, rate), leave_days, day_pay, payer)
