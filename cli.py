@@ -1605,7 +1605,7 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
         [f"refunded ({result.basis})", money(-result.refunded, books)],
         ["deficit assessed", money(result.assessed, books)],
         [result.carried_text, money(-result.carried_forward, books)],
-        ["kept by the parent", money(result.profit, books)],
+        [f"kept by {books.federation.keeper}", money(result.profit, books)],
     ]
     click.echo(table(rows, ["", "amount"], {1: "right"}))
     people = sorted(set(result.refunds) | set(result.assessments))

@@ -203,6 +203,11 @@ class Federation(Strict):
         assert self.entity is not None  # checked by _consistent
         return self.entity.legal_name
 
+    @property
+    def keeper(self) -> str:
+        """How reports name whoever holds the accounts and keeps nothing: "the parent" or "the co-op"."""
+        return "the parent" if self.parent is not None else "the co-op"
+
     def provider(self, provider_id: str) -> Provider | None:
         return next((p for p in self.providers if p.id == provider_id), None)
 

@@ -209,7 +209,7 @@ def _movements(moves: list[statements.Movement]) -> list[AccountItem]:
     return out
 
 
-def result_rows(close: Close) -> list[ResultRow]:
+def result_rows(close: Close, keeper: str = "the parent") -> list[ResultRow]:
     """The cycle's shared result, from charged to what the parent keeps (which is zero), as the close recorded it."""
     rows = [("Fees charged to all providers", close.charged)]
     if close.brought_forward:
@@ -224,7 +224,7 @@ def result_rows(close: Close) -> list[ResultRow]:
         rows.append(("Assessed from providers", close.assessed))
     if close.carried_forward:
         rows.append((close.carried_text[:1].upper() + close.carried_text[1:], -close.carried_forward))
-    rows.append(("Kept by the parent", close.profit))
+    rows.append((f"Kept by {keeper}", close.profit))
     return [ResultRow(description=d, amount=a) for d, a in rows]
 
 
@@ -270,7 +270,7 @@ def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: dat
         arrears=s.arrears,
         balance=balance,
         closed=close is not None,
-        result=result_rows(close) if close is not None else [],
+        result=result_rows(close, books.federation.keeper) if close is not None else [],
     )
     stem, key = f"{provider_id}-statement", f"statement:{cycle.id}"
     return Prepared(provider_id, "cycle-statement", cycle.id, "statements", stem, key, data, figures)

@@ -236,6 +236,8 @@ class Transparency:
     owed_to_providers: int
     close: Close | None
     refunds: list[RefundRow] = field(default_factory=list)
+    keeper: str = "the parent"
+    """Who holds the accounts and keeps nothing ("the parent", or "the co-op" in the other models)."""
 
     @property
     def budget_total(self) -> int:
@@ -305,6 +307,7 @@ def transparency(books: Books, cycle: Cycle) -> Transparency:
         sum(b for b in balances.values() if b > 0),
         -sum(b for b in balances.values() if b < 0),
         done,
+        keeper=books.federation.keeper,
     )
     if done is not None:
         names = {p.id: p.name for p in books.federation.providers}
@@ -435,7 +438,7 @@ def result_rows(t: Transparency) -> list[tuple[str, str]]:
         (f"refunded ({'by months in the cycle' if c.basis == 'months' else 'per head'})", money(c.refunded)),
         ("deficit assessed", money(c.assessed)),
         (c.carried_text, money(abs(c.carried_forward))),
-        ("kept by the parent", money(c.profit)),
+        (f"kept by {t.keeper}", money(c.profit)),
     ]
     return rows
 

@@ -26,6 +26,16 @@ CYCLES = {
 }
 """Each model's accounting cycle: fee cycles, the flat-pay co-op's year, the split co-op's payout quarter."""
 
+CYCLE_NOTES = {
+    "federation": "Fee cycles: the fee is set at the start of each, re-evaluated when staffing changes;\n"
+    "  # over-collection is refunded at its close.",
+    "retention": "Cycles of the equal shared-expense charge: set at the start of each, re-evaluated when\n"
+    "  # membership or leave changes; over-collection is refunded at its close.",
+    "flat_pay": "The management entity's year: at its close the surplus goes to members' capital\n  # accounts by hours worked.",
+    "session_split": "The payout quarter: at its close the co-op's surplus is paid out to member-owners\n"
+    "  # (months must equal the payout_every_months parameter).",
+}
+
 DESCRIPTIONS = {
     "federation": "a federation of independent practices under a parent practice",
     "retention": "a co-op whose members keep what they earn, less an equal share of shared expenses",
@@ -64,6 +74,7 @@ def render_founding(
         model=model,
         currency=currency,
         cycle=CYCLES[model].model_dump(),
+        cycle_note=CYCLE_NOTES[model],
         policies={key: getattr(defaults, key).current for key in Policies.model_fields},
         rules=rules,
     )
