@@ -1173,8 +1173,12 @@ def contracts_issue(
     if everyone == bool(providers):
         raise UserError("name providers or give --all (not both)", field="PROVIDER", expected="ids such as mara-quist, or --all")
     books = open_books(ctx)
-    if books.federation.model == "flat_pay" and kind == "agreement":  # flat_pay: its own member agreement
+    # Each co-op model issues its own member agreement under the same command.
+    if books.federation.model == "flat_pay" and kind == "agreement":
         ctx.invoke(agreement_issue, members=providers, everyone=everyone, on=on, out=out)
+        return
+    if books.federation.model == "session_split" and kind == "agreement":
+        ctx.invoke(member_agreement, member_ids=providers, everyone=everyone, on=on, out=out)
         return
     show = progress if progress is not None else sys.stderr.isatty()
 
