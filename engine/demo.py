@@ -51,19 +51,7 @@ def founding_text() -> str:
         providers=[
             {"id": i, "name": n, "practice": p, "licence": lic, "email": e, "start": FOUNDED.isoformat()} for i, n, p, lic, e in PROVIDERS
         ],
-        budget=[
-            {
-                "id": i,
-                "name": n,
-                "category": c,
-                "monthly": m,
-                "vendor": v,
-                "cooperative_vendor": coop,
-                "effective": FOUNDED.isoformat(),
-                "until": None,
-            }
-            for i, n, c, m, v, coop in BUDGET
-        ],
+        budget=budget_rows(BUDGET, FOUNDED),
     )
 
 
@@ -186,14 +174,31 @@ def _write_amendment(folder: Path) -> None:
     write_text(folder / f"{AMENDED_SECTION}-v2.md", AMENDED_TEXT)
 
 
-CREDENTIAL_STEPS: list[Step] = [
-    Step(
-        "Each member sets their own voting credential (only a salted scrypt hash is kept):" if i == 0 else f"... and {m}:",
-        ("member", "credential", "set", m),
-        _at("2027-01-04", m),
-    )
-    for i, m in enumerate(_MEMBERS)
-]
+def credential_steps(members: list[str], day: str, say: str = "Each member sets their own voting credential:") -> list[Step]:
+    """Each member setting their own credential on ``day`` (every model's demo starts with these)."""
+    return [Step(say if i == 0 else f"... and {m}:", ("member", "credential", "set", m), _at(day, m)) for i, m in enumerate(members)]
+
+
+def budget_rows(budget: list[tuple[str, str, str, int, str, bool]], founded: date) -> list[dict[str, object]]:
+    """A demo's budget lines ``(id, name, category, cents, vendor, co-op vendor)`` as the founding template takes them."""
+    return [
+        {
+            "id": i,
+            "name": n,
+            "category": c,
+            "monthly": m,
+            "vendor": v,
+            "cooperative_vendor": coop,
+            "effective": founded.isoformat(),
+            "until": None,
+        }
+        for i, n, c, m, v, coop in budget
+    ]
+
+
+CREDENTIAL_STEPS = credential_steps(
+    _MEMBERS, "2027-01-04", "Each member sets their own voting credential (only a salted scrypt hash is kept):"
+)
 
 GOVERNANCE_STEPS: list[Step] = [
     Step(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from engine.demo import Step, _at
+from engine.demo import Step, _at, budget_rows, credential_steps
 from engine.presets import render_founding
 
 FOUNDED = date(2027, 1, 1)
@@ -61,19 +61,7 @@ def founding_text() -> str:
             }
             for i, n, lic, start, _, kind in WORKERS
         ],
-        budget=[
-            {
-                "id": i,
-                "name": n,
-                "category": c,
-                "monthly": m,
-                "vendor": v,
-                "cooperative_vendor": coop,
-                "effective": FOUNDED.isoformat(),
-                "until": None,
-            }
-            for i, n, c, m, v, coop in BUDGET
-        ],
+        budget=budget_rows(BUDGET, FOUNDED),
     )
     return text.replace("clinical_entity: the clinical practice", f"clinical_entity: {CLINICAL}", 1)
 
@@ -126,14 +114,7 @@ STEPS: list[Step] = [
         ("parameters",),
         _at("2027-01-01"),
     ),
-    *(
-        Step(
-            "Each member sets their own voting credential:" if i == 0 else f"... and {m}:",
-            ("member", "credential", "set", m),
-            _at("2027-01-04", m),
-        )
-        for i, m in enumerate(FOUNDERS)
-    ),
+    *credential_steps(FOUNDERS, "2027-01-04", "Each member sets their own voting credential:"),
     Step(
         "The co-op's manual (version 1), its own: two entities, no parent practice, no fees or refunds:",
         ("manual", "render", "1"),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from engine.demo import Step, _at, _vote
+from engine.demo import Step, _at, _vote, credential_steps
 from engine.presets import render_founding
 
 FOUNDED = date(2027, 1, 1)
@@ -144,12 +144,7 @@ STEPS: list[Step] = [
         ("contracts", "issue", "--all", "--on", "2027-01-02"),
         _at("2027-01-02"),
     ),
-    *(
-        Step(
-            "Each owner sets a voting credential:" if i == 0 else f"... and {m}:", ("member", "credential", "set", m), _at("2027-01-03", m)
-        )
-        for i, m in enumerate(MEMBERS[:-1])
-    ),
+    *credential_steps(MEMBERS[:-1], "2027-01-03", "Each owner sets a voting credential:"),
     Step(
         "The owners consider a new member from 1 February (consensus, absent members have 7 days to object):",
         (

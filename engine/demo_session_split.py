@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from engine.demo import Step, _at, _vote
+from engine.demo import Step, _at, _vote, budget_rows, credential_steps
 from engine.presets import render_founding
 
 FOUNDED = date(2027, 1, 1)
@@ -47,19 +47,7 @@ def founding_text() -> str:
             {"id": i, "name": n, "practice": ENTITY["legal_name"], "licence": lic, "email": e, "start": FOUNDED.isoformat()}
             for i, n, lic, e in MEMBERS
         ],
-        budget=[
-            {
-                "id": i,
-                "name": n,
-                "category": c,
-                "monthly": m,
-                "vendor": v,
-                "cooperative_vendor": coop,
-                "effective": FOUNDED.isoformat(),
-                "until": None,
-            }
-            for i, n, c, m, v, coop in BUDGET
-        ],
+        budget=budget_rows(BUDGET, FOUNDED),
     )
 
 
@@ -159,14 +147,7 @@ STEPS: list[Step] = [
         _at("2027-01-01"),
     ),
     Step("The split of each session is a dated parameter, changed only by vote:", ("parameters",), _at("2027-01-01")),
-    *(
-        Step(
-            "Each member sets their own voting credential:" if i == 0 else f"... and {m}:",
-            ("member", "credential", "set", m),
-            _at("2027-01-02", m),
-        )
-        for i, m in enumerate(_IDS)
-    ),
+    *credential_steps(_IDS, "2027-01-02", "Each member sets their own voting credential:"),
     Step("The co-op's own manual (version 1), as Markdown and DOCX:", ("manual", "render", "1"), _at("2027-01-04")),
     Step(
         "A member agreement for each member-owner, from the same figures:",
