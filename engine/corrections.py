@@ -7,7 +7,7 @@ withdrawn one. A replacement is simply a new entry recorded afterwards.
 
 from __future__ import annotations
 
-from engine import clock
+from engine import clock, closing
 from engine.books import SEALED, Books
 from engine.errors import UserError
 from engine.journal import VOID, Entry
@@ -26,6 +26,12 @@ PROTECTED = {
     "member.credential_set",
     "governance.rule_set",
     "governance.rules_recorded",
+    # closes and what votes adopted: their figures were worked out from everything before them
+    "cycle.closed",
+    "capital.year_closed",
+    "parameter.set",
+    "manual.adopted",
+    "manual.recorded",
 }
 """Kinds that cannot be withdrawn: withdrawing them would rewrite the audit trail itself."""
 
@@ -38,5 +44,7 @@ def void(books: Books, seq: int, reason: str) -> Entry:
         raise UserError(f"entry {seq} was already withdrawn", field="SEQ")
     if not reason.strip():
         raise UserError("a reason is required", field="--reason")
+    # Withdrawing an entry dated in a closed cycle would change figures the close already settled.
+    closing.require_open(books, target.date, f"withdraw entry {seq}")
     with books.transaction() as w:
         return w.void(seq, reason, clock.today())

@@ -135,3 +135,20 @@ def test_as_of_shows_history(books_dir: Path, coop: Callable[..., Result]) -> No
     assert '"budget_total": 388000' in early and "wes-okafor" in early
     assert '"budget_total": 414000' in late and "wes-okafor" not in late
     books.close()
+
+
+def test_a_closed_cycle_cannot_be_reopened_by_withdrawing_entries(books_dir: Path, coop: Callable[..., Result]) -> None:
+    """Withdrawing the close, or a payment the close counted, would rewrite a settled result."""
+    env = {"COOP_NOW": "2027-07-10T09:00:00"}
+    assert coop("fees", "recalc", "2027-01", env={"COOP_NOW": "2027-01-02T09:00:00"}).exit_code == 0
+    paid = coop("payment", "record", "mara-quist", "646.67", "--on", "2027-01-05", env=env)
+    assert paid.exit_code == 0, paid.output
+    assert coop("cycle", "close", "2027-01", "--on", "2027-07-10", env=env).exit_code == 0
+    import json as _json
+
+    entries = _json.loads(coop("journal", "list", "--json").output)
+    by_kind = {e["kind"]: e["seq"] for e in entries}
+    close = coop("journal", "void", str(by_kind["cycle.closed"]), "--reason", "reopen", env=env)
+    assert close.exit_code == 2 and "cannot be withdrawn" in close.output
+    payment = coop("journal", "void", str(by_kind["payment.received"]), "--reason", "typo", env=env)
+    assert payment.exit_code == 2 and "cycle 2027-01 was closed" in payment.output
