@@ -21,11 +21,12 @@ from engine.books import Books
 from engine.document_models import DocModel, ManualRef, ManualVersionView, RuleView, fraction_words, number_words
 from engine.errors import UserError
 from engine.journal import Entry
+from engine.manual import MODEL_TITLES
 from engine.output import write_bytes, write_text
 from engine.pay import CLINICAL, MANAGEMENT
 from engine.rules import DecisionRule, Matter
 
-MANUAL_TITLE = "Members' manual"
+MANUAL_TITLE = MODEL_TITLES["flat_pay"]
 AGREEMENT_KIND = "member_agreement"
 AGREEMENT_TEMPLATE = "flat_pay_member_agreement.md.j2"
 

@@ -51,6 +51,8 @@ from engine.templates import environment, md_escape
 from engine.typesetting import DocMeta, to_docx
 
 TITLE = "Co-Op Procedures manual"
+MODEL_TITLES = {"federation": TITLE, "retention": "Members' handbook", "flat_pay": "Members' manual", "session_split": "Members' manual"}
+"""What each co-op model calls its manual: in its heading, its footer and its redlines."""
 OVERRIDES = "manual"
 """Folder inside the books where a federation keeps its own sections."""
 
@@ -355,7 +357,6 @@ def check_amendment(books: Books, changes: dict[str, str], effective: date) -> N
 # --- files -----------------------------------------------------------------------------
 
 
-MODEL_TITLES = {"session_split": "Members' manual"}
 """A co-op model's own name for its manual (the federation's is the Co-Op Procedures manual)."""
 
 
@@ -409,9 +410,10 @@ def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Publis
         f"{md_escape(after.summary)}."
     )
     text = f"{title}\n\n{note}\n{rest}"
+    name = MODEL_TITLES[books.federation.model]
     meta = DocMeta(
-        title=f"{TITLE}: redline from version {old} to version {new}",
-        footer=f"Redline of the {TITLE} · Version {old} ({long_date(before.effective)}) to version {new} ({long_date(after.effective)})",
+        title=f"{name}: redline from version {old} to version {new}",
+        footer=f"Redline of the {name} · Version {old} ({long_date(before.effective)}) to version {new} ({long_date(after.effective)})",
         issued=after.effective,
         author=books.federation.holder,
         subject=books.federation.name,

@@ -30,12 +30,13 @@ from engine.document_models import (
 )
 from engine.fee_quote import monthly_fee
 from engine.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
+from engine.manual import MODEL_TITLES
 from engine.parameters import in_force
 from engine.proposals import rules_in_force
 from engine.roster import active
 from engine.rules import DecisionRule, Matter
 
-TITLE = "Members' handbook"
+TITLE = MODEL_TITLES["retention"]
 EXAMPLE_REVENUE = 800_000
 """The worked example the manual gives for the probation levy: $8,000.00 of revenue in a month."""
 
