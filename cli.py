@@ -1331,7 +1331,9 @@ def _fee_changes_since(books: Books, seq: int) -> None:
 
 
 def _pm(value: Any) -> str:
-    return str(value) if value.denominator == 1 else f"{float(value):.3f}"
+    from engine.money import fraction_text
+
+    return fraction_text(value, 3)
 
 
 @main.group()

@@ -7,7 +7,8 @@ line arrive as text or Decimal, are checked for whole cents, and live as
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer
@@ -77,3 +78,17 @@ SignedMoney = Annotated[
     BeforeValidator(lambda v: parse_cents(v, allow_negative=True)),
     PlainSerializer(cents_to_decimal_text, return_type=str, when_used="json"),
 ]
+
+
+def fraction_text(value: Fraction | int, places: int) -> str:
+    """An exact fraction for people: whole numbers as they are, others rounded half up to ``places``.
+
+    Provider-months and percentages are fractions; they are shown without
+    passing through binary floating point, like money.
+    """
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    quantum = Decimal(1).scaleb(-places)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(quantum, rounding=ROUND_HALF_UP))

@@ -45,7 +45,7 @@ from engine.document_models import (
 )
 from engine.errors import UserError
 from engine.manual import budget_rows
-from engine.money import cents_to_decimal_text, format_cents
+from engine.money import cents_to_decimal_text, format_cents, fraction_text
 from engine.output import write_bytes, write_text
 from engine.roster import Membership, memberships, require
 from engine.templates import long_date
@@ -106,7 +106,7 @@ def _month_name(month: Month) -> str:
 
 def _number(f: Fraction) -> str:
     """Provider-months as people read them: whole numbers exactly, a prorated share to three places."""
-    return str(f.numerator) if f.denominator == 1 else f"{float(f):.3f}"
+    return fraction_text(f, 3)
 
 
 # --- fee notices ------------------------------------------------------------------------

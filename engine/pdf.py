@@ -21,7 +21,7 @@ def converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(documents: list[Path], timeout: float = 600) -> list[Path] | None:
+def to_pdf(documents: list[Path], timeout: int = 600) -> list[Path] | None:
     """Convert DOCX files to PDFs beside them; ``None`` when LibreOffice is missing.
 
     One LibreOffice run for the whole list (starting it costs seconds), with a

@@ -31,6 +31,7 @@ from engine.document_models import (
 from engine.fee_quote import monthly_fee
 from engine.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
 from engine.manual import MODEL_TITLES
+from engine.money import fraction_text
 from engine.parameters import in_force
 from engine.proposals import rules_in_force
 from engine.roster import active
@@ -118,8 +119,7 @@ class RetentionAgreementData(DocModel):
 
 
 def _percent(f: Fraction) -> str:
-    p = f * 100
-    return f"{p.numerator}%" if p.denominator == 1 else f"{float(p):.2f}%"
+    return f"{fraction_text(f * 100, 2)}%"
 
 
 def terms(books: Books, on: date) -> RetentionTerms:

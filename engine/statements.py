@@ -24,7 +24,7 @@ from engine.books import Books
 from engine.budget import in_effect, line_versions
 from engine.closing import Close, closes
 from engine.cycles import Cycle, Month
-from engine.money import cents_to_decimal_text, format_cents
+from engine.money import cents_to_decimal_text, format_cents, fraction_text
 from engine.roster import Membership, memberships, require
 
 # --- a provider's statement ------------------------------------------------------------------
@@ -337,7 +337,7 @@ def _months_text(value: str) -> str:
         f = Fraction(value)
     except ValueError:  # a share already in words ("90 days": a session split co-op's days as owner)
         return value
-    return str(f.numerator) if f.denominator == 1 else f"{float(f):.2f}"
+    return fraction_text(f, 2)
 
 
 # --- rendering: Markdown and CSV ---------------------------------------------------------------------

@@ -57,3 +57,13 @@ def test_monthly_cycles() -> None:
     spec = CycleSpec(months=1)
     assert parse_cycle("2027-12", spec).months == [Month(2027, 12)]
     assert Month(2027, 12).plus(1) == Month(2028, 1) and Month(2028, 2).days == 29
+
+
+def test_fractions_are_shown_exactly_without_floats() -> None:
+    from fractions import Fraction
+
+    from engine.money import fraction_text
+
+    assert fraction_text(Fraction(57, 2), 3) == "28.500"
+    assert fraction_text(Fraction(2, 3), 2) == "0.67" and fraction_text(Fraction(1, 8), 2) == "0.13"  # half up
+    assert fraction_text(Fraction(36), 3) == "36"
