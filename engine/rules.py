@@ -208,7 +208,6 @@ FLAT_PAY_RULES: dict[Matter, DecisionRule] = {
     **dict.fromkeys(
         (
             Matter.onboarding,
-            Matter.membership,
             Matter.budget_change,
             Matter.parameter_change,
             Matter.low_rate,
@@ -218,6 +217,8 @@ FLAT_PAY_RULES: dict[Matter, DecisionRule] = {
         ),
         _CONSENSUS,
     ),
+    # The worker being admitted does not decide their own membership.
+    Matter.membership: _consensus(recuse=("subject",)),
     Matter.termination: _TERMINATION_BY_CONSENSUS,
 }
 """All decisions by consensus; absent members are consulted afterwards (the ratification window)."""
