@@ -31,7 +31,7 @@ from engine.books import Books
 from engine.config import CycleSpec
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
-from engine.journal import VOID, Entry
+from engine.journal import LIVE, Entry
 from engine.money import format_cents
 
 CLOSED = "cycle.closed"
@@ -118,8 +118,8 @@ class Close:
 def closes(books: Books) -> dict[str, Close]:
     """Every recorded close, by cycle id."""
     rows = books.journal.conn.execute(
-        "SELECT seq, on_date, data FROM entries WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?) ORDER BY seq",
-        (CLOSED, VOID),
+        f"SELECT seq, on_date, data FROM entries WHERE kind = ? AND {LIVE} ORDER BY seq",
+        (CLOSED,),
     )
     out = {}
     for seq, on, text in rows:
@@ -132,8 +132,8 @@ def closed(books: Books) -> dict[str, tuple[int, str, int]]:
     """Closed cycles by id: (entry, date closed, amount carried forward), without reading the refund lists."""
     rows = books.journal.conn.execute(
         "SELECT json_extract(data, '$.cycle'), seq, on_date, json_extract(data, '$.carried_forward') FROM entries "
-        "WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?) ORDER BY seq",
-        (CLOSED, VOID),
+        f"WHERE kind = ? AND {LIVE} ORDER BY seq",
+        (CLOSED,),
     )
     return {cid: (seq, on, carried) for cid, seq, on, carried in rows}
 

@@ -29,7 +29,7 @@ from engine.budget import in_effect, line_versions
 from engine.config import BudgetLine
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
-from engine.journal import VOID, Writer
+from engine.journal import LIVE, Writer
 from engine.money import format_cents
 
 FEE_SET = "fee.set"
@@ -66,8 +66,8 @@ def spans(books: Books) -> dict[str, Span]:
     out = {p.id: Span(p.id, p.start, None) for p in books.federation.providers}
     rows = books.journal.conn.execute(
         "SELECT kind, on_date, json_extract(data, '$.provider.id'), json_extract(data, '$.provider') FROM entries "
-        "WHERE kind IN (?, ?) AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?) ORDER BY seq",
-        (JOINED, LEFT, VOID),
+        f"WHERE kind IN (?, ?) AND {LIVE} ORDER BY seq",
+        (JOINED, LEFT),
     )
     for kind, on, joined_id, left_id in rows:
         if kind == JOINED:
@@ -167,7 +167,7 @@ class Basis:
 def bases(books: Books) -> list[Basis]:
     """Every charging basis in journal order (a later one wins for the months it covers)."""
     rows = books.journal.conn.execute(
-        f"SELECT seq, data FROM entries WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = '{VOID}') ORDER BY seq",
+        f"SELECT seq, data FROM entries WHERE kind = ? AND {LIVE} ORDER BY seq",
         (BASIS_SET,),
     )
     out = []
@@ -306,8 +306,8 @@ class FeeSetting:
 def settings(books: Books, cycle: Cycle | None = None) -> list[FeeSetting]:
     """Fee settings in journal order, for one cycle or all."""
     rows = books.journal.conn.execute(
-        "SELECT seq, data FROM entries WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?) ORDER BY seq",
-        (FEE_SET, VOID),
+        f"SELECT seq, data FROM entries WHERE kind = ? AND {LIVE} ORDER BY seq",
+        (FEE_SET,),
     )
     out = [FeeSetting.of(seq, json.loads(data)) for seq, data in rows]
     return [s for s in out if cycle is None or s.cycle == cycle.id]

@@ -32,6 +32,21 @@ GENESIS = "0" * 64
 VOID = "correction.void"
 """An entry that withdraws an earlier one (named by ``ref``); derived state skips both."""
 
+LIVE = f"seq NOT IN (SELECT ref FROM entries WHERE kind = '{VOID}')"
+"""SQL condition for entries not withdrawn: what every bulk read of derived state selects."""
+
+
+def between(first: date | None, last: date | None) -> tuple[str, list[str]]:
+    """SQL conditions (each starting ``AND``) and their arguments bounding ``on_date``, both ends inclusive."""
+    sql, args = "", []
+    if first is not None:
+        sql += " AND on_date >= ?"
+        args.append(first.isoformat())
+    if last is not None:
+        sql += " AND on_date <= ?"
+        args.append(last.isoformat())
+    return sql, args
+
 
 def canonical(value: Any) -> str:
     """The one JSON spelling of a value, so a hash depends on content alone."""

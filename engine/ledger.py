@@ -30,7 +30,7 @@ from engine.budget import in_effect, line_versions
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
 from engine.imports import cell_amount, cell_date, read_rows
-from engine.journal import VOID, Entry
+from engine.journal import LIVE, Entry, between
 from engine.roster import require
 
 PAYMENT = "payment.received"
@@ -38,8 +38,6 @@ PAYOUT = "payment.paid_out"
 EXPENSE = "expense.paid"
 WRITE_OFF = "ledger.write_off"
 MONEY_KINDS = (PAYMENT, PAYOUT, EXPENSE, WRITE_OFF)
-
-_LIVE = "seq NOT IN (SELECT ref FROM entries WHERE kind = '" + VOID + "')"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,20 +161,14 @@ def _with_correction(data: dict[str, Any], correction: str | None) -> dict[str, 
 
 def sums_by_provider(books: Books, kind: str, first: date | None = None, last: date | None = None) -> dict[str, int]:
     """Total of ``kind`` entries per provider between two dates, by one SQL aggregate."""
-    sql = f"SELECT json_extract(data, '$.provider'), SUM(json_extract(data, '$.amount')) FROM entries WHERE kind = ? AND {_LIVE}"
-    args: list[Any] = [kind]
-    if first is not None:
-        sql += " AND on_date >= ?"
-        args.append(first.isoformat())
-    if last is not None:
-        sql += " AND on_date <= ?"
-        args.append(last.isoformat())
-    return {pid: total for pid, total in books.journal.conn.execute(sql + " GROUP BY 1", args)}
+    bounds, args = between(first, last)
+    sql = f"SELECT json_extract(data, '$.provider'), SUM(json_extract(data, '$.amount')) FROM entries WHERE kind = ? AND {LIVE}{bounds}"
+    return {pid: total for pid, total in books.journal.conn.execute(sql + " GROUP BY 1", [kind, *args])}
 
 
 def expenses_for(books: Books, cycle: Cycle) -> list[dict[str, Any]]:
     rows = books.journal.conn.execute(
-        f"SELECT seq, on_date, data FROM entries WHERE kind = ? AND json_extract(data, '$.cycle') = ? AND {_LIVE} ORDER BY seq",
+        f"SELECT seq, on_date, data FROM entries WHERE kind = ? AND json_extract(data, '$.cycle') = ? AND {LIVE} ORDER BY seq",
         (EXPENSE, cycle.id),
     )
     return [{"seq": seq, "on": on, **json.loads(data)} for seq, on, data in rows]
@@ -186,7 +178,7 @@ def entries_of(books: Books, provider_id: str, first: date, last: date) -> list[
     """One provider's payments, payouts and write-offs between two dates: (kind, date, data)."""
     rows = books.journal.conn.execute(
         f"SELECT kind, on_date, data FROM entries WHERE kind IN (?, ?, ?) AND on_date BETWEEN ? AND ? "
-        f"AND json_extract(data, '$.provider') = ? AND {_LIVE} ORDER BY on_date, seq",
+        f"AND json_extract(data, '$.provider') = ? AND {LIVE} ORDER BY on_date, seq",
         (PAYMENT, PAYOUT, WRITE_OFF, first.isoformat(), last.isoformat(), provider_id),
     )
     return [(k, on, json.loads(d)) for k, on, d in rows]
@@ -195,7 +187,7 @@ def entries_of(books: Books, provider_id: str, first: date, last: date) -> list[
 def entries_by_provider(books: Books, first: date, last: date) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
     """Every provider's payments, payouts and write-offs between two dates, read in one query."""
     rows = books.journal.conn.execute(
-        f"SELECT kind, on_date, data FROM entries WHERE kind IN (?, ?, ?) AND on_date BETWEEN ? AND ? AND {_LIVE} ORDER BY on_date, seq",
+        f"SELECT kind, on_date, data FROM entries WHERE kind IN (?, ?, ?) AND on_date BETWEEN ? AND ? AND {LIVE} ORDER BY on_date, seq",
         (PAYMENT, PAYOUT, WRITE_OFF, first.isoformat(), last.isoformat()),
     )
     out: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
@@ -281,7 +273,7 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
                     c = ch[pid][i]
                     out.append(Transaction(m.first, f"fee for {m}", ((f"provider:{pid}", c), ("income:fees", -c))))
     rows = books.journal.conn.execute(
-        f"SELECT seq, kind, on_date, data FROM entries WHERE kind IN (?, ?, ?, ?) AND on_date <= ? AND {_LIVE} ORDER BY seq",
+        f"SELECT seq, kind, on_date, data FROM entries WHERE kind IN (?, ?, ?, ?) AND on_date <= ? AND {LIVE} ORDER BY seq",
         (*MONEY_KINDS, until.isoformat()),
     )
     for seq, kind, on, text in rows:

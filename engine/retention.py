@@ -38,7 +38,7 @@ from engine.allocation import allocate
 from engine.books import Books
 from engine.cycles import Cycle, Month, cycle_containing
 from engine.errors import UserError
-from engine.journal import VOID, Entry, Writer
+from engine.journal import LIVE, Entry, Writer, between
 from engine.money import parse_cents
 from engine.parameters import RetentionParameters, in_force
 from engine.roster import Membership, memberships, require
@@ -49,8 +49,6 @@ LEAVE = "leave.started"
 LEAVE_ENDED = "leave.ended"
 LEVY_ACCOUNT = "income:probation_levy"
 LEAVE_KINDS = ("disability", "family")
-
-_LIVE = f"seq NOT IN (SELECT ref FROM entries WHERE kind = '{VOID}')"
 
 
 def params(books: Books, on: date | None = None) -> RetentionParameters:
@@ -272,11 +270,9 @@ def import_revenue(books: Books, path: Path) -> tuple[int, int]:
 
 
 def revenues(books: Books, until: date | None = None, provider: str | None = None) -> list[Revenue]:
-    sql = f"SELECT seq, on_date, data FROM entries WHERE kind = ? AND {_LIVE}"
-    args: list[Any] = [REVENUE]
-    if until is not None:
-        sql += " AND on_date <= ?"
-        args.append(until.isoformat())
+    bounds, args = between(None, until)
+    sql = f"SELECT seq, on_date, data FROM entries WHERE kind = ? AND {LIVE}{bounds}"
+    args = [REVENUE, *args]
     out = []
     for seq, on, text in books.journal.conn.execute(sql + " ORDER BY seq", args):
         d = json.loads(text)

@@ -181,16 +181,11 @@ def _session(seq: int, on: date, d: dict[str, Any]) -> Session:
 
 def sessions(books: Books, first: date | None = None, last: date | None = None, member: str | None = None) -> list[Session]:
     """Recorded sessions between two dates (inclusive), in date order."""
-    from engine.journal import VOID
+    from engine.journal import LIVE, between
 
-    sql = "SELECT seq, on_date, data FROM entries WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?)"
-    args: list[Any] = [SESSION, VOID]
-    if first is not None:
-        sql += " AND on_date >= ?"
-        args.append(first.isoformat())
-    if last is not None:
-        sql += " AND on_date <= ?"
-        args.append(last.isoformat())
+    bounds, dates = between(first, last)
+    sql = f"SELECT seq, on_date, data FROM entries WHERE kind = ? AND {LIVE}{bounds}"
+    args: list[Any] = [SESSION, *dates]
     if member is not None:
         sql += " AND json_extract(data, '$.member') = ?"
         args.append(member)
@@ -208,21 +203,16 @@ class Totals:
 
 def totals(books: Books, first: date | None = None, last: date | None = None) -> dict[str, Totals]:
     """Per member: sessions, fees and both shares between two dates, by one SQL aggregate (a quarter's close, a statement)."""
-    from engine.journal import VOID
+    from engine.journal import LIVE, between
 
+    bounds, dates = between(first, last)
     sql = (
         "SELECT json_extract(data, '$.member'), COUNT(*), SUM(json_extract(data, '$.fee')), "
         "SUM(json_extract(data, '$.clinician')), SUM(json_extract(data, '$.coop')) FROM entries "
-        "WHERE kind = ? AND seq NOT IN (SELECT ref FROM entries WHERE kind = ?)"
+        f"WHERE kind = ? AND {LIVE}{bounds}"
     )
-    args: list[Any] = [SESSION, VOID]
-    if first is not None:
-        sql += " AND on_date >= ?"
-        args.append(first.isoformat())
-    if last is not None:
-        sql += " AND on_date <= ?"
-        args.append(last.isoformat())
-    return {m: Totals(n, fee, clin, coop) for m, n, fee, clin, coop in books.journal.conn.execute(sql + " GROUP BY 1", args)}
+    rows = books.journal.conn.execute(sql + " GROUP BY 1", [SESSION, *dates])
+    return {m: Totals(n, fee, clin, coop) for m, n, fee, clin, coop in rows}
 
 
 def coop_income(books: Books, cycle: Cycle) -> int:
