@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.books import Books
 from engine.budget import lines_on
+from engine.config import CycleSpec
 from engine.document_models import (
     BudgetRow,
     CycleView,
@@ -240,23 +241,27 @@ def budget_rows(books: Books, on: date) -> list[BudgetRow]:
     return [BudgetRow(name=b.name, vendor=b.vendor, monthly=b.monthly, cooperative=b.cooperative_vendor) for b in lines_on(books, on)]
 
 
+def cycle_view(spec: CycleSpec) -> CycleView:
+    """The fee cycle in words, as every model's manual states it."""
+    return CycleView(
+        months=spec.months,
+        months_words=number_words(spec.months),
+        start_month_name=calendar.month_name[spec.start_month],
+        per_year_words=number_words(12 // spec.months),
+    )
+
+
 def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> ManualContext:
     """What version ``number`` states, as the books stood on its effective date."""
     fed = books.federation
     lines = lines_on(books, effective)
     rules, table = rule_book(rules_in_force(books, effective))
-    months = fed.cycle.months
     return ManualContext(
         federation_name=fed.name,
         parent=ParentParty(legal_name=fed.holder, principal=fed.parent.principal if fed.parent else ""),
         founded=fed.founded,
         version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
-        cycle=CycleView(
-            months=months,
-            months_words=number_words(months),
-            start_month_name=calendar.month_name[fed.cycle.start_month],
-            per_year_words=number_words(12 // months),
-        ),
+        cycle=cycle_view(fed.cycle),
         policies=PolicyView(
             joiner_charging=JOINER[fed.policies.joiner_charging.at(effective)],
             leaver_charging=LEAVER[fed.policies.leaver_charging.at(effective)],

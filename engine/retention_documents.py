@@ -8,7 +8,6 @@ books as of the version's date, so changing a parameter by vote changes the text
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from fractions import Fraction
 
@@ -30,7 +29,7 @@ from engine.document_models import (
 )
 from engine.fee_quote import monthly_fee
 from engine.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
-from engine.manual import MODEL_TITLES
+from engine.manual import MODEL_TITLES, cycle_view
 from engine.money import fraction_text
 from engine.parameters import in_force
 from engine.proposals import rules_in_force
@@ -192,7 +191,6 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
 
     fed = books.federation
     rules, table = rule_book(rules_in_force(books, effective))
-    months = fed.cycle.months
     pol = fed.policies
     return RetentionManualContext(
         title=TITLE,
@@ -200,12 +198,7 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
         entity=_entity(books),
         founded=fed.founded,
         version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
-        cycle=CycleView(
-            months=months,
-            months_words=number_words(months),
-            start_month_name=calendar.month_name[fed.cycle.start_month],
-            per_year_words=number_words(12 // months),
-        ),
+        cycle=cycle_view(fed.cycle),
         policies=PolicyView(
             joiner_charging=_member_words(JOINER_WORDS[pol.joiner_charging.at(effective)]),
             leaver_charging=_member_words(LEAVER_WORDS[pol.leaver_charging.at(effective)]),

@@ -135,23 +135,26 @@ class DecisionRule(BaseModel):
 
 
 _MAJORITY = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2))
+_TWO_THIRDS_OF_VOTES = DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="votes_cast", quorum=Fraction(1, 2))
+_TERMINATION = DecisionRule(
+    method="supermajority",
+    threshold=Fraction(2, 3),
+    basis="eligible",
+    quorum=Fraction(1, 2),
+    notice_days=14,
+    response_days=14,
+    recuse=("subject",),
+    secret=True,
+)
+"""Two thirds of all eligible members, the provider concerned recused, with notice and time to respond."""
 
 DEFAULT_RULES: dict[Matter, DecisionRule] = {
     Matter.onboarding: _MAJORITY,
     Matter.admin_staffing: _MAJORITY,
     Matter.admin_pay: _MAJORITY,
     Matter.budget_change: _MAJORITY,
-    Matter.manual_amendment: DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="votes_cast", quorum=Fraction(1, 2)),
-    Matter.termination: DecisionRule(
-        method="supermajority",
-        threshold=Fraction(2, 3),
-        basis="eligible",
-        quorum=Fraction(1, 2),
-        notice_days=14,
-        response_days=14,
-        recuse=("subject",),
-        secret=True,
-    ),
+    Matter.manual_amendment: _TWO_THIRDS_OF_VOTES,
+    Matter.termination: _TERMINATION,
     Matter.end_parent: DecisionRule(
         method="supermajority",
         threshold=Fraction(2, 3),
@@ -238,17 +241,8 @@ SESSION_SPLIT_RULES: dict[Matter, DecisionRule] = {
         ),
         _ONE_MEMBER_ONE_VOTE,
     ),
-    Matter.manual_amendment: DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="votes_cast", quorum=Fraction(1, 2)),
-    Matter.termination: DecisionRule(
-        method="supermajority",
-        threshold=Fraction(2, 3),
-        basis="eligible",
-        quorum=Fraction(1, 2),
-        notice_days=14,
-        response_days=14,
-        recuse=("subject",),
-        secret=True,
-    ),
+    Matter.manual_amendment: _TWO_THIRDS_OF_VOTES,
+    Matter.termination: _TERMINATION,
     Matter.rule_change: DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="eligible", quorum=Fraction(1, 2)),
 }
 """One member, one vote, by majority, during meetings."""
