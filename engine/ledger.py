@@ -159,6 +159,31 @@ def _with_correction(data: dict[str, Any], correction: str | None) -> dict[str, 
 # --- reading in bulk --------------------------------------------------------------------
 
 
+MODEL_POSTINGS = {
+    "flat_pay": "engine.management:transactions",  # the management fee, pay, leave pay, year closes
+    "session_split": "engine.payouts:transactions",  # sessions (fee in, clinician's share owed), commitments
+    "retention": "engine.retention:transactions",  # revenue in, the member's part credited, the probation levy
+}
+"""Each co-op model's own derived transactions: ``function(books, until, provider_id)``."""
+
+MODEL_CREDITS = {
+    "session_split": "engine.sessions:clinician_credits",  # a clinician's share of each session, owed until paid out
+    "retention": "engine.retention:kept_through",  # revenue the co-op's billing collected for the member
+}
+"""What each co-op model credits to members' accounts: ``function(books, as_of) -> {member: cents}``."""
+
+
+def _model_hook(table: dict[str, str], books: Books) -> Any:
+    """The function ``table`` names for this co-op's model, imported when first needed; None if it has none."""
+    import importlib
+
+    target = table.get(books.federation.model)
+    if target is None:
+        return None
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def sums_by_provider(books: Books, kind: str, first: date | None = None, last: date | None = None) -> dict[str, int]:
     """Total of ``kind`` entries per provider between two dates, by one SQL aggregate."""
     bounds, args = between(first, last)
@@ -232,18 +257,10 @@ def provider_balances(books: Books, as_of: date, members: dict[str, fees.Span] |
     for kind, sign in ((PAYMENT, -1), (WRITE_OFF, -1), (PAYOUT, 1)):
         for pid, total in sums_by_provider(books, kind, last=as_of).items():
             out[pid] += sign * total
-    if books.federation.model == "session_split":  # a clinician's share of each session is owed to them until paid out
-        from engine.sessions import clinician_credits
-
-        for pid, c in clinician_credits(books, as_of).items():
+    credits = _model_hook(MODEL_CREDITS, books)
+    if credits is not None:
+        for pid, c in credits(books, as_of).items():
             out[pid] -= c
-    # --- retention model: revenue collected by the co-op's billing is credited to the member ---
-    if books.federation.model == "retention":
-        from engine.retention import kept_through
-
-        for pid, kept in kept_through(books, as_of).items():
-            out[pid] -= kept
-    # --- end retention ---
     spec = books.federation.cycle
     for close in closes(books).values():
         if close.cycle_obj(spec).last_day <= as_of:
@@ -312,23 +329,9 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
             out.append(
                 Transaction(day, f"{close.cycle}'s result carried forward", (("carried_forward", k), ("brought_forward", -k)), close.seq)
             )
-    # --- flat_pay: the management entity's fee income, pay, leave pay and year closes (engine.management)
-    if books.federation.model == "flat_pay" and provider_id is None:
-        from engine.management import transactions as management_transactions
-
-        out.extend(management_transactions(books, until))
-    # --- session split: sessions (fee in, clinician's share owed) and commitments by vote ---
-    if books.federation.model == "session_split":
-        from engine import payouts
-
-        out.extend(payouts.transactions(books, until, provider_id))
-    # --- end session split ---
-    # --- retention model: revenue in, the member's part credited, the probation levy to the co-op ---
-    if books.federation.model == "retention":
-        from engine.retention import transactions as revenue_transactions
-
-        out.extend(revenue_transactions(books, until, provider_id))
-    # --- end retention ---
+    postings = _model_hook(MODEL_POSTINGS, books)
+    if postings is not None:
+        out.extend(postings(books, until, provider_id))
     out.sort(key=lambda t: (t.on, t.source or 0))
     yield from out
 

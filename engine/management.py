@@ -259,8 +259,13 @@ def balances(books: Books, as_of: date) -> dict[str, int]:
 # --- ledger postings ---------------------------------------------------------------------------
 
 
-def transactions(books: Books, until: date) -> list[Any]:
-    """Both entities' derived transactions dated on or before ``until`` (see the module doc)."""
+def transactions(books: Books, until: date, provider_id: str | None = None) -> list[Any]:
+    """Both entities' derived transactions dated on or before ``until`` (see the module doc).
+
+    None of them is a provider's fee account, so asking for one provider's gets none.
+    """
+    if provider_id is not None:
+        return []
     from engine.hours import pay_lines
     from engine.leave import records as leave_records
     from engine.ledger import Transaction
