@@ -1,7 +1,10 @@
 """The Co-Op Procedures manual: sections, their data, and the rendered text of a version.
 
 A section is a Markdown file with YAML front matter (``id``, ``title``,
-``order``) and Jinja placeholders. The defaults live in ``manual/sections``;
+``order``). The defaults shipped in ``manual/sections`` are sandboxed Jinja
+templates; every other section text is data with ``{{ name }}`` placeholders
+only (engine.placeholders), because members and the administrator write it.
+The defaults live in ``manual/sections``;
 a federation overrides any of them (or adds one) with a file of the same
 ``id`` under ``<books>/manual/``; an adopted amendment replaces sections by
 id from its version on. Every figure the text states is read from the books
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -25,6 +28,7 @@ import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine import placeholders
 from engine.books import Books
 from engine.budget import lines_on
 from engine.config import CycleSpec
@@ -54,6 +58,8 @@ from engine.typesetting import DocMeta, to_docx
 TITLE = "Co-Op Procedures manual"
 MODEL_TITLES = {"federation": TITLE, "retention": "Members' handbook", "flat_pay": "Members' manual", "session_split": "Members' manual"}
 """What each co-op model calls its manual: in its heading, its footer and its redlines."""
+PLACEHOLDER_FILTERS = ("money", "long_date", "joined")
+"""The filters a member's text may apply to a placeholder."""
 OVERRIDES = "manual"
 """Folder inside the books where a federation keeps its own sections."""
 
@@ -78,6 +84,8 @@ class Section:
     """Where the source came from (a file, or the version that adopted it), for error messages."""
     body_line: int = 1
     """The source line the body starts on, so template errors point at the right line."""
+    shipped: bool = False
+    """Only the sections shipped with coop are templates; any other text is data with placeholders."""
 
 
 def parse_section(source: str, origin: str) -> Section:
@@ -114,7 +122,7 @@ def default_sections(model: str = "federation") -> dict[str, Section]:
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".md"):
             section = parse_section(item.read_text(encoding="utf-8"), f"manual/{SECTION_FOLDERS[model]}/{item.name}")
-            out[section.id] = section
+            out[section.id] = replace(section, shipped=True)
     return out
 
 
@@ -299,6 +307,15 @@ def render_sections(sections: dict[str, Section], context: Any, currency: str) -
 
 
 def _render_one(env: jinja2.Environment, section: Section, data: dict[str, Any]) -> str:
+    if not section.shipped:
+        return placeholders.render(
+            section.body,
+            data,
+            {name: env.filters[name] for name in PLACEHOLDER_FILTERS},
+            lambda value: placeholders.plain(value, md_escape),
+            origin=section.origin,
+            first_line=section.body_line,
+        )
     try:
         return env.from_string(section.body).render(data)
     except jinja2.TemplateSyntaxError as exc:

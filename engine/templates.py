@@ -25,9 +25,11 @@ from typing import Any, Union, get_args, get_origin
 
 import jinja2
 from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
 from engine.money import format_cents
+from engine.placeholders import joined
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -73,6 +75,7 @@ def filters(currency: str) -> dict[str, Callable[..., str]]:
     return {
         "money": lambda cents: format_cents(cents, currency),
         "long_date": long_date,
+        "joined": joined,
     }
 
 
@@ -87,7 +90,8 @@ def _finalize(value: Any) -> Any:
 
 
 def environment(currency: str, loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(
+    """The one environment for shipped templates: sandboxed and immutable, so even a template cannot reach Python."""
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
