@@ -21,7 +21,7 @@ import click
 from engine.errors import UserError
 
 if TYPE_CHECKING:
-    from engine.books import Books
+    from engine.books.folder import Books
 
 
 # --- edges: argument types and error reporting ------------------------------------
@@ -79,7 +79,7 @@ class MoneyType(click.ParamType):
     name = "AMOUNT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        from engine.money import parse_cents
+        from engine.books.money import parse_cents
 
         try:
             return parse_cents(str(value))
@@ -92,7 +92,7 @@ MONEY = MoneyType()
 
 
 def open_books(ctx: click.Context) -> Books:
-    from engine.books import open_books as _open
+    from engine.books.folder import open_books as _open
 
     books = _open(ctx.obj.get("books"))
     ctx.call_on_close(books.close)
@@ -100,7 +100,7 @@ def open_books(ctx: click.Context) -> Books:
 
 
 def today() -> date:
-    from engine import clock
+    from engine.books import clock
 
     return clock.today()
 
@@ -117,7 +117,7 @@ def table(rows: list[list[Any]], headers: list[str], align: dict[int, str] | Non
 
 
 def money(cents: int, books: Books) -> str:
-    from engine.money import format_cents
+    from engine.books.money import format_cents
 
     return format_cents(cents, books.federation.currency)
 
@@ -160,7 +160,7 @@ def main(ctx: click.Context, books: Path | None) -> None:
 @click.option("--entity", default="Our Co-Op LLC", show_default=True, help="The co-op's legal name (models other than federation).")
 def init(folder: Path, name: str, founded: date | None, parent_name: str, principal: str, model: str, entity: str) -> None:
     """Start a co-op's books in FOLDER: a commented federation.yaml and an empty journal."""
-    from engine.founding import create_books, first_of_next_month
+    from engine.books.founding import create_books, first_of_next_month
 
     founded = founded or first_of_next_month(today())
     who: dict[str, Any] = (
@@ -177,7 +177,7 @@ def init(folder: Path, name: str, founded: date | None, parent_name: str, princi
 @click.pass_context
 def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """The roster, budget, current cycle and fee."""
-    from engine.status import summarise
+    from engine.ledger.status import summarise
 
     books = open_books(ctx)
     s = summarise(books, as_of or today())
@@ -195,10 +195,10 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     if fed.model in ("federation", "retention"):
         click.echo(f"Monthly fee: {s.fee_text(lambda c: money(c, books))}")
     if fed.model == "flat_pay":  # --- flat_pay: the rate, the management fee and the next scheduled event
-        from engine.cycles import Month
-        from engine.parameters import in_force
-        from engine.pay import hourly_rate, unplanned_leave_day_pay
-        from engine.reminders import next_event
+        from engine.books.cycles import Month
+        from engine.books.parameters import in_force
+        from engine.models.flat_pay.pay import hourly_rate, unplanned_leave_day_pay
+        from engine.models.flat_pay.reminders import next_event
 
         params, first = in_force(books, s.as_of), Month.of(s.as_of).first
         rate, day_pay = hourly_rate(params, Month.of(s.as_of)), unplanned_leave_day_pay(params, first)
@@ -208,8 +208,8 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         if nxt is not None:
             click.echo(f"Next: {nxt.on} {nxt.text}")
     if fed.model == "session_split":  # no fee: each session's fee is split, and the co-op's part pays the budget
-        from engine.parameters import in_force
-        from engine.split_documents import percent
+        from engine.books.parameters import in_force
+        from engine.models.session_split.documents import percent
 
         share = in_force(books).clinician_share.at(s.as_of)
         click.echo(f"Each session's fee: {percent(share)} to the clinician, {percent(1 - share)} to the co-op; surplus paid out quarterly")
@@ -252,7 +252,7 @@ def _membership_json(m: Any, on: date) -> dict[str, Any]:
 @click.pass_context
 def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_json: bool) -> None:
     """Providers in the federation."""
-    from engine.roster import memberships
+    from engine.books.roster import memberships
 
     books = open_books(ctx)
     on = as_of or today()
@@ -272,7 +272,7 @@ def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_jso
 @click.pass_context
 def provider_show(ctx: click.Context, provider_id: str, as_of: date | None, as_json: bool) -> None:
     """One provider's details and membership."""
-    from engine.roster import require
+    from engine.books.roster import require
 
     books = open_books(ctx)
     on = as_of or today()
@@ -295,7 +295,7 @@ def provider_show(ctx: click.Context, provider_id: str, as_of: date | None, as_j
 @click.pass_context
 def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str, licence: str, email: str, on: date) -> None:
     """Record a provider joining (after the members approved it)."""
-    from engine.roster import join
+    from engine.books.roster import join
 
     books = open_books(ctx)
     entry = join(books, {"id": provider_id, "name": name, "practice": practice, "licence": licence, "email": email, "start": on})
@@ -310,7 +310,7 @@ def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str
 @click.pass_context
 def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) -> None:
     """Record a provider leaving. Anyone may leave at any time, for any reason."""
-    from engine.roster import leave
+    from engine.books.roster import leave
 
     books = open_books(ctx)
     entry = leave(books, provider_id, on, reason)
@@ -323,7 +323,7 @@ def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) 
 @click.pass_context
 def provider_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many joins from a CSV (id,name,practice,licence,email,start), all or none."""
-    from engine.roster import import_csv
+    from engine.books.roster import import_csv
 
     books = open_books(ctx)
     entries = import_csv(books, csv_file)
@@ -344,7 +344,7 @@ def budget() -> None:
 @click.pass_context
 def budget_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Budget lines in force on a date."""
-    from engine.budget import lines_on
+    from engine.books.budget import lines_on
 
     books = open_books(ctx)
     lines = lines_on(books, as_of or today())
@@ -369,7 +369,7 @@ def budget_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
 @click.pass_context
 def budget_set(ctx: click.Context, line_id: str, effective: date, note: str, **changes: Any) -> None:
     """Add a budget line or change one from a date (a new dated version; history is kept)."""
-    from engine.budget import set_line
+    from engine.books.budget import set_line
 
     books = open_books(ctx)
     entry, line = set_line(books, line_id, effective, {k: v for k, v in changes.items() if v is not None}, note)
@@ -391,7 +391,7 @@ def journal() -> None:
 @click.pass_context
 def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """Every entry in order, including withdrawn ones."""
-    from engine.ballots import public_view
+    from engine.governance.ballots import public_view
 
     books = open_books(ctx)
     entries = books.journal.entries([kind] if kind else None, include_voided=True)
@@ -430,7 +430,7 @@ def _summary(data: dict[str, Any], width: int = 60) -> str:
 @click.pass_context
 def journal_void(ctx: click.Context, seq: int, reason: str) -> None:
     """Withdraw a mistaken entry: a new entry that points at it (nothing is deleted)."""
-    from engine.corrections import void
+    from engine.books.corrections import void
 
     books = open_books(ctx)
     entry = void(books, seq, reason)
@@ -447,7 +447,7 @@ def audit() -> None:
 @click.pass_context
 def audit_verify(ctx: click.Context, as_json: bool) -> None:
     """Recompute the hash chain over the whole journal; exit 1 if anything was edited."""
-    from engine.audit import verify
+    from engine.audit.verify import verify
 
     books = open_books(ctx)
     report = verify(books)
@@ -503,7 +503,7 @@ def member_credential_set(ctx: click.Context, member_id: str) -> None:
 
     Replacing a credential needs the current one (COOP_OLD_CREDENTIAL, or typed).
     """
-    from engine.credentials import current, set_credential
+    from engine.governance.credentials import current, set_credential
 
     books = open_books(ctx)
     old = _credential(member_id, env="COOP_OLD_CREDENTIAL") if current(books, member_id) is not None else None
@@ -522,9 +522,9 @@ def _propose_options(f: Any) -> Any:
 def _open(
     ctx: click.Context, matter: str, data: dict[str, Any], title: str | None, default_title: str, by: str | None, deadline: date | None
 ) -> None:
-    from engine.credentials import check
-    from engine.proposals import ADMINISTRATOR, open_proposal
-    from engine.rules import Matter
+    from engine.governance.credentials import check
+    from engine.governance.proposals import ADMINISTRATOR, open_proposal
+    from engine.governance.rules import Matter
 
     books = open_books(ctx)
     if by is not None:
@@ -761,7 +761,7 @@ for _kind, _doc in _DECISIONS.items():
 @click.pass_context
 def parameters_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """The co-op model's dated parameters in force (rates, shares), with their history."""
-    from engine.parameters import dated_names, in_force
+    from engine.books.parameters import dated_names, in_force
 
     books = open_books(ctx)
     params = in_force(books, as_of)
@@ -798,7 +798,7 @@ def _proposal_json(p: Any, on: date, books: Books | None = None, detail: bool = 
         "counts": counts,
     }
     if detail:
-        from engine.proposals import electorate
+        from engine.governance.proposals import electorate
 
         secret = p.rule.secret
         eligible, recused = (p.eligible, p.recused) if p.eligible is not None else electorate(books, p)
@@ -827,7 +827,7 @@ def _proposal_json(p: Any, on: date, books: Books | None = None, detail: bool = 
             "effect": p.effect.data if p.effect is not None else None,
         }
         if secret and p.result is not None:
-            from engine.ballots import public_view
+            from engine.governance.ballots import public_view
 
             out["result"] = public_view(books)(p.result)
     return out
@@ -843,7 +843,7 @@ def _counts_text(c: dict[str, int]) -> str:
 @click.pass_context
 def proposal_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Every proposal and where it stands."""
-    from engine.proposals import all_proposals
+    from engine.governance.proposals import all_proposals
 
     books = open_books(ctx)
     on = as_of or today()
@@ -871,7 +871,7 @@ def proposal_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None
 @click.pass_context
 def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
     """One proposal: its fields, rule, electorate, ballots (or only receipts if secret), result and effect."""
-    from engine.proposals import load
+    from engine.governance.proposals import load
 
     books = open_books(ctx)
     p = load(books, proposal_id)
@@ -939,8 +939,8 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
 @click.pass_context
 def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None:
     """Count and decide; refused before the deadline unless the outcome is already certain."""
-    from engine.decisions import close
-    from engine.output import write_text
+    from engine.books.output import write_text
+    from engine.governance.decisions import close
 
     books = open_books(ctx)
     p = close(books, proposal_id, statement)
@@ -967,8 +967,8 @@ def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None
 @click.pass_context
 def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text: str) -> None:
     """Comment on a proposal as a member (a recused member may comment but not vote)."""
-    from engine.credentials import check
-    from engine.proposals import comment
+    from engine.governance.credentials import check
+    from engine.governance.proposals import comment
 
     books = open_books(ctx)
     check(books, member_id, _credential(member_id))
@@ -983,9 +983,9 @@ def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text:
 @click.pass_context
 def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str | None) -> None:
     """Add an outcome statement beside a proposal's result (the engine's result stands as counted)."""
-    from engine.credentials import check
-    from engine.decisions import add_statement
-    from engine.proposals import ADMINISTRATOR
+    from engine.governance.credentials import check
+    from engine.governance.decisions import add_statement
+    from engine.governance.proposals import ADMINISTRATOR
 
     books = open_books(ctx)
     if by is not None:
@@ -1000,7 +1000,7 @@ def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str 
 @click.pass_context
 def proposal_second_reading(ctx: click.Context, proposal_id: str, deadline: date | None) -> None:
     """Open the second reading of a proposal that passed its first (after the cooling-off period)."""
-    from engine.proposals import open_second_reading
+    from engine.governance.proposals import open_second_reading
 
     books = open_books(ctx)
     p = open_second_reading(books, proposal_id, deadline=deadline)
@@ -1020,7 +1020,7 @@ def vote() -> None:
 @click.pass_context
 def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str) -> None:
     """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""
-    from engine.ballots import cast
+    from engine.governance.ballots import cast
 
     books = open_books(ctx)
     p, entry = cast(books, proposal_id, member_id, choice, _credential(member_id), reason)
@@ -1036,7 +1036,7 @@ def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str,
 @click.pass_context
 def audit_receipt(ctx: click.Context, receipt: str, as_json: bool) -> None:
     """Check that a ballot receipt is in the record (exit 1 if not)."""
-    from engine.audit import receipt as check_receipt
+    from engine.audit.verify import receipt as check_receipt
 
     books = open_books(ctx)
     found = check_receipt(books, receipt)
@@ -1056,7 +1056,7 @@ def _documents_out(books: Books, out: Path | None) -> Path:
 
 
 def _pdf(paths: list[Path]) -> None:
-    from engine.pdf import MISSING, to_pdf
+    from engine.documents.pdf import MISSING, to_pdf
 
     made = to_pdf(paths)
     if made is None:
@@ -1084,8 +1084,8 @@ def manual() -> None:
 @click.pass_context
 def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf: bool) -> None:
     """Write manual VERSION (default: the latest) as Markdown and DOCX."""
-    from engine.manual import publish_version
-    from engine.manual_versions import versions
+    from engine.documents.manual import publish_version
+    from engine.documents.versions import versions
 
     books = open_books(ctx)
     number = version if version is not None else len(versions(books))
@@ -1105,7 +1105,7 @@ def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf
 @click.pass_context
 def manual_diff(ctx: click.Context, v1: int, v2: int, out: Path | None, pdf: bool) -> None:
     """A redline from V1 to V2: Markdown with <ins>/<del>, DOCX underlined and struck through."""
-    from engine.manual import publish_redline
+    from engine.documents.manual import publish_redline
 
     books = open_books(ctx)
     done, marked = publish_redline(books, v1, v2, _documents_out(books, out))
@@ -1120,7 +1120,7 @@ def manual_diff(ctx: click.Context, v1: int, v2: int, out: Path | None, pdf: boo
 @click.pass_context
 def manual_versions_cmd(ctx: click.Context, as_json: bool) -> None:
     """Every manual version: number, effective date, the vote that adopted it, its SHA-256."""
-    from engine.manual_versions import versions
+    from engine.documents.versions import versions
 
     books = open_books(ctx)
     vs = versions(books)
@@ -1168,7 +1168,7 @@ def contracts_issue(
     pdf: bool,
 ) -> None:
     """Issue one document per PROVIDER (or --all) plus a register (CSV and JSON), recorded in the journal."""
-    from engine.contracts import issue
+    from engine.documents.contracts import issue
 
     if everyone == bool(providers):
         raise UserError("name providers or give --all (not both)", field="PROVIDER", expected="ids such as mara-quist, or --all")
@@ -1199,7 +1199,7 @@ def contracts_issue(
 @click.pass_context
 def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Who has signed which manual version and fee, and who needs a new agreement or acknowledgment."""
-    from engine.contracts import status
+    from engine.documents.contracts import status
 
     books = open_books(ctx)
     current, fee, rows = status(books, as_of or today())
@@ -1231,7 +1231,7 @@ def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> N
 @click.pass_context
 def contracts_signed(ctx: click.Context, provider_id: str, on: date, kind: str | None) -> None:
     """Record that PROVIDER signed the latest document issued to them."""
-    from engine.contracts import sign
+    from engine.documents.contracts import sign
 
     books = open_books(ctx)
     entry = sign(books, provider_id, on, kind)
@@ -1249,7 +1249,7 @@ def templates() -> None:
 @json_option
 def templates_check(as_json: bool) -> None:
     """Render every template with sample data; report names missing from its model and fields never used."""
-    from engine.templates import check_all
+    from engine.documents.templates import check_all
 
     results = check_all()
     if as_json:
@@ -1273,8 +1273,8 @@ def templates_check(as_json: bool) -> None:
 @pdf_option
 def templates_sample(names: tuple[str, ...], out: Path, pdf: bool) -> None:
     """Render templates (default: all) with their sample data, as Markdown and DOCX, to look at."""
-    from engine.contracts import render_sample
-    from engine.templates import registry
+    from engine.documents.contracts import render_sample
+    from engine.documents.templates import registry
 
     known = registry()
     for name in names:
@@ -1291,7 +1291,7 @@ def templates_sample(names: tuple[str, ...], out: Path, pdf: bool) -> None:
 
 
 def _cycle(books: Books, text: str | None, field: str = "CYCLE") -> Any:
-    from engine.cycles import cycle_containing, parse_cycle
+    from engine.books.cycles import cycle_containing, parse_cycle
 
     if text is None:
         return cycle_containing(today(), books.federation.cycle)
@@ -1299,7 +1299,7 @@ def _cycle(books: Books, text: str | None, field: str = "CYCLE") -> Any:
 
 
 def _month(text: str | None, field: str) -> Any:
-    from engine.cycles import Month
+    from engine.books.cycles import Month
 
     if text is None:
         return None
@@ -1322,7 +1322,7 @@ def _plan_text(p: Any, books: Books) -> str:
 
 def _fee_changes_since(books: Books, seq: int) -> None:
     """Say which fees a staffing change re-evaluated (the engine did it in the same transaction)."""
-    from engine.fees import settings
+    from engine.ledger.fees import settings
 
     for s in settings(books):
         if s.seq > seq:
@@ -1331,7 +1331,7 @@ def _fee_changes_since(books: Books, seq: int) -> None:
 
 
 def _pm(value: Any) -> str:
-    from engine.money import fraction_text
+    from engine.books.money import fraction_text
 
     return fraction_text(value, 3)
 
@@ -1348,7 +1348,7 @@ def fees() -> None:
 @click.pass_context
 def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reason: str | None) -> None:
     """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
-    from engine.fees import recalc
+    from engine.ledger.fees import recalc
 
     books = open_books(ctx)
     cycle = _cycle(books, cycle_id)
@@ -1365,7 +1365,7 @@ def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reaso
 @click.pass_context
 def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
     """The fee in each month of a cycle (default: the current one) and why it changed."""
-    from engine.fees import schedule, settings
+    from engine.ledger.fees import schedule, settings
 
     books = open_books(ctx)
     cycle = _cycle(books, cycle_id)
@@ -1425,8 +1425,8 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
 @click.pass_context
 def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path | None, pdf: bool, as_json: bool) -> None:
     """Issue a fee notice (Markdown and DOCX) to each provider for each time CYCLE's fee was set or re-evaluated."""
-    from engine.fees import settings
-    from engine.notices import fee_notices, issue
+    from engine.documents.notices import fee_notices, issue
+    from engine.ledger.fees import settings
 
     books = open_books(ctx)
     c = _cycle(books, cycle_id)
@@ -1471,7 +1471,7 @@ def _issued_summary(done: list[Any]) -> None:
 @click.pass_context
 def fees_rules(ctx: click.Context, as_of: date | None) -> None:
     """The fee rules in force, in words, from the same data the engine runs on."""
-    from engine.fees import rules_text
+    from engine.ledger.fees import rules_text
 
     books = open_books(ctx)
     for line in rules_text(books, as_of or today()):
@@ -1497,7 +1497,7 @@ def payment() -> None:
 @click.pass_context
 def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, ref: str, correction: str | None) -> None:
     """Record a fee payment received from PROVIDER."""
-    from engine.ledger import provider_balances, record_payment
+    from engine.ledger.accounts import provider_balances, record_payment
 
     books = open_books(ctx)
     entry = record_payment(books, provider_id, amount, on, ref, correction)
@@ -1514,7 +1514,7 @@ def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, 
 @click.pass_context
 def payment_payout(ctx: click.Context, provider_id: str, amount: int, on: date, ref: str, correction: str | None) -> None:
     """Pay PROVIDER money owed to them (a refund, a final settlement)."""
-    from engine.ledger import record_payout
+    from engine.ledger.accounts import record_payout
 
     books = open_books(ctx)
     entry = record_payout(books, provider_id, amount, on, ref, correction)
@@ -1526,7 +1526,7 @@ def payment_payout(ctx: click.Context, provider_id: str, amount: int, on: date, 
 @click.pass_context
 def payment_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many payments from a CSV (provider,amount,on,ref), all or none."""
-    from engine.ledger import import_payments
+    from engine.ledger.accounts import import_payments
 
     books = open_books(ctx)
     count, total = import_payments(books, csv_file)
@@ -1551,7 +1551,7 @@ def expense_record(
     ctx: click.Context, line_id: str, amount: int, on: date, receipt: str, vendor: str | None, for_month: str | None, correction: str | None
 ) -> None:
     """Record a shared expense paid against budget LINE."""
-    from engine.ledger import record_expense
+    from engine.ledger.accounts import record_expense
 
     books = open_books(ctx)
     entry = record_expense(
@@ -1565,7 +1565,7 @@ def expense_record(
 @click.pass_context
 def expense_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many expenses from a CSV (line,amount,on,vendor,receipt), all or none."""
-    from engine.ledger import import_expenses
+    from engine.ledger.accounts import import_expenses
 
     books = open_books(ctx)
     count, total = import_expenses(books, csv_file)
@@ -1585,7 +1585,7 @@ def cycle() -> None:
 @click.pass_context
 def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close CYCLE: refund the surplus (or carry/assess a deficit), leaving the parent no profit."""
-    from engine.closing import close, settle
+    from engine.ledger.closing import close, settle
 
     books = open_books(ctx)
     if books.federation.model == "session_split":  # the same close, shown as the quarter's payout
@@ -1675,10 +1675,10 @@ def statement(
     """
     from dataclasses import asdict
 
-    from engine.notices import issue, render, statement_document, statement_documents
-    from engine.output import write_bytes, write_text
-    from engine.statements import statement as build
-    from engine.statements import statement_csv, summary_rows
+    from engine.books.output import write_bytes, write_text
+    from engine.documents.notices import issue, render, statement_document, statement_documents
+    from engine.documents.statements import statement as build
+    from engine.documents.statements import statement_csv, summary_rows
 
     books = open_books(ctx)
     day = on or today()
@@ -1760,8 +1760,8 @@ def report_transparency(
     """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
     from dataclasses import asdict
 
-    from engine.output import write_bytes, write_text
-    from engine.statements import result_rows, transparency, transparency_csv, transparency_docx, transparency_markdown
+    from engine.books.output import write_bytes, write_text
+    from engine.documents.statements import result_rows, transparency, transparency_csv, transparency_docx, transparency_markdown
 
     books = open_books(ctx)
     c = _cycle(books, cycle_id)
@@ -1813,7 +1813,7 @@ def ledger() -> None:
 @click.pass_context
 def ledger_balances(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """The trial balance: every account's balance; they sum to zero."""
-    from engine.ledger import trial_balance
+    from engine.ledger.accounts import trial_balance
 
     books = open_books(ctx)
     tb = trial_balance(books, as_of or today())
@@ -1831,7 +1831,7 @@ def ledger_balances(ctx: click.Context, as_of: date | None, as_json: bool) -> No
 @click.pass_context
 def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """What each provider owes (or is owed) on a date."""
-    from engine.ledger import provider_balances
+    from engine.ledger.accounts import provider_balances
 
     books = open_books(ctx)
     balances = dict(sorted(provider_balances(books, as_of or today()).items()))
@@ -1848,8 +1848,8 @@ def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> Non
 @click.pass_context
 def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None, as_json: bool) -> None:
     """Every balanced transaction up to a date."""
-    from engine.ledger import transactions
-    from engine.roster import require
+    from engine.books.roster import require
+    from engine.ledger.accounts import transactions
 
     books = open_books(ctx)
     if provider_id:
@@ -1871,7 +1871,7 @@ def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None,
 @click.pass_context
 def ledger_write_off(ctx: click.Context, provider_id: str, amount: int, on: date, reason: str, correction: str | None) -> None:
     """Forgive part of PROVIDER's arrears; the cycle's result bears it."""
-    from engine.ledger import record_write_off
+    from engine.ledger.accounts import record_write_off
 
     books = open_books(ctx)
     entry = record_write_off(books, provider_id, amount, on, reason, correction)
@@ -1894,9 +1894,9 @@ def hours() -> None:
 @click.pass_context
 def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, kind: str) -> None:
     """Log MEMBER's HOURS for a month; every hour pays the rate in force for that month."""
-    from engine.hours import parse_hours, parse_month, record
-    from engine.parameters import in_force
-    from engine.pay import hourly_rate, pay_for_hours
+    from engine.books.parameters import in_force
+    from engine.models.flat_pay.hours import parse_hours, parse_month, record
+    from engine.models.flat_pay.pay import hourly_rate, pay_for_hours
 
     books = open_books(ctx)
     m, h = parse_month(month), parse_hours(amount)
@@ -1909,8 +1909,8 @@ def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, ki
 
 def _payer_name(books: Any, kind: str) -> str:
     """The legal name of the entity that pays work of ``kind`` (engine.pay.PAID_BY)."""
-    from engine.parameters import in_force
-    from engine.pay import MANAGEMENT, payer_of
+    from engine.books.parameters import in_force
+    from engine.models.flat_pay.pay import MANAGEMENT, payer_of
 
     if payer_of(kind) == MANAGEMENT:
         return f"{books.federation.holder} (the management entity)"
@@ -1924,7 +1924,7 @@ def hours_import(ctx: click.Context, csv_file: Path) -> None:
     """Log hours from a CSV (member, month, hours, kind): every row, or none."""
     from decimal import Decimal
 
-    from engine.hours import import_csv
+    from engine.models.flat_pay.hours import import_csv
 
     books = open_books(ctx)
     entries = import_csv(books, csv_file)
@@ -1939,9 +1939,9 @@ def hours_import(ctx: click.Context, csv_file: Path) -> None:
 @click.pass_context
 def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_json: bool) -> None:
     """Everyone's hours and pay, month by month: shared with all members, for transparency."""
-    from engine.hours import parse_month, records
-    from engine.parameters import in_force
-    from engine.pay import hourly_rate, pay_for_hours, payer_of
+    from engine.books.parameters import in_force
+    from engine.models.flat_pay.hours import parse_month, records
+    from engine.models.flat_pay.pay import hourly_rate, pay_for_hours, payer_of
 
     books = open_books(ctx)
     wanted = parse_month(month) if month else None
@@ -1997,10 +1997,10 @@ def leave() -> None:
 @click.pass_context
 def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, returns: date, kind: str) -> None:
     """Record MEMBER's unplanned leave; each day pays the unplanned leave day pay, from the entity whose work it replaces."""
-    from engine.cycles import Month
-    from engine.leave import record_unplanned
-    from engine.parameters import in_force
-    from engine.pay import unplanned_leave_day_pay
+    from engine.books.cycles import Month
+    from engine.books.parameters import in_force
+    from engine.models.flat_pay.leave import record_unplanned
+    from engine.models.flat_pay.pay import unplanned_leave_day_pay
 
     books = open_books(ctx)
     e = record_unplanned(books, member_id, days, on, returns, kind)
@@ -2018,10 +2018,10 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
     if books.federation.model == "retention":
         _extended_leave_list(books, as_json)
         return
-    from engine.cycles import Month
-    from engine.leave import records
-    from engine.parameters import in_force
-    from engine.pay import payer_of, unplanned_leave_day_pay
+    from engine.books.cycles import Month
+    from engine.books.parameters import in_force
+    from engine.models.flat_pay.leave import records
+    from engine.models.flat_pay.pay import payer_of, unplanned_leave_day_pay
 
     params = in_force(books)
     out = []
@@ -2071,8 +2071,8 @@ def capital() -> None:
 @click.pass_context
 def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close YEAR: its surplus to owners' capital accounts by hours (a deficit is carried forward); pay out leavers."""
-    from engine.management import close_year, parse_year
-    from engine.parameters import in_force
+    from engine.books.parameters import in_force
+    from engine.models.flat_pay.management import close_year, parse_year
 
     books = open_books(ctx)
     fig = close_year(books, parse_year(books, year), on or today(), dry_run)
@@ -2119,7 +2119,7 @@ def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool,
 @click.pass_context
 def capital_accounts(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Each member's internal capital account balance."""
-    from engine.management import balances
+    from engine.models.flat_pay.management import balances
 
     books = open_books(ctx)
     b = balances(books, as_of or today())
@@ -2144,10 +2144,10 @@ def annual_statement_cmd(
     ctx: click.Context, member_id: str, year: str, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
 ) -> None:
     """MEMBER's statement for YEAR (flat_pay model): hours and pay by month, leave, capital account."""
-    from engine.annual_statement import statement as build
-    from engine.annual_statement import to_csv, to_markdown
-    from engine.management import parse_year
-    from engine.output import write_bytes, write_text
+    from engine.books.output import write_bytes, write_text
+    from engine.models.flat_pay.management import parse_year
+    from engine.models.flat_pay.statements import statement as build
+    from engine.models.flat_pay.statements import to_csv, to_markdown
 
     books = open_books(ctx)
     s = build(books, member_id, parse_year(books, year))
@@ -2157,7 +2157,7 @@ def annual_statement_cmd(
     if md_file:
         write_text(md_file, text)
     if docx_file:
-        from engine.typesetting import DocMeta, to_docx
+        from engine.documents.typesetting import DocMeta, to_docx
 
         meta = DocMeta(
             title=f"Annual statement {s.cycle.label}: {s.name}",
@@ -2205,7 +2205,7 @@ def annual_statement_cmd(
 @click.pass_context
 def reminders(ctx: click.Context, as_of: date | None, within_days: int, as_json: bool) -> None:
     """Upcoming events (flat_pay model): the annual meeting, membership proposals due, years to close."""
-    from engine.reminders import upcoming
+    from engine.models.flat_pay.reminders import upcoming
 
     books = open_books(ctx)
     found = upcoming(books, as_of or today(), within_days)
@@ -2228,7 +2228,7 @@ def propose_low_rate(
     ctx: click.Context, client: str, member_id: str, rate: int, text: str, title: str | None, by: str | None, deadline: date | None
 ) -> None:
     """Propose seeing a client at a very low rate (the collective's approval, by consensus)."""
-    from engine.money import cents_to_decimal_text
+    from engine.books.money import cents_to_decimal_text
 
     data = {"client": client, "member": member_id, "rate": rate, "text": text}
     _open(ctx, "low_rate", data, title, f"Low rate for client {client}: {cents_to_decimal_text(rate)} a session", by, deadline)
@@ -2239,7 +2239,7 @@ def propose_low_rate(
 @click.pass_context
 def low_rates(ctx: click.Context, as_json: bool) -> None:
     """Very low client rates the collective approved (client references, not names)."""
-    from engine.outcomes import LOW_RATE_APPROVED
+    from engine.governance.outcomes import LOW_RATE_APPROVED
 
     books = open_books(ctx)
     found = [{"on": e.on, **e.data} for e in books.journal.entries([LOW_RATE_APPROVED])]
@@ -2266,7 +2266,7 @@ def agreement() -> None:
 @click.pass_context
 def agreement_issue(ctx: click.Context, members: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue a member agreement (Markdown and DOCX) to each MEMBER (or --all); sign with 'coop contracts signed'."""
-    from engine.flat_pay_documents import issue_agreements
+    from engine.models.flat_pay.documents import issue_agreements
 
     if everyone == bool(members):
         raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as juno-pike, or --all")
@@ -2294,7 +2294,7 @@ def session() -> None:
 @click.pass_context
 def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: str, correction: str | None) -> None:
     """Record a session's FEE held by MEMBER; the split in force that day is applied."""
-    from engine.sessions import record_session
+    from engine.models.session_split.sessions import record_session
 
     books = open_books(ctx)
     e = record_session(books, member_id, fee, on, ref, correction)
@@ -2311,7 +2311,7 @@ def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: 
 @click.pass_context
 def session_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many sessions from a CSV (member,fee,on,ref): every row or none."""
-    from engine.sessions import import_sessions
+    from engine.models.session_split.sessions import import_sessions
 
     books = open_books(ctx)
     done = import_sessions(books, csv_file)
@@ -2329,7 +2329,7 @@ def session_import(ctx: click.Context, csv_file: Path) -> None:
 @click.pass_context
 def session_list(ctx: click.Context, member_id: str | None, quarter_id: str | None, as_json: bool) -> None:
     """Recorded sessions with their split, and the totals."""
-    from engine.sessions import require_model, sessions
+    from engine.models.session_split.sessions import require_model, sessions
 
     books = open_books(ctx)
     require_model(books)
@@ -2373,9 +2373,9 @@ def payout() -> None:
 @click.pass_context
 def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close QUARTER: pay its surplus out to the member-owners, or carry its deficit to the next quarter."""
-    from engine.closing import close, settle
-    from engine.payouts import PAYOUT_BASIS_WORDS
-    from engine.sessions import require_model
+    from engine.ledger.closing import close, settle
+    from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
+    from engine.models.session_split.sessions import require_model
 
     books = open_books(ctx)
     require_model(books)
@@ -2408,9 +2408,9 @@ def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run
 @click.pass_context
 def payout_commitments(ctx: click.Context, as_json: bool) -> None:
     """Amounts committed from the surplus by surplus-use votes."""
-    from engine.payouts import as_json as commitment_json
-    from engine.payouts import commitments, spent_on
-    from engine.sessions import require_model
+    from engine.models.session_split.payouts import as_json as commitment_json
+    from engine.models.session_split.payouts import commitments, spent_on
+    from engine.models.session_split.sessions import require_model
 
     books = open_books(ctx)
     require_model(books)
@@ -2439,7 +2439,8 @@ def member_statement(
     """MEMBER's annual statement for YEAR: sessions, fees, their share, their contribution, quarterly payouts."""
     from dataclasses import asdict
 
-    from engine.annual_statements import (
+    from engine.books.output import write_bytes, write_text
+    from engine.models.session_split.statements import (
         HEADERS,
         annual_statement,
         statement_csv,
@@ -2448,7 +2449,6 @@ def member_statement(
         summary_rows,
         table_rows,
     )
-    from engine.output import write_bytes, write_text
 
     books = open_books(ctx)
     s = annual_statement(books, member_id, year)
@@ -2475,7 +2475,7 @@ def member_statement(
 @click.pass_context
 def member_agreement(ctx: click.Context, member_ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue the session split co-op's member agreement (Markdown and DOCX) to MEMBERs (or --all), recorded in the journal."""
-    from engine.split_documents import issue_agreements
+    from engine.models.session_split.documents import issue_agreements
 
     if everyone == bool(member_ids):
         raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as ana-ruiz, or --all")
@@ -2494,7 +2494,7 @@ def member_agreement(ctx: click.Context, member_ids: tuple[str, ...], everyone: 
 @click.pass_context
 def payout_spend(ctx: click.Context, proposal_id: str, amount: int, on: date, receipt: str, vendor: str) -> None:
     """Pay (part of) what a passed surplus-use PROPOSAL committed, e.g. the training invoice."""
-    from engine.payouts import spend, spent_on
+    from engine.models.session_split.payouts import spend, spent_on
 
     books = open_books(ctx)
     e = spend(books, proposal_id, amount, on, receipt, vendor)
@@ -2509,7 +2509,7 @@ def payout_spend(ctx: click.Context, proposal_id: str, amount: int, on: date, re
 @click.pass_context
 def payout_members(ctx: click.Context, on: date, ref: str) -> None:
     """Pay every member what the co-op owes them on a date (session shares and payouts), all or none."""
-    from engine.payouts import pay_members
+    from engine.models.session_split.payouts import pay_members
 
     books = open_books(ctx)
     paid = pay_members(books, on, ref)
@@ -2539,7 +2539,7 @@ def revenue() -> None:
 @click.pass_context
 def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, note: str) -> None:
     """Record MEMBER's revenue for a month; in probation, the co-op's share is split off."""
-    from engine.retention import parse_month, record_revenue
+    from engine.models.retention.revenue import parse_month, record_revenue
 
     books = open_books(ctx)
     e = record_revenue(books, member_id, amount, parse_month(month), note)
@@ -2553,7 +2553,7 @@ def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, 
 @click.pass_context
 def revenue_import(ctx: click.Context, csv_file: Path) -> None:
     """Record every row of a CSV (member, month, amount[, note]), or none if any row is wrong."""
-    from engine.retention import import_revenue
+    from engine.models.retention.revenue import import_revenue
 
     books = open_books(ctx)
     n, total = import_revenue(books, csv_file)
@@ -2567,7 +2567,7 @@ def revenue_import(ctx: click.Context, csv_file: Path) -> None:
 @click.pass_context
 def revenue_list(ctx: click.Context, member_id: str | None, as_of: date | None, as_json: bool) -> None:
     """Recorded revenues, with the probation levy and the part kept."""
-    from engine.retention import revenues
+    from engine.models.retention.revenue import revenues
 
     books = open_books(ctx)
     rs = revenues(books, as_of or today(), member_id)
@@ -2603,8 +2603,8 @@ def revenue_statement(
     ctx: click.Context, member_id: str, year: int, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
 ) -> None:
     """MEMBER's annual statement: revenue, levy, retained share, expenses, leave, rent covered, net kept."""
-    from engine.output import write_bytes, write_text
-    from engine.retention import STATEMENT_COLUMNS, STATEMENT_HEADINGS, annual_statement, statement_csv, statement_markdown
+    from engine.books.output import write_bytes, write_text
+    from engine.models.retention.revenue import STATEMENT_COLUMNS, STATEMENT_HEADINGS, annual_statement, statement_csv, statement_markdown
 
     books = open_books(ctx)
     s = annual_statement(books, member_id, year)
@@ -2621,7 +2621,7 @@ def revenue_statement(
     if md_file:
         click.echo(f"Wrote {write_text(md_file, statement_markdown(s))}")
     if docx_file:
-        from engine.retention import statement_docx
+        from engine.models.retention.revenue import statement_docx
 
         click.echo(f"Wrote {write_bytes(docx_file, statement_docx(s))}")
 
@@ -2632,7 +2632,7 @@ def revenue_statement(
 @click.pass_context
 def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
     """Every member's annual statement for a year: CSV, Markdown and DOCX each (default folder BOOKS/documents/statements)."""
-    from engine.retention import write_statements
+    from engine.models.retention.revenue import write_statements
 
     books = open_books(ctx)
     folder = _documents_out(books, out) / "statements" / str(year)
@@ -2659,7 +2659,7 @@ def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
 @click.pass_context
 def leave_start(ctx: click.Context, member_id: str, start: date, until: date, kind: str) -> None:
     """Record MEMBER's extended leave; the fee is re-evaluated in the same transaction."""
-    from engine.retention import start_leave
+    from engine.models.retention.revenue import start_leave
 
     books = open_books(ctx)
     e, plans = start_leave(books, member_id, kind, start, until)
@@ -2674,7 +2674,7 @@ def leave_start(ctx: click.Context, member_id: str, start: date, until: date, ki
 @click.pass_context
 def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
     """End MEMBER's extended leave early; the fee is re-evaluated in the same transaction."""
-    from engine.retention import end_leave
+    from engine.models.retention.revenue import end_leave
 
     books = open_books(ctx)
     e, plans = end_leave(books, member_id, on)
@@ -2685,7 +2685,7 @@ def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
 
 def _extended_leave_list(books: Books, as_json: bool) -> None:
     """Every extended leave recorded (retention model)."""
-    from engine.retention import leaves
+    from engine.models.retention.revenue import leaves
 
     ls = leaves(books)
     if as_json:
@@ -2702,7 +2702,7 @@ def _extended_leave_list(books: Books, as_json: bool) -> None:
 @click.pass_context
 def owners_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Retention model: each active member, owner or in probation, and when the membership decision is due."""
-    from engine.retention import member_statuses
+    from engine.models.retention.revenue import member_statuses
 
     books = open_books(ctx)
     rows = member_statuses(books, as_of or today())
@@ -2720,7 +2720,7 @@ def owners_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
 @click.pass_context
 def due_cmd(ctx: click.Context) -> None:
     """Open every proposal whose date has come (retention: membership at the end of probation). Run daily."""
-    from engine.retention import open_due
+    from engine.models.retention.revenue import open_due
 
     books = open_books(ctx)
     opened = open_due(books)
@@ -2750,8 +2750,8 @@ def due_cmd(ctx: click.Context) -> None:
 )
 def demo(folder: Path, model: str) -> None:
     """Found a sample co-op in FOLDER (default ./coop-demo) and run a year of every capability."""
-    from engine.demo import script
-    from engine.founding import create_demo_books
+    from engine.books.founding import create_demo_books
+    from engine.models.federation.demo import script
 
     founding_text, steps = script(model)
     create_demo_books(folder, founding_text())

@@ -31,10 +31,10 @@ os.environ.setdefault("COOP_NOW", "2027-01-02T09:00:00")
 from click.testing import CliRunner
 
 from cli import main
-from engine.books import open_books
-from engine.demo import founding_text
-from engine.founding import create_books
-from engine.journal import FILENAME
+from engine.books.folder import open_books
+from engine.books.founding import create_books
+from engine.books.journal import FILENAME
+from engine.models.federation.demo import founding_text
 
 
 def build(folder: Path, providers: int, budget_changes: int, entries: int) -> None:

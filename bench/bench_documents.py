@@ -25,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.books import open_books
-from engine.contracts import agreement_data, compile_document, fill, issue, provider_party
-from engine.demo import BUDGET, FOUNDED, PARENT
-from engine.founding import create_books
-from engine.manual_versions import record_founding
-from engine.presets import render_founding
-from engine.templates import TOKEN, long_date, registry
+from engine.books.folder import open_books
+from engine.books.founding import create_books
+from engine.books.presets import render_founding
+from engine.documents.contracts import agreement_data, compile_document, fill, issue, provider_party
+from engine.documents.templates import TOKEN, long_date, registry
+from engine.documents.versions import record_founding
+from engine.models.federation.demo import BUDGET, FOUNDED, PARENT
 
 ISSUE_DAY = date(2027, 1, 15)
 
@@ -69,7 +69,7 @@ def docxtpl_baseline(compiled_parts: list[tuple[str, bytes]], parties: list, fol
     """Seconds per document for docxtpl rendering the equivalent template."""
     from docxtpl import DocxTemplate
 
-    from engine.typesetting import write_zip
+    from engine.documents.typesetting import write_zip
 
     def tag(match: object) -> str:
         return "{{ " + match[1].replace(".", "_").replace(":", "_") + " }}"  # type: ignore[index]

@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import closing, fees
-from engine.books import open_books
-from engine.cycles import parse_cycle
-from engine.demo import founding_text
-from engine.founding import create_books
+from engine.books.cycles import parse_cycle
+from engine.books.folder import open_books
+from engine.books.founding import create_books
+from engine.ledger import closing, fees
+from engine.models.federation.demo import founding_text
 
 START = date(2027, 1, 1)
 CATEGORIES = ["software", "bookkeeping", "insurance", "education", "other"]

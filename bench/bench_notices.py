@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_fees import build
 
-from engine import closing, fees, notices, statements
-from engine.books import open_books
-from engine.cycles import parse_cycle
+from engine.books.cycles import parse_cycle
+from engine.books.folder import open_books
+from engine.documents import notices, statements
+from engine.ledger import closing, fees
 
 
 def run(n: int) -> None:

@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.annual_statements import annual_statement
-from engine.books import open_books
-from engine.closing import close
-from engine.cycles import parse_cycle
-from engine.demo_session_split import MEMBERS, founding_text
-from engine.founding import create_books
-from engine.sessions import import_sessions, write_sessions_csv
+from engine.books.cycles import parse_cycle
+from engine.books.folder import open_books
+from engine.books.founding import create_books
+from engine.ledger.closing import close
+from engine.models.session_split.demo import MEMBERS, founding_text
+from engine.models.session_split.sessions import import_sessions, write_sessions_csv
+from engine.models.session_split.statements import annual_statement
 
 
 def rows(n: int) -> list[tuple[str, int, date, str]]:

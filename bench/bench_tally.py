@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import timeit
 
-from engine.credentials import derive
-from engine.rules import DEFAULT_RULES, Matter
-from engine.tally import Counts, certain, decide
+from engine.governance.credentials import derive
+from engine.governance.rules import DEFAULT_RULES, Matter
+from engine.governance.tally import Counts, certain, decide
 
 
 def main() -> None:

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine.books import Books, open_books
-from engine.demo import founding_text
-from engine.founding import create_books
+from engine.books.folder import Books, open_books
+from engine.books.founding import create_books
+from engine.models.federation.demo import founding_text
 
 
 @pytest.fixture(autouse=True)

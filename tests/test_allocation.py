@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.allocation import allocate
+from engine.books.allocation import allocate
 
 weights_st = st.dictionaries(st.text("abcdefghij", min_size=1, max_size=4), st.integers(0, 1000), min_size=1, max_size=30).filter(
     lambda w: sum(w.values()) > 0

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from click.testing import Result
 
-from engine.audit import verify
-from engine.books import open_books
-from engine.proposals import load
+from engine.audit.verify import verify
+from engine.books.folder import open_books
+from engine.governance.proposals import load
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]

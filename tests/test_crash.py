@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from engine.audit import verify
-from engine.books import open_books
-from engine.journal import FILENAME
+from engine.audit.verify import verify
+from engine.books.folder import open_books
+from engine.books.journal import FILENAME
 
 ROWS = 30_000
 

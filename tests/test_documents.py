@@ -16,15 +16,15 @@ import pytest
 from click.testing import Result
 from docx import Document
 
-from engine import manual_versions as mv
-from engine.books import Books, open_books
-from engine.contracts import ISSUED, SIGNED, agreement_data, compile_document, fill, provider_party, render_document
-from engine.document_models import ProviderParty, fraction_words
+from engine.books.folder import Books, open_books
+from engine.documents import versions as mv
+from engine.documents.contracts import ISSUED, SIGNED, agreement_data, compile_document, fill, provider_party, render_document
+from engine.documents.data import ProviderParty, fraction_words
+from engine.documents.manual import render_version
+from engine.documents.redline import redline
+from engine.documents.templates import check_sources, registry
+from engine.documents.typesetting import DocMeta, build_reference, reference_bytes, to_docx
 from engine.errors import UserError
-from engine.manual import render_version
-from engine.redline import redline
-from engine.templates import check_sources, registry
-from engine.typesetting import DocMeta, build_reference, reference_bytes, to_docx
 
 Coop = Callable[..., Result]
 DEMO_AMENDMENT = Path(__file__).resolve().parent.parent / "manual" / "demo" / "cooperation_v2.md"
@@ -356,7 +356,7 @@ def test_progress_bar_when_asked(coop: Coop) -> None:
 
 
 def test_pdf_skipped_with_a_message_without_libreoffice(coop: Coop, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("engine.pdf.converter", lambda: None)
+    monkeypatch.setattr("engine.documents.pdf.converter", lambda: None)
     result = coop("manual", "render", "--pdf")
     assert result.exit_code == 0
     assert "PDF skipped: LibreOffice" in result.stderr
@@ -368,7 +368,7 @@ def test_pdf_skipped_with_a_message_without_libreoffice(coop: Coop, monkeypatch:
 def test_every_shipped_template_checks_clean(coop: Coop) -> None:
     result = coop("templates", "check")
     assert result.exit_code == 0, result.output
-    from engine.templates import check_all
+    from engine.documents.templates import check_all
 
     assert result.output.count("ok ") == len(check_all()) >= 6  # each model's manual and agreement are checked too
 
@@ -384,7 +384,7 @@ def test_check_reports_missing_names_and_unused_fields() -> None:
 
 
 def test_the_demo_redline_steps_run_after_the_amendment(books_dir: Path, coop: Coop) -> None:
-    from engine.demo import COOPERATION_V2, REDLINE_STEPS
+    from engine.models.federation.demo import COOPERATION_V2, REDLINE_STEPS
 
     assert DEMO_AMENDMENT.read_text() == COOPERATION_V2
     assert coop("contracts", "issue", "--all", "--on", "2027-06-01").exit_code == 0

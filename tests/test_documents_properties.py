@@ -8,12 +8,12 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import manual_versions as mv
-from engine.books import Books
-from engine.contracts import agreement_data, compile_document, fill, render_document
-from engine.document_models import ProviderParty
-from engine.redline import redline
-from engine.templates import registry
+from engine.books.folder import Books
+from engine.documents import versions as mv
+from engine.documents.contracts import agreement_data, compile_document, fill, render_document
+from engine.documents.data import ProviderParty
+from engine.documents.redline import redline
+from engine.documents.templates import registry
 
 WORDS = st.sampled_from(["fee", "the", "members", "vote", "$646.67", "two", "thirds", "**bold phrase**", "quorum", "a", "of", "notice"])
 PARAGRAPH = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)

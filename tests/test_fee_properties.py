@@ -11,15 +11,17 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import closing, fees, ledger, notices
-from engine.allocation import allocate
-from engine.books import Books, open_books
-from engine.budget import set_line
-from engine.cycles import Month, cycle_containing
-from engine.demo import founding_text
+from engine.books.allocation import allocate
+from engine.books.budget import set_line
+from engine.books.cycles import Month, cycle_containing
+from engine.books.folder import Books, open_books
+from engine.books.founding import create_books
+from engine.books.roster import join, leave
+from engine.documents import notices
 from engine.errors import UserError
-from engine.founding import create_books
-from engine.roster import join, leave
+from engine.ledger import accounts as ledger
+from engine.ledger import closing, fees
+from engine.models.federation.demo import founding_text
 
 weights_st = st.dictionaries(st.text("abcdefghij", min_size=1, max_size=4), st.integers(0, 50), min_size=1, max_size=12)
 

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from engine import closing, fees, ledger, statements
-from engine.books import Books, open_books
-from engine.cycles import Month, parse_cycle
-from engine.demo import founding_text
+from engine.books.cycles import Month, parse_cycle
+from engine.books.folder import Books, open_books
+from engine.books.founding import create_books
+from engine.books.roster import join, leave
+from engine.documents import statements
 from engine.errors import UserError
-from engine.founding import create_books
-from engine.roster import join, leave
+from engine.ledger import accounts as ledger
+from engine.ledger import closing, fees
+from engine.models.federation.demo import founding_text
 
 H1 = "2027-01"
 
@@ -63,7 +65,7 @@ def test_cycle_fee_is_budget_over_provider_months_rounded_up(books: Books) -> No
 def test_midcycle_joiner_admin_change_and_leaver_reevaluate_from_their_month(books: Books) -> None:
     fees.recalc(books, cyc(books))
     join(books, lena())
-    from engine.budget import set_line
+    from engine.books.budget import set_line
 
     set_line(books, "admin", date(2027, 4, 1), {"monthly": 286000}, "22 h/week")
     leave(books, "wes-okafor", date(2027, 5, 31), "moving")
@@ -79,7 +81,7 @@ def test_midcycle_joiner_admin_change_and_leaver_reevaluate_from_their_month(boo
 
 
 def test_non_staffing_budget_change_does_not_reevaluate(books: Books) -> None:
-    from engine.budget import set_line
+    from engine.books.budget import set_line
 
     fees.recalc(books, cyc(books))
     set_line(books, "software", date(2027, 3, 1), {"monthly": 50000}, "price rise")
@@ -140,7 +142,7 @@ def test_prorate_policy_counts_provider_days_in_the_fee(tmp_path: Path) -> None:
 
 def demo_first_half(books: Books) -> None:
     """The demo's first half-year: join, admin change, leave; all paid but Teo's June; CE fund underspent by $390."""
-    from engine.budget import set_line
+    from engine.books.budget import set_line
 
     fees.recalc(books, cyc(books))
     join(books, lena())
@@ -347,7 +349,7 @@ def test_payment_import_reports_a_bad_line(coop: Callable[..., Result], tmp_path
 
 
 def test_import_of_many_joins_reevaluates_once(books: Books, tmp_path: Path) -> None:
-    from engine.roster import import_csv
+    from engine.books.roster import import_csv
 
     fees.recalc(books, cyc(books))
     f = tmp_path / "j.csv"

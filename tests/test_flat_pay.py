@@ -20,11 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import main
-from engine.books import open_books
-from engine.cycles import Month
-from engine.founding import create_books
-from engine.management import settle
-from engine.presets import render_founding
+from engine.books.cycles import Month
+from engine.books.folder import open_books
+from engine.books.founding import create_books
+from engine.books.presets import render_founding
+from engine.models.flat_pay.management import settle
 
 WORKERS = ["ana-ruiz", "bo-lind", "cy-moss"]
 
@@ -110,7 +110,7 @@ def _pay(folder: Path, months: list[Month]) -> dict[tuple[str, str], int]:
     """Each member's pay for each month, from both entities."""
     from collections import defaultdict
 
-    from engine.hours import pay_lines
+    from engine.models.flat_pay.hours import pay_lines
 
     books = open_books(folder)
     try:
@@ -204,7 +204,7 @@ def test_an_hours_import_is_all_or_none(coop: Coop) -> None:
 
 
 def test_hours_only_in_the_flat_pay_model(tmp_path: Path) -> None:
-    from engine.demo import founding_text
+    from engine.models.federation.demo import founding_text
 
     folder = tmp_path / "fed"
     create_books(folder, text=founding_text())
@@ -250,8 +250,8 @@ def test_a_year_close_allocates_the_surplus_by_hours_and_pays_out_a_leaver(tmp_p
     assert "Clinical hours and leave from clinical work, $30,180.00, were paid by the clinical practice" in out
     books = open_books(coop.folder)
     try:
-        from engine.ledger import trial_balance
-        from engine.management import balances, closes
+        from engine.ledger.accounts import trial_balance
+        from engine.models.flat_pay.management import balances, closes
 
         close = closes(books)["2027-01"].data
         assert close["allocations"] == {"ana-ruiz": 2_266_349, "bo-lind": 1_133_175, "cy-moss": 568_476}
@@ -367,7 +367,7 @@ def test_membership_after_six_months_by_consensus(tmp_path: Path) -> None:
     assert "member-owner from 2027-08-10" in coop.ok("proposal", "close", "P-1", day="2027-08-08")  # eligibility date, not earlier
     books = open_books(coop.folder)
     try:
-        from engine.ownership import owners
+        from engine.models.flat_pay.ownership import owners
 
         assert owners(books)["dee-park"] == date(2027, 8, 10)
         assert "dee-park" not in owners(books, date(2027, 8, 9))
@@ -422,7 +422,7 @@ def _raise(coop: Coop, value: str, effective: str) -> None:
 
 
 def test_the_manual_states_the_figures_in_force_and_a_raise_changes_it(coop: Coop) -> None:
-    from engine.manual import render_version
+    from engine.documents.manual import render_version
 
     books = open_books(coop.folder)
     try:
@@ -449,8 +449,8 @@ def test_the_manual_states_the_figures_in_force_and_a_raise_changes_it(coop: Coo
 
 def test_who_pays_which_hours_is_stated_from_the_one_table(coop: Coop, monkeypatch: pytest.MonkeyPatch) -> None:
     """Change engine.pay.PAID_BY and the manual, the agreement and the pay all follow it."""
-    from engine import pay
-    from engine.manual import render_version
+    from engine.documents.manual import render_version
+    from engine.models.flat_pay import pay
 
     monkeypatch.setitem(pay.PAID_BY, "other", pay.CLINICAL)
     books = open_books(coop.folder)
@@ -527,7 +527,7 @@ def test_the_demo_year_runs_end_to_end(tmp_path: Path) -> None:
 
 
 def test_the_demo_steps_run_in_date_order() -> None:
-    from engine.demo_flat_pay import STEPS
+    from engine.models.flat_pay.demo import STEPS
 
     days = [step.env["COOP_NOW"] for step in STEPS]
     assert days == sorted(days)
@@ -558,11 +558,11 @@ def test_the_ledger_balances_and_every_fee_cent_is_accounted_for(
     from collections import defaultdict
 
     from engine.errors import UserError
-    from engine.hours import record
-    from engine.leave import record_unplanned
-    from engine.ledger import record_expense, trial_balance
-    from engine.management import close_year, parse_year
-    from engine.pay import round_cents
+    from engine.ledger.accounts import record_expense, trial_balance
+    from engine.models.flat_pay.hours import record
+    from engine.models.flat_pay.leave import record_unplanned
+    from engine.models.flat_pay.management import close_year, parse_year
+    from engine.models.flat_pay.pay import round_cents
 
     os.environ["COOP_NOW"] = "2028-01-05T09:00:00"  # restored by the pinned-clock fixture
     with tempfile.TemporaryDirectory(prefix="flatpay-prop-") as tmp:

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from engine import manual_versions, roster
-from engine.audit import verify
-from engine.books import open_books
-from engine.budget import lines_on
-from engine.journal import entry_hash
+from engine.audit.verify import verify
+from engine.books import roster
+from engine.books.budget import lines_on
+from engine.books.folder import open_books
+from engine.books.journal import entry_hash
+from engine.documents import versions as manual_versions
 
 Coop = Callable[..., Result]
 MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine.journal import FILENAME as JOURNAL
+from engine.books.journal import FILENAME as JOURNAL
 
 
 def _snapshot(folder: Path) -> dict[str, str]:

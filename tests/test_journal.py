@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from engine.audit import verify
-from engine.books import Books, open_books
+from engine.audit.verify import verify
+from engine.books.folder import Books, open_books
+from engine.books.journal import FILENAME, SCHEMA_VERSION, Journal
 from engine.errors import BooksError
-from engine.journal import FILENAME, SCHEMA_VERSION, Journal
 
 
 def _record_some(coop: Callable[..., Result]) -> None:
@@ -60,7 +60,7 @@ def test_verify_catches_a_deleted_row(books_dir: Path, coop: Callable[..., Resul
 
 def test_verify_catches_a_rehashed_row_by_the_broken_link(books_dir: Path, books: Books, coop: Callable[..., Result]) -> None:
     """Recomputing one row's own hash is not enough: the next row still points at the old one."""
-    from engine.journal import entry_hash
+    from engine.books.journal import entry_hash
 
     _record_some(coop)
     e = books.journal.entry(2)
@@ -122,9 +122,9 @@ def test_founding_file_edits_after_sealing_are_refused_then_recorded(books_dir: 
 def test_as_of_shows_history(books_dir: Path, coop: Callable[..., Result]) -> None:
     _record_some(coop)
     books = open_books(books_dir)
-    from engine.budget import monthly_total
-    from engine.cycles import Month
-    from engine.roster import active
+    from engine.books.budget import monthly_total
+    from engine.books.cycles import Month
+    from engine.books.roster import active
 
     assert len(active(books, date(2027, 5, 31))) == 6
     assert len(active(books, date(2027, 6, 1))) == 5

@@ -10,10 +10,10 @@ import pytest
 from click.testing import Result
 from docx import Document
 
-from engine import placeholders
+from engine.books.money import format_cents
+from engine.documents import placeholders
+from engine.documents.templates import environment
 from engine.errors import UserError
-from engine.money import format_cents
-from engine.templates import environment
 
 Coop = Callable[..., Result]
 AT = {"COOP_NOW": "2027-03-01T09:00:00"}

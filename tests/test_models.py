@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine.books import open_books
-from engine.config import load_federation
-from engine.cycles import Month
-from engine.founding import create_books
-from engine.parameters import in_force
-from engine.pay import hourly_rate, unplanned_leave_day_pay
-from engine.presets import render_founding
-from engine.rules import MODEL_RULES
+from engine.books.config import load_federation
+from engine.books.cycles import Month
+from engine.books.folder import open_books
+from engine.books.founding import create_books
+from engine.books.parameters import in_force
+from engine.books.presets import render_founding
+from engine.governance.rules import MODEL_RULES
+from engine.models.flat_pay.pay import hourly_rate, unplanned_leave_day_pay
 
 MODELS = ["federation", "retention", "flat_pay", "session_split"]
 WORKERS = ["ana-ruiz", "bo-lind", "cy-moss"]

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.config import CycleSpec
-from engine.cycles import Month, cycle_containing, parse_cycle
+from engine.books.config import CycleSpec
+from engine.books.cycles import Month, cycle_containing, parse_cycle
+from engine.books.money import cents_to_decimal_text, format_cents, parse_cents
 from engine.errors import UserError
-from engine.money import cents_to_decimal_text, format_cents, parse_cents
 
 
 def test_parse_cents() -> None:
@@ -62,7 +62,7 @@ def test_monthly_cycles() -> None:
 def test_fractions_are_shown_exactly_without_floats() -> None:
     from fractions import Fraction
 
-    from engine.money import fraction_text
+    from engine.books.money import fraction_text
 
     assert fraction_text(Fraction(57, 2), 3) == "28.500"
     assert fraction_text(Fraction(2, 3), 2) == "0.67" and fraction_text(Fraction(1, 8), 2) == "0.13"  # half up

@@ -12,10 +12,12 @@ from click.testing import Result
 from docx import Document
 from test_fees import H1, cyc, demo_first_half, lena
 
-from engine import closing, fees, ledger, notices, statements
-from engine.books import Books
-from engine.money import format_cents
-from engine.roster import join
+from engine.books.folder import Books
+from engine.books.money import format_cents
+from engine.books.roster import join
+from engine.documents import notices, statements
+from engine.ledger import accounts as ledger
+from engine.ledger import closing, fees
 
 Coop = Callable[..., Result]
 

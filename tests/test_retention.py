@@ -21,12 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli import main
-from engine import fees, retention
-from engine.books import open_books
-from engine.cycles import Cycle, Month
-from engine.founding import create_books
-from engine.ledger import provider_balances, trial_balance
-from engine.presets import render_founding
+from engine.books.cycles import Cycle, Month
+from engine.books.folder import open_books
+from engine.books.founding import create_books
+from engine.books.presets import render_founding
+from engine.ledger import fees
+from engine.ledger.accounts import provider_balances, trial_balance
+from engine.models.retention import revenue as retention
 
 FOUNDERS = ["ada-fenn", "ben-oduya", "cleo-marr", "dev-patel", "eli-soto", "fay-lund"]
 KIT = "kit-haas"
@@ -154,7 +155,7 @@ def test_a_probationer_with_8000_of_revenue_pays_800_to_the_coop(coop: Callable[
     assert summary["Revenue recorded"] == 800_000 and summary["Co-op levy (probation)"] == 80_000
     assert summary["Share of shared expenses"] == 6 * 100_000, "the first cycle's six months (the second's fee is not set yet)"
     assert summary["Net kept"] == 720_000 - 600_000
-    from engine.statements import statement
+    from engine.documents.statements import statement
 
     books = open_books(coop.folder)  # type: ignore[attr-defined]
     cycle_statement = statement(books, KIT, FIRST)
@@ -374,7 +375,7 @@ def test_charges_collect_the_budget_and_the_ledger_balances(
 
 
 def _manual(run: Callable[..., Result]) -> str:
-    from engine.manual import render_version
+    from engine.documents.manual import render_version
 
     books = open_books(run.folder)  # type: ignore[attr-defined]
     try:

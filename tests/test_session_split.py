@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli import main
-from engine.books import Books, open_books
-from engine.closing import closes
-from engine.founding import create_books
-from engine.ledger import trial_balance
-from engine.presets import render_founding
-from engine.sessions import sessions, split_session, tie_example, ties
+from engine.books.folder import Books, open_books
+from engine.books.founding import create_books
+from engine.books.presets import render_founding
+from engine.ledger.accounts import trial_balance
+from engine.ledger.closing import closes
+from engine.models.session_split.sessions import sessions, split_session, tie_example, ties
 
 MEMBERS = ["ana-ruiz", "bo-lind", "cy-moss"]
 BUDGET = [
@@ -316,10 +316,10 @@ def test_cents_are_conserved_across_sessions_expenses_commitments_and_payouts(tm
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from engine.closing import close
-    from engine.cycles import parse_cycle
-    from engine.payouts import COMMITTED
-    from engine.sessions import SESSION
+    from engine.books.cycles import parse_cycle
+    from engine.ledger.closing import close
+    from engine.models.session_split.payouts import COMMITTED
+    from engine.models.session_split.sessions import SESSION
 
     session = st.tuples(st.sampled_from(MEMBERS), st.integers(1, 40000), st.integers(0, 179))
     expense = st.tuples(st.sampled_from([b[0] for b in BUDGET]), st.integers(1, 300000), st.integers(0, 179))
@@ -336,10 +336,10 @@ def test_cents_are_conserved_across_sessions_expenses_commitments_and_payouts(tm
     def check(ss: list[tuple[str, int, int]], es: list[tuple[str, int, int]], cs: list[tuple[int, int]], basis: str, share: str) -> None:
         from datetime import timedelta
 
-        from engine.budget import line_versions
-        from engine.ledger import record_expense
-        from engine.payouts import pay_members
-        from engine.sessions import record_session
+        from engine.books.budget import line_versions
+        from engine.ledger.accounts import record_expense
+        from engine.models.session_split.payouts import pay_members
+        from engine.models.session_split.sessions import record_session
 
         folder = tmp_path_factory.mktemp("prop")
         create_books(folder, text=founding(share).replace("payout_basis: days_as_owner", f"payout_basis: {basis}"))
@@ -352,7 +352,7 @@ def test_cents_are_conserved_across_sessions_expenses_commitments_and_payouts(tm
                 record_expense(books, line, amount, start + timedelta(days=d), receipt="R")
             for amount, d in cs:
                 with books.transaction() as w:
-                    from engine.payouts import apply_commitment
+                    from engine.models.session_split.payouts import apply_commitment
 
                     apply_commitment(w, books, amount=amount, text="training", member=None, proposal="P-0", on=start + timedelta(days=d))
             results = [close(books, parse_cycle(q, books.federation.cycle), date(2027, 7, 5))[0] for q in ("2027-01", "2027-04")]
@@ -392,7 +392,7 @@ def test_the_manual_states_the_split_from_data(tmp_path: Path) -> None:
 
 
 def test_a_share_voted_from_a_date_changes_what_the_manual_states_from_that_date(split: Run) -> None:
-    from engine.split_documents import manual_context
+    from engine.models.session_split.documents import manual_context
 
     ok(split("propose", "parameter-change", "clinician_share", "13/20", "--from", "2027-07-01", day="2027-02-01"))
     decide(split, "P-1", "2027-02-02", {"ana-ruiz": "yes", "bo-lind": "yes", "cy-moss": "no"})
@@ -436,7 +436,7 @@ def test_the_demo_runs_a_year(tmp_path: Path) -> None:
 
 
 def test_the_cycle_must_be_the_payout_quarter(tmp_path: Path) -> None:
-    from engine.config import load_federation
+    from engine.books.config import load_federation
     from engine.errors import UserError
 
     path = tmp_path / "federation.yaml"

@@ -7,8 +7,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.rules import DEFAULT_RULES, DecisionRule, Matter
-from engine.tally import Counts, ceil_share, certain, decide, evaluate, quorum_needed
+from engine.governance.rules import DEFAULT_RULES, DecisionRule, Matter
+from engine.governance.tally import Counts, ceil_share, certain, decide, evaluate, quorum_needed
 
 MAJORITY = DEFAULT_RULES[Matter.onboarding]
 TWO_THIRDS_CAST = DEFAULT_RULES[Matter.manual_amendment]

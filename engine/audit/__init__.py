@@ -1,0 +1,1 @@
+"""What members can check: the hash chain, every recount, every ballot's eligibility."""

@@ -1,0 +1,362 @@
+"""``federation.yaml``: the founding document, parsed and validated at the edge.
+
+People write this file; everything after founding lives in the journal. The
+models here are strict (unknown keys are refused) so a typo is reported, not
+silently ignored, and a validation failure is turned into one line naming
+the file, the YAML line, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from engine.books.money import Money
+from engine.books.parameters import MODELS, AnyParameters, FederationParameters
+from engine.books.schedules import Schedule
+from engine.errors import UserError
+from engine.governance.rules import MODEL_RULES, DecisionRule, Matter
+
+FILENAME = "federation.yaml"
+FILE_VERSION = 1
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("an id of lower-case letters, digits, '-' or '_' (e.g. 'avery-lin')")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("an email address such as name@example.org")
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(_id)]
+Email = Annotated[str, AfterValidator(_email)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Provider(Strict):
+    """A licensed provider who owns an independent practice and joins the federation."""
+
+    id: Identifier
+    name: Text
+    practice: Text = Field(description="the provider's own practice's legal name")
+    licence: Text
+    email: Email
+    start: date
+
+
+class BudgetLine(Strict):
+    """One agreed shared expense: what the parent buys for everyone."""
+
+    id: Identifier
+    name: Text
+    category: Literal[
+        "software",
+        "admin_staff",
+        "admin_pay",
+        "bookkeeping",
+        "insurance",
+        "education",
+        "rent",
+        "supervision",
+        "other",
+        # session split: what the co-op's share pays besides supervision and software
+        "licensing",
+        "state_fees",
+    ]
+    monthly: Money
+    vendor: Text
+    cooperative_vendor: bool = False
+    effective: date = Field(alias="from")
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> BudgetLine:
+        if self.until is not None and self.until < self.effective:
+            raise ValueError(f"'until' ({self.until}) must not be before 'from' ({self.effective})")
+        return self
+
+
+class Parent(Strict):
+    """The parent practice that holds the shared accounts and makes no profit."""
+
+    legal_name: Text
+    principal: Text
+    principal_id: Identifier | None = Field(default=None, description="the principal's provider id, if they are a provider")
+
+
+class Entity(Strict):
+    """The co-op's own legal entity, for the models that have no parent practice."""
+
+    legal_name: Text
+    structure: Text = Field(default="LLC", description="e.g. LLC, cooperative corporation")
+
+
+class CycleSpec(Strict):
+    """Fee cycles: ``months`` long, the first starting in ``start_month``."""
+
+    start_month: int = Field(default=1, ge=1, le=12)
+    months: Literal[1, 2, 3, 4, 6, 12] = 6
+
+
+JoinerCharging = Literal["first_full_month", "joining_month", "prorate_days"]
+LeaverCharging = Literal["through_leaving_month", "last_full_month", "prorate_days"]
+RefundBasis = Literal["months", "per_head"]
+DeficitPolicy = Literal["carry_forward", "assess"]
+
+
+def _schedule(value: Any) -> Any:
+    return Field(default_factory=lambda: value)
+
+
+class Policies(Strict):
+    """Money policies; each is a dated parameter members may change by vote."""
+
+    joiner_charging: Schedule[JoinerCharging] = Field(default_factory=lambda: Schedule[JoinerCharging].model_validate("first_full_month"))
+    leaver_charging: Schedule[LeaverCharging] = Field(
+        default_factory=lambda: Schedule[LeaverCharging].model_validate("through_leaving_month")
+    )
+    refund_basis: Schedule[RefundBasis] = Field(default_factory=lambda: Schedule[RefundBasis].model_validate("months"))
+    deficit: Schedule[DeficitPolicy] = Field(default_factory=lambda: Schedule[DeficitPolicy].model_validate("carry_forward"))
+
+
+class Federation(Strict):
+    """The whole of ``federation.yaml``."""
+
+    version: Literal[1] = FILE_VERSION
+    name: Text
+    model: Literal["federation", "retention", "flat_pay", "session_split"] = "federation"
+    parameters: AnyParameters = Field(default_factory=FederationParameters)
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    founded: date
+    parent: Parent | None = None
+    entity: Entity | None = None
+    cycle: CycleSpec = CycleSpec()
+    policies: Policies = Policies()
+    decision_rules: dict[Matter, DecisionRule] = Field(default_factory=dict, validate_default=True)
+    providers: list[Provider] = Field(default_factory=list)
+    budget: list[BudgetLine] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parameters_follow_the_model(cls, data: Any) -> Any:
+        """The ``parameters`` block is read as the chosen model's own parameters."""
+        if isinstance(data, dict) and isinstance(data.get("parameters", {}), dict):
+            params = dict(data.get("parameters") or {})
+            params["model"] = data.get("model", "federation")
+            data = {**data, "parameters": params}
+        return data
+
+    @field_validator("decision_rules", mode="after")
+    @classmethod
+    def _fill_rules(cls, rules: dict[Matter, DecisionRule], info: ValidationInfo) -> dict[Matter, DecisionRule]:
+        """The model's own matters, each with its rule: as written, else the model's default."""
+        model = info.data.get("model", "federation")
+        defaults = MODEL_RULES[model]
+        extra = sorted(m.value for m in rules if m not in defaults)
+        if extra:
+            raise ValueError(f"matter {', '.join(extra)} does not apply to the {model} model (its matters: {', '.join(defaults)})")
+        return {**defaults, **rules}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Federation:
+        if self.model == "federation" and self.parent is None:
+            raise ValueError("a federation needs its parent practice: add 'parent:' with legal_name and principal")
+        if self.model != "federation":
+            if self.parent is not None:
+                raise ValueError(f"'parent' belongs to the federation model; a {self.model} co-op names its own 'entity'")
+            if self.entity is None:
+                raise ValueError(f"a {self.model} co-op needs 'entity:' with its legal_name")
+        if self.model == "session_split" and self.cycle.months != getattr(self.parameters, "payout_every_months", self.cycle.months):
+            raise ValueError(
+                f"cycle.months ({self.cycle.months}) must equal parameters.payout_every_months: the cycle is the payout quarter"
+            )
+        _unique([p.id for p in self.providers], "providers", "provider id")
+        _unique([b.id for b in self.budget], "budget", "budget line id")
+        ids = {p.id for p in self.providers}
+        if self.parent is not None and self.parent.principal_id is not None and self.parent.principal_id not in ids:
+            raise ValueError(f"parent.principal_id '{self.parent.principal_id}' is not one of the providers")
+        return self
+
+    @property
+    def holder(self) -> str:
+        """Who holds the shared accounts: the parent practice, or the co-op's own entity."""
+        if self.parent is not None:
+            return self.parent.legal_name
+        assert self.entity is not None  # checked by _consistent
+        return self.entity.legal_name
+
+    @property
+    def keeper(self) -> str:
+        """How reports name whoever holds the accounts and keeps nothing: "the parent" or "the co-op"."""
+        return "the parent" if self.parent is not None else "the co-op"
+
+    def provider(self, provider_id: str) -> Provider | None:
+        return next((p for p in self.providers if p.id == provider_id), None)
+
+
+def _unique(values: list[str], where: str, what: str) -> None:
+    seen: set[str] = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            raise DuplicateError(f"duplicate {what} '{v}'", (where, i, "id"))
+        seen.add(v)
+
+
+class DuplicateError(ValueError):
+    """A duplicate id, carrying where it stands so the error can name the line."""
+
+    def __init__(self, message: str, loc: tuple[Any, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+# --- reading YAML -----------------------------------------------------------------
+
+
+class _DecimalLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML whose decimal numbers become ``Decimal``, never ``float``."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+def _as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    """Leave dates as text: pydantic parses them and reports a bad one by field."""
+    return str(loader.construct_scalar(node))
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, turning syntax errors into a one-line :class:`UserError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("file not found", file=path) from None
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text", file=path) from None
+    try:
+        return yaml.load(text, Loader=_DecimalLoader)
+    except (yaml.YAMLError, ValueError, ArithmeticError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise UserError(
+            f"malformed YAML: {problem}",
+            file=path,
+            line=mark.line + 1 if mark else None,
+            expected="valid YAML",
+        ) from None
+
+
+def line_of(path: Path, loc: tuple[Any, ...]) -> int | None:
+    """The YAML line where ``loc`` (a pydantic error location) is written.
+
+    Only called on the error path, so the slower node-keeping parse costs
+    nothing when the file is valid. Falls back to the nearest parent found.
+    """
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    """``('providers', 2, 'email')`` -> ``providers[2].email``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+_EXPECTED = {
+    "missing": "this field to be present",
+    "extra_forbidden": "no such key; check its spelling",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_type": "a date written YYYY-MM-DD",
+    "literal_error": None,
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+}
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's internal steps (generic, validator and union tag names) from a location."""
+    if len(loc) > 1 and loc[0] == "parameters" and loc[1] in MODELS:
+        loc = (loc[0], *loc[2:])
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"steps", "function-after", "function-before"})))
+
+
+def validation_error(exc: ValidationError, path: Path, root: tuple[Any, ...] = ()) -> UserError:
+    """Reduce a pydantic error to its first, most useful line."""
+    err = exc.errors(include_url=False)[0]
+    ctx_error = (err.get("ctx") or {}).get("error")
+    loc = root + _clean_loc(tuple(err["loc"]))
+    message = err["msg"].removeprefix("Value error, ")
+    if isinstance(ctx_error, DuplicateError):
+        loc = root + ctx_error.loc
+    kind = err["type"]
+    expected = _EXPECTED.get(kind)
+    if kind == "extra_forbidden":
+        message = f"unknown key '{loc[-1]}'"
+    elif kind == "missing":
+        message = "required field is missing"
+    elif kind == "literal_error":
+        message = f"{err.get('input')!r} is not allowed"
+        expected = (err.get("ctx") or {}).get("expected")
+    return UserError(message, file=path, line=line_of(path, loc), field=dotted(loc) or None, expected=expected)
+
+
+def load_federation(path: Path) -> Federation:
+    """Read and validate ``federation.yaml``; any mistake becomes a :class:`UserError`."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise UserError("the file must be a mapping of keys to values", file=path, line=1, expected="'name: ...' and so on")
+    try:
+        return Federation.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path) from None

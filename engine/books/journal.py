@@ -1,0 +1,232 @@
+"""The append-only, hash-chained journal of everything after founding.
+
+Each entry is a dated fact (a provider joined, a payment arrived, a ballot
+was cast). Entries are only ever inserted: a mistake is corrected by a new
+entry that points at the old one (see :data:`VOID`). Every entry stores the
+SHA-256 of its own content chained to the previous entry's hash, so editing
+any row, even with the sqlite3 shell, breaks the chain from that row on and
+``coop audit verify`` says where.
+
+A command writes all of its entries inside one :meth:`Journal.transaction`,
+so it either happens completely or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from engine.books import clock
+from engine.errors import BooksError, UserError
+
+SCHEMA_VERSION = 1
+FILENAME = "journal.sqlite3"
+GENESIS = "0" * 64
+VOID = "correction.void"
+"""An entry that withdraws an earlier one (named by ``ref``); derived state skips both."""
+
+LIVE = f"seq NOT IN (SELECT ref FROM entries WHERE kind = '{VOID}')"
+"""SQL condition for entries not withdrawn: what every bulk read of derived state selects."""
+
+
+def between(first: date | None, last: date | None) -> tuple[str, list[str]]:
+    """SQL conditions (each starting ``AND``) and their arguments bounding ``on_date``, both ends inclusive."""
+    sql, args = "", []
+    if first is not None:
+        sql += " AND on_date >= ?"
+        args.append(first.isoformat())
+    if last is not None:
+        sql += " AND on_date <= ?"
+        args.append(last.isoformat())
+    return sql, args
+
+
+def canonical(value: Any) -> str:
+    """The one JSON spelling of a value, so a hash depends on content alone."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def entry_hash(prev_hash: str, seq: int, kind: str, on: str, recorded_at: str, data: str, ref: int | None) -> str:
+    body = canonical([seq, kind, on, recorded_at, data, ref])
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int
+    kind: str
+    on: str
+    recorded_at: str
+    data_text: str
+    ref: int | None
+    prev_hash: str
+    hash: str
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return json.loads(self.data_text)  # type: ignore[no-any-return]
+
+    @property
+    def date(self) -> date:
+        return date.fromisoformat(self.on)
+
+
+_SCHEMA = """
+CREATE TABLE entries (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    ref INTEGER REFERENCES entries(seq),
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX entries_kind_on ON entries(kind, on_date);
+CREATE INDEX entries_ref ON entries(ref) WHERE ref IS NOT NULL;
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+    BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+    BEGIN SELECT RAISE(ABORT, 'journal entries are append-only'); END;
+"""
+
+_COLUMNS = "seq, kind, on_date, recorded_at, data, ref, prev_hash, hash"
+
+
+class Writer:
+    """Appends entries inside one open transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        row = conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        self._seq, self._hash = (row[0], row[1]) if row else (0, GENESIS)
+        self._recorded_at = clock.now().isoformat()
+        self.written: list[Entry] = []
+
+    def append(self, kind: str, on: date | str, data: dict[str, Any], ref: int | None = None) -> Entry:
+        on_text = on.isoformat() if isinstance(on, date) else on
+        data_text = canonical(data)
+        seq = self._seq + 1
+        digest = entry_hash(self._hash, seq, kind, on_text, self._recorded_at, data_text, ref)
+        self._conn.execute(
+            f"INSERT INTO entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, kind, on_text, self._recorded_at, data_text, ref, self._hash, digest),
+        )
+        entry = Entry(seq, kind, on_text, self._recorded_at, data_text, ref, self._hash, digest)
+        self._seq, self._hash = seq, digest
+        self.written.append(entry)
+        return entry
+
+    def void(self, seq: int, reason: str, on: date | str) -> Entry:
+        """Withdraw entry ``seq``; the record of it stays, derived state skips it."""
+        return self.append(VOID, on, {"reason": reason}, ref=seq)
+
+
+class Journal:
+    """One federation's journal file."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise BooksError("no journal here; run 'coop init' to start a federation", file=path)
+        self.path = path
+        self.conn = _connect(path)
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise BooksError(
+                f"these books were written by a newer coop (journal schema {version}); upgrade coop to open them",
+                file=path,
+                expected=f"schema {SCHEMA_VERSION} or older",
+            )
+        if version < 1:
+            raise BooksError("not a coop journal", file=path)
+
+    @classmethod
+    def create(cls, path: Path) -> Journal:
+        conn = _connect(path)
+        with conn:
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.close()
+        return cls(path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """All of a command's writes, or none: ``BEGIN IMMEDIATE`` serialises writers."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            writer = Writer(self.conn)
+            yield writer
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def entries(
+        self,
+        kinds: Iterable[str] | None = None,
+        *,
+        until: date | None = None,
+        include_voided: bool = False,
+    ) -> list[Entry]:
+        """Entries in journal order, optionally only some kinds, dated on or before ``until``.
+
+        Voided entries and the voids themselves are left out unless asked for.
+        """
+        sql = f"SELECT {_COLUMNS} FROM entries"
+        where: list[str] = []
+        args: list[Any] = []
+        if kinds is not None:
+            kinds = list(kinds)
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            args.extend(kinds)
+        if until is not None:
+            where.append("on_date <= ?")
+            args.append(until.isoformat())
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY seq"
+        rows = [Entry(*r) for r in self.conn.execute(sql, args)]
+        if include_voided:
+            return rows
+        voided = self.voided()
+        return [e for e in rows if e.seq not in voided]
+
+    def voided(self) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT ref FROM entries WHERE kind = ?", (VOID,))}
+
+    def entry(self, seq: int) -> Entry | None:
+        row = self.conn.execute(f"SELECT {_COLUMNS} FROM entries WHERE seq = ?", (seq,)).fetchone()
+        return Entry(*row) if row else None
+
+    def by_hash(self, digest: str) -> Entry | None:
+        row = self.conn.execute(f"SELECT {_COLUMNS} FROM entries WHERE hash = ?", (digest,)).fetchone()
+        return Entry(*row) if row else None
+
+    def head(self) -> tuple[int, str]:
+        row = self.conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def require(self, seq: int) -> Entry:
+        found = self.entry(seq)
+        if found is None:
+            raise UserError(f"no journal entry number {seq}", field="entry")
+        return found
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn

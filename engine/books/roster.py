@@ -1,0 +1,167 @@
+"""Who is a member on a given date, derived from founding file and journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.books.config import Provider
+from engine.books.folder import Books
+from engine.books.imports import read_rows
+from engine.books.journal import Entry, Writer
+from engine.errors import UserError
+
+JOINED = "provider.joined"
+LEFT = "provider.left"
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A provider's membership: from ``start`` through ``end`` (their last day) inclusive."""
+
+    provider: Provider
+    start: date
+    end: date | None = None
+    reason: str | None = None
+    joined_entry: int | None = None
+
+    @property
+    def id(self) -> str:
+        return self.provider.id
+
+    def active_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def status(self, day: date) -> str:
+        if day < self.start:
+            return "joining"
+        return "active" if self.active_on(day) else "left"
+
+
+def memberships(books: Books, as_of: date) -> dict[str, Membership]:
+    """Every provider known as of ``as_of`` (active, left, or due to start), by id."""
+    out: dict[str, Membership] = {}
+    for p in books.federation.providers:
+        out[p.id] = Membership(p, p.start)
+    for e in books.journal.entries([JOINED, LEFT], until=as_of):
+        data = e.data
+        if e.kind == JOINED:
+            provider = Provider.model_validate(data["provider"])
+            out[provider.id] = Membership(provider, provider.start, joined_entry=e.seq)
+        else:
+            m = out.get(data["provider"])
+            if m is not None:
+                out[m.id] = Membership(m.provider, m.start, e.date, data.get("reason"), m.joined_entry)
+    return out
+
+
+def active(books: Books, on: date) -> list[Membership]:
+    return [m for m in memberships(books, on).values() if m.active_on(on)]
+
+
+def require(books: Books, provider_id: str, field: str = "PROVIDER") -> Membership:
+    """The provider with this id, whenever they joined or left; a clear error if none."""
+    everyone = memberships(books, date.max)
+    found = everyone.get(provider_id)
+    if found is None:
+        known = sorted(everyone)
+        hint = f"known ids: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''}" if known else "no providers yet"
+        raise UserError(f"unknown provider '{provider_id}'", field=field, expected=hint)
+    return found
+
+
+# --- changes to the roster --------------------------------------------------------
+
+
+def join(books: Books, data: dict[str, Any]) -> Entry:
+    """Record a provider joining from ``data['start']``."""
+    return join_many(books, [data])[0]
+
+
+def join_many(books: Books, rows: list[dict[str, Any]], source: Path | None = None) -> list[Entry]:
+    """Record several joins in one transaction: all of them, or none.
+
+    With a ``source`` file, errors name its line (row ``i`` is on line ``i + 2``
+    after the header); without one, they name the command's option.
+    """
+    known = set(memberships(books, date.max))
+    providers = []
+    for i, row in enumerate(rows):
+        where: dict[str, Any] = {"file": source, "line": i + 2} if source else {}
+        prefix = "" if source else "--"
+        try:
+            p = Provider.model_validate(row)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            field = prefix + ".".join(str(part) for part in err["loc"])
+            raise UserError(err["msg"].removeprefix("Value error, "), field=field, **where) from None
+        if p.id in known:
+            raise UserError(f"provider id '{p.id}' is already taken", field=prefix + "id", expected="a new id", **where)
+        if p.start < books.federation.founded:
+            raise UserError(f"start {p.start} is before the founding date {books.federation.founded}", field=prefix + "start", **where)
+        known.add(p.id)
+        providers.append(p)
+    with books.transaction() as w:
+        entries = [apply_join(w, books, p, reevaluate_fee=len(providers) == 1) for p in providers]
+        if len(providers) > 1:  # one re-evaluation for a whole import, not one per row
+            from engine.ledger.fees import after_join
+
+            first = min(providers, key=lambda p: p.start)
+            after_join(w, books, first.start, f"{len(providers)} providers join from {first.start}")
+        return entries
+
+
+def apply_join(writer: Writer, books: Books, provider: Provider, *, reevaluate_fee: bool = True) -> Entry:
+    """Append a validated join inside an open transaction.
+
+    Every path that adds a member (the admin's record, an onboarding vote)
+    comes through here, so whatever a join sets off happens the same way:
+    the fee of a cycle already set is re-evaluated from the joining month.
+    """
+    from engine.ledger.fees import after_join
+
+    entry = writer.append(JOINED, provider.start, {"provider": provider.model_dump(mode="json")})
+    if reevaluate_fee:
+        after_join(writer, books, provider.start, f"{provider.name} ({provider.id}) joins on {provider.start}")
+    return entry
+
+
+def apply_leave(writer: Writer, books: Books, provider_id: str, last_day: date, reason: str) -> Entry:
+    """Append a departure inside an open transaction (a voluntary leave or a termination).
+
+    The fee for the rest of a cycle already set is re-evaluated in the same transaction.
+    """
+    from engine.ledger.fees import after_leave
+
+    entry = writer.append(LEFT, last_day, {"provider": provider_id, "reason": reason})
+    after_leave(writer, books, provider_id, last_day)
+    return entry
+
+
+def check_can_leave(books: Books, provider_id: str, last_day: date) -> Membership:
+    m = require(books, provider_id)
+    if m.end is not None:
+        raise UserError(f"{provider_id} already left on {m.end}", field="PROVIDER")
+    if last_day < m.start:
+        raise UserError(f"last day {last_day} is before {provider_id}'s start {m.start}", field="--on")
+    return m
+
+
+def leave(books: Books, provider_id: str, last_day: date, reason: str) -> Entry:
+    """Record a provider leaving; no vote or reason is needed."""
+    check_can_leave(books, provider_id, last_day)
+    with books.transaction() as w:
+        return apply_leave(w, books, provider_id, last_day, reason)
+
+
+CSV_COLUMNS = ("id", "name", "practice", "licence", "email", "start")
+
+
+def import_csv(books: Books, path: Path) -> list[Entry]:
+    """Joins from a CSV file with a header row of :data:`CSV_COLUMNS`."""
+    rows = read_rows(path, CSV_COLUMNS)
+    return join_many(books, rows, path)

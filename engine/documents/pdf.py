@@ -1,0 +1,44 @@
+"""PDF copies of DOCX documents, when LibreOffice is installed.
+
+PDF is a convenience for reading and printing; the DOCX (and its SHA-256)
+stays the document of record, because LibreOffice's PDF output is not
+byte-stable from one version to the next.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from engine.books.output import write_bytes
+
+MISSING = "PDF skipped: LibreOffice ('soffice') is not installed; the DOCX and Markdown were written"
+
+
+def converter() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(documents: list[Path], timeout: int = 600) -> list[Path] | None:
+    """Convert DOCX files to PDFs beside them; ``None`` when LibreOffice is missing.
+
+    One LibreOffice run for the whole list (starting it costs seconds), with a
+    throwaway profile so a desktop session's open LibreOffice does not block it.
+    """
+    program = converter()
+    if program is None:
+        return None
+    if not documents:
+        return []
+    with tempfile.TemporaryDirectory(prefix="coop-pdf-") as tmp:
+        profile = Path(tmp) / "profile"
+        outdir = Path(tmp) / "out"
+        cmd = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(outdir)]
+        subprocess.run([*cmd, *map(str, documents)], check=True, timeout=timeout, capture_output=True)
+        written = []
+        for doc in documents:
+            made = outdir / (doc.stem + ".pdf")
+            written.append(write_bytes(doc.with_suffix(".pdf"), made.read_bytes()))
+        return written
