@@ -1,0 +1,11 @@
+"""What the flat pay co-op does its own way, registered for the shared engine."""
+
+from engine.models.registry import CoopModel
+
+MODEL = CoopModel(
+    name="flat_pay",
+    kind="flat pay co-op",
+    commands=(),
+    demo=None,
+    hooks={},
+)
