@@ -91,10 +91,14 @@ DATE = DateType()
 MONEY = MoneyType()
 
 
-def open_books(ctx: click.Context) -> Books:
+def open_books(ctx: click.Context, write: bool = False) -> Books:
+    """The books; a command that records anything passes ``write`` to hold the write lock before it reads."""
     from engine.books.folder import open_books as _open
 
-    books = _open(ctx.obj.get("books"))
+    def waiting() -> None:
+        click.echo("coop: waiting for another command to finish writing to the books...", err=True)
+
+    books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
     ctx.call_on_close(books.close)
     return books
 
@@ -1499,7 +1503,7 @@ def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, 
     """Record a fee payment received from PROVIDER."""
     from engine.ledger.accounts import provider_balances, record_payment
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = record_payment(books, provider_id, amount, on, ref, correction)
     owes = provider_balances(books, on).get(provider_id, 0)
     click.echo(f"Payment of {money(amount, books)} from {provider_id} on {on} (journal entry {entry.seq}); balance {money(owes, books)}.")
@@ -1516,7 +1520,7 @@ def payment_payout(ctx: click.Context, provider_id: str, amount: int, on: date, 
     """Pay PROVIDER money owed to them (a refund, a final settlement)."""
     from engine.ledger.accounts import record_payout
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = record_payout(books, provider_id, amount, on, ref, correction)
     click.echo(f"Paid {money(amount, books)} to {provider_id} on {on} (journal entry {entry.seq}).")
 
@@ -1553,7 +1557,7 @@ def expense_record(
     """Record a shared expense paid against budget LINE."""
     from engine.ledger.accounts import record_expense
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = record_expense(
         books, line_id, amount, on, receipt=receipt, vendor=vendor, for_month=_month(for_month, "--for-month"), correction=correction
     )
@@ -1587,7 +1591,7 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
     """Close CYCLE: refund the surplus (or carry/assess a deficit), leaving the parent no profit."""
     from engine.ledger.closing import close, settle
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=not dry_run)
     if books.federation.model == "session_split":  # the same close, shown as the quarter's payout
         ctx.invoke(payout_quarter, quarter_id=cycle_id, on=on, dry_run=dry_run, as_json=as_json)
         return

@@ -47,3 +47,7 @@ class UserError(Exception):
 
 class BooksError(UserError):
     """The books folder is missing, not a federation, or from a newer coop."""
+
+
+class BusyError(UserError):
+    """Another command holds the write lock for longer than a write will wait."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,8 +72,18 @@ def find_folder(start: Path) -> Path | None:
     return None
 
 
-def open_books(folder: Path | None, cwd: Path | None = None) -> Books:
-    """Open the books in ``folder``, or the ones found from ``cwd`` upwards."""
+def open_books(
+    folder: Path | None,
+    cwd: Path | None = None,
+    *,
+    for_writing: bool = False,
+    on_wait: Callable[[], None] | None = None,
+) -> Books:
+    """Open the books in ``folder``, or the ones found from ``cwd`` upwards.
+
+    ``for_writing`` takes the journal's write lock before anything is read,
+    so a command decides on the state it then writes to (see Journal.lock).
+    """
     if folder is None:
         found = find_folder((cwd or Path.cwd()).resolve())
         if found is None:
@@ -88,5 +98,12 @@ def open_books(folder: Path | None, cwd: Path | None = None) -> Books:
         raise BooksError(f"not a federation: no {config.FILENAME}", file=folder, field="--books")
     if not (folder / journal.FILENAME).is_file():
         raise BooksError(f"not a federation: no {journal.FILENAME}", file=folder, field="--books")
-    federation = config.load_federation(folder / config.FILENAME)
-    return Books(folder, federation, journal.Journal(folder / journal.FILENAME))
+    jour = journal.Journal(folder / journal.FILENAME)
+    try:
+        if for_writing:
+            jour.lock(on_wait=on_wait)
+        federation = config.load_federation(folder / config.FILENAME)
+    except BaseException:
+        jour.close()
+        raise
+    return Books(folder, federation, jour)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.books import clock
-from engine.errors import BooksError, UserError
+from engine.errors import BooksError, BusyError, UserError
+
+LOCK_WAIT_SECONDS = 30.0
+"""How long a write waits for another command's write before giving up."""
+READ_WAIT_SECONDS = 30.0
 
 SCHEMA_VERSION = 1
 FILENAME = "journal.sqlite3"
@@ -133,6 +138,7 @@ class Journal:
     """One federation's journal file."""
 
     def __init__(self, path: Path) -> None:
+        self._held = False
         if not path.exists():
             raise BooksError("no journal here; run 'coop init' to start a federation", file=path)
         self.path = path
@@ -157,12 +163,52 @@ class Journal:
         return cls(path)
 
     def close(self) -> None:
+        if self._held:
+            self.conn.execute("ROLLBACK")
+            self._held = False
         self.conn.close()
+
+    def lock(self, wait_seconds: float = LOCK_WAIT_SECONDS, on_wait: Callable[[], None] | None = None) -> None:
+        """Take the write lock now, before the command reads what it decides on.
+
+        A second ``cycle close`` (or a payment into a cycle being closed) then
+        waits here and reads the first one's result, instead of deciding on a
+        state that is about to change. Waiting is said once through
+        ``on_wait``; after ``wait_seconds`` the command gives up in one line.
+        """
+        if self._held:
+            return
+        deadline = time.monotonic() + wait_seconds
+        told = False
+        self.conn.execute("PRAGMA busy_timeout = 200")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise BusyError(
+                            f"the books are busy: another command has been writing for over {wait_seconds:g} s; try again",
+                            file=self.path,
+                        ) from None
+                    if not told and on_wait is not None:
+                        on_wait()
+                        told = True
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(READ_WAIT_SECONDS * 1000)}")
+        self._held = True
 
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
-        """All of a command's writes, or none: ``BEGIN IMMEDIATE`` serialises writers."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """All of a command's writes, or none: ``BEGIN IMMEDIATE`` serialises writers.
+
+        If the command already holds the lock (:meth:`lock`), its reads and
+        these writes are one transaction.
+        """
+        self.lock()
         try:
             writer = Writer(self.conn)
             yield writer
@@ -171,6 +217,8 @@ class Journal:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            self._held = False
 
     def entries(
         self,
@@ -225,7 +273,7 @@ class Journal:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=READ_WAIT_SECONDS)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
