@@ -12,8 +12,9 @@ from __future__ import annotations
 import timeit
 
 from engine.governance.credentials import derive
-from engine.governance.rules import DEFAULT_RULES, Matter
+from engine.governance.rules import Matter
 from engine.governance.tally import Counts, certain, decide
+from engine.models.federation.rules import RULES as DEFAULT_RULES
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.books.cycles import Month
-from engine.books.parameters import FlatPayParameters, SessionSplitParameters
 from engine.ledger.capital import Movement, allocate_surplus, balances
+from engine.models.flat_pay.parameters import FlatPayParameters
 from engine.models.flat_pay.pay import full_time_year, hourly_rate, month_pay, round_cents, unplanned_leave_day_pay
+from engine.models.session_split.parameters import SessionSplitParameters
 from engine.models.session_split.sessions import split_session
 
 FLAT = FlatPayParameters()

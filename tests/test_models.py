@@ -16,9 +16,10 @@ from engine.books.folder import open_books
 from engine.books.founding import create_books
 from engine.books.parameters import in_force
 from engine.books.presets import render_founding
-from engine.governance.rules import MODEL_RULES
 from engine.models.flat_pay.pay import hourly_rate, unplanned_leave_day_pay
+from engine.models.registry import get, names
 
+MODEL_RULES = {name: get(name).rules() for name in names()}
 MODELS = ["federation", "retention", "flat_pay", "session_split"]
 WORKERS = ["ana-ruiz", "bo-lind", "cy-moss"]
 

@@ -45,7 +45,7 @@ def test_cli_start_up_imports_no_heavy_module() -> None:
 
 def test_init_writes_a_valid_commented_template(tmp_path: Path) -> None:
     from engine.books.config import load_federation
-    from engine.governance.rules import DEFAULT_RULES
+    from engine.models.federation.rules import RULES as DEFAULT_RULES
 
     result = CliRunner().invoke(main, ["init", str(tmp_path / "new"), "--name", "Elm Co-Op", "--founded", "2027-07-01"])
     assert result.exit_code == 0, result.output

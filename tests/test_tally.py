@@ -7,8 +7,9 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.governance.rules import DEFAULT_RULES, DecisionRule, Matter
+from engine.governance.rules import DecisionRule, Matter
 from engine.governance.tally import Counts, ceil_share, certain, decide, evaluate, quorum_needed
+from engine.models.federation.rules import RULES as DEFAULT_RULES
 
 MAJORITY = DEFAULT_RULES[Matter.onboarding]
 TWO_THIRDS_CAST = DEFAULT_RULES[Matter.manual_amendment]

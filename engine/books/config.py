@@ -12,16 +12,23 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from engine.books.money import Money
-from engine.books.parameters import MODELS, AnyParameters, FederationParameters
+from engine.books.parameters import parameter_classes, parameters_of
 from engine.books.schedules import Schedule
 from engine.errors import UserError
-from engine.governance.rules import MODEL_RULES, DecisionRule, Matter
+from engine.governance.rules import DecisionRule, Matter, model_rules
+from engine.models.registry import get as model_named
+from engine.models.registry import names as model_names
+
+MODELS = model_names()
+ModelName = Literal[MODELS]  # type: ignore[valid-type]
+AnyParameters = Annotated[Union[parameter_classes()], Field(discriminator="model")]  # type: ignore[valid-type]  # noqa: UP007
+"""Each model's own parameters, chosen by ``model:``; a new model package brings its class."""
 
 FILENAME = "federation.yaml"
 FILE_VERSION = 1
@@ -142,8 +149,8 @@ class Federation(Strict):
 
     version: Literal[1] = FILE_VERSION
     name: Text
-    model: Literal["federation", "retention", "flat_pay", "session_split"] = "federation"
-    parameters: AnyParameters = Field(default_factory=FederationParameters)
+    model: ModelName = "federation"
+    parameters: AnyParameters = Field(default_factory=lambda: parameters_of("federation")())
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
     founded: date
     parent: Parent | None = None
@@ -169,7 +176,7 @@ class Federation(Strict):
     def _fill_rules(cls, rules: dict[Matter, DecisionRule], info: ValidationInfo) -> dict[Matter, DecisionRule]:
         """The model's own matters, each with its rule: as written, else the model's default."""
         model = info.data.get("model", "federation")
-        defaults = MODEL_RULES[model]
+        defaults = model_rules(model)
         extra = sorted(m.value for m in rules if m not in defaults)
         if extra:
             raise ValueError(f"matter {', '.join(extra)} does not apply to the {model} model (its matters: {', '.join(defaults)})")
@@ -184,10 +191,9 @@ class Federation(Strict):
                 raise ValueError(f"'parent' belongs to the federation model; a {self.model} co-op names its own 'entity'")
             if self.entity is None:
                 raise ValueError(f"a {self.model} co-op needs 'entity:' with its legal_name")
-        if self.model == "session_split" and self.cycle.months != getattr(self.parameters, "payout_every_months", self.cycle.months):
-            raise ValueError(
-                f"cycle.months ({self.cycle.months}) must equal parameters.payout_every_months: the cycle is the payout quarter"
-            )
+        why = model_named(self.model).call("check_config", self)
+        if why:
+            raise ValueError(why)
         _unique([p.id for p in self.providers], "providers", "provider id")
         _unique([b.id for b in self.budget], "budget", "budget line id")
         ids = {p.id for p in self.providers}

@@ -10,15 +10,11 @@ rate adds a dated step and every earlier month still computes as it was
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.books.money import Money
 from engine.books.schedules import Schedule
-from engine.governance.rules import Ratio
-
-PayoutBasis = Literal["days_as_owner", "per_head"]
 
 if TYPE_CHECKING:
     from engine.books.folder import Books
@@ -27,66 +23,28 @@ PARAMETER_SET = "parameter.set"
 """A dated new value for one model parameter, adopted by member vote."""
 
 
-def _dated(value: Any, kind: Any) -> Any:
+def dated(value: Any, kind: Any) -> Any:
+    """A field holding a dated parameter, starting from ``value``."""
     return Field(default_factory=lambda: Schedule[kind].model_validate(value))
 
 
 class ModelParameters(BaseModel):
+    """The base of each model's parameters (each model package defines its own, named by ``model``)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FederationParameters(ModelParameters):
-    """The federation model runs on its budget and policies alone."""
+def parameter_classes() -> tuple[type[ModelParameters], ...]:
+    """Every model's parameter class, in the registry's order (for the ``parameters:`` block of federation.yaml)."""
+    from engine.models.registry import get, names
 
-    model: Literal["federation"] = "federation"
-
-
-class RetentionParameters(ModelParameters):
-    """Members keep what they earn, less an equal share of shared expenses."""
-
-    model: Literal["retention"] = "retention"
-    probation_months: Schedule[int] = _dated(6, int)
-    probation_coop_share: Schedule[Ratio] = _dated("1/10", Ratio)
-    leave_max_months: Schedule[int] = _dated(6, int)
-    leave_owes_categories: tuple[str, ...] = ("rent",)
-    rent_cover_max_months: Schedule[int] = _dated(6, int)
+    return tuple(get(n).parameters() for n in names())
 
 
-class FlatPayParameters(ModelParameters):
-    """Every hour of labour, clinical or not, is paid the same rate."""
+def parameters_of(model: str) -> type[ModelParameters]:
+    from engine.models.registry import get
 
-    model: Literal["flat_pay"] = "flat_pay"
-    hourly_rate: Schedule[Money] = _dated([{"from": "2015-01-01", "value": "30.00"}, {"from": "2020-01-01", "value": "40.00"}], Money)
-    workday_hours: Schedule[int] = _dated(8, int)
-    unplanned_leave_share: Schedule[Ratio] = _dated("1/2", Ratio)
-    management_fee: Schedule[Money] = _dated("5000.00", Money)
-    membership_after_months: Schedule[int] = _dated(6, int)
-    annual_meeting_month: int = Field(default=3, ge=1, le=12)
-    clinical_entity: str = Field(default="the clinical practice", min_length=1)
-    """The clinical entity that clients pay and that pays the management fee (its legal name)."""
-
-
-class SessionSplitParameters(ModelParameters):
-    """Each session's fee is split between the clinician and the co-op."""
-
-    model: Literal["session_split"] = "session_split"
-    clinician_share: Schedule[Ratio] = _dated("7/10", Ratio)
-    payout_every_months: int = Field(default=3, ge=1, le=12)
-    payout_basis: Schedule[PayoutBasis] = _dated("days_as_owner", PayoutBasis)
-    """How a quarter's surplus is shared among member-owners (see engine.payouts)."""
-
-
-AnyParameters = Annotated[
-    FederationParameters | RetentionParameters | FlatPayParameters | SessionSplitParameters,
-    Field(discriminator="model"),
-]
-MODELS = ("federation", "retention", "flat_pay", "session_split")
-PARAMETER_MODELS: dict[str, type[ModelParameters]] = {
-    "federation": FederationParameters,
-    "retention": RetentionParameters,
-    "flat_pay": FlatPayParameters,
-    "session_split": SessionSplitParameters,
-}
+    return get(model).parameters()
 
 
 def dated_names(params: ModelParameters) -> list[str]:

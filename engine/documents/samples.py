@@ -30,7 +30,8 @@ from engine.documents.data import (
     StatementMonth,
     TerminationTerms,
 )
-from engine.governance.rules import DEFAULT_RULES, Matter
+from engine.governance.rules import Matter
+from engine.models.federation.rules import RULES as DEFAULT_RULES
 
 PARENT = ParentParty(legal_name="Alder Lane Counseling PLLC", principal="Sam Ortiz")
 PROVIDER = ProviderParty(

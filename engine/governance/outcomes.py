@@ -20,7 +20,7 @@ from engine.books import budget, roster
 from engine.books.config import BudgetLine
 from engine.books.folder import Books
 from engine.books.journal import Writer
-from engine.books.money import cents_to_decimal_text, format_cents
+from engine.books.money import cents_to_decimal_text
 from engine.books.parameters import PARAMETER_SET, parse_value
 from engine.documents import versions as manual_versions
 from engine.errors import UserError
@@ -40,6 +40,7 @@ from engine.governance.proposals import (
     rules_in_force,
 )
 from engine.governance.rules import DecisionRule, Matter
+from engine.models.registry import of as model_of
 
 SETTLEMENT_OPENED = "settlement.opened"
 SUCCESSOR_NAMED = "parent.successor_named"
@@ -100,6 +101,10 @@ def check(books: Books, matter: Matter, fields: Fields, on: date) -> None:
 
 
 def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: bool) -> Any:
+    try:  # a matter the co-op model decides its own way (membership, say) is checked by the model
+        model_of(books).call("check_effect", books, matter, fields, on)
+    except UserError as exc:
+        raise _refuse(exc.message, opening, exc.field) from None
     if isinstance(fields, OnboardingFields):
         _check_onboarding(books, fields, on, opening)
     elif isinstance(fields, TerminationFields):
@@ -113,21 +118,12 @@ def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: boo
             return parse_value(books.federation.parameters, fields.name, fields.value)
         except ValueError as exc:
             raise UserError(str(exc), field="NAME" if "not a dated parameter" in str(exc) else "VALUE") from None
-    elif matter is Matter.membership and books.federation.model == "flat_pay":  # flat_pay: ownership after six months
-        from engine.models.flat_pay.ownership import check as check_ownership
-
-        try:
-            check_ownership(books, getattr(fields, "member", None), on)
-        except UserError as exc:
-            raise _refuse(exc.message, opening, exc.field) from None
-    elif isinstance(fields, DecisionFields) and books.federation.model == "retention" and matter in (Matter.membership, Matter.rent_cover):
-        _check_retention(books, matter, fields, on, opening)  # retention model
     elif isinstance(fields, ManualFields) and opening:
         from engine.documents.manual import check_amendment
 
         check_amendment(books, fields.changes, fields.effective or on)
-    elif isinstance(fields, DecisionFields) and matter in SPLIT_DECISIONS:
-        return _check_split_decision(books, matter, fields, on, opening)
+    elif isinstance(fields, DecisionFields) and matter in VENDOR_DECISIONS:
+        return _check_vendor_decision(books, matter, fields, on, opening)
     return None
 
 
@@ -136,23 +132,16 @@ def _checks(books: Books, matter: Matter, fields: Fields, on: date, opening: boo
 CONTRACTED = "vendor.contracted"
 CONTRACTED_CATEGORY = {Matter.software: "software", Matter.supervisor: "supervision"}
 CONTRACTED_NAME = {Matter.software: "Therapy software", Matter.supervisor: "Contracted clinical supervision"}
-SPLIT_DECISIONS = (Matter.surplus_use, Matter.software, Matter.supervisor)
+VENDOR_DECISIONS = (Matter.software, Matter.supervisor)
+"""Choosing a vendor by vote: the budget line of that kind takes the chosen vendor from the decision's date."""
 
 
-def _check_split_decision(books: Books, matter: Matter, f: DecisionFields, on: date, opening: bool) -> BudgetLine | None:
-    """A surplus use needs an amount in an open quarter; a software or supervisor choice names the vendor.
+def _check_vendor_decision(books: Books, matter: Matter, f: DecisionFields, on: date, opening: bool) -> BudgetLine | None:
+    """A software or supervisor choice names the vendor.
 
     The chosen vendor becomes the vendor of the budget line of that kind from
     the decision's date (with ``amount`` as its new monthly cost, if given).
     """
-    if matter == Matter.surplus_use:
-        from engine.models.session_split.payouts import check_commitment
-
-        try:
-            check_commitment(books, f.amount, on)
-        except UserError as exc:
-            raise _refuse(exc.message, opening, "--amount") from None
-        return None
     if f.vendor is None:
         raise _refuse(f"a {matter.value} decision names who is contracted", opening, "--vendor")
     category = CONTRACTED_CATEGORY[matter]
@@ -169,21 +158,11 @@ def _check_split_decision(books: Books, matter: Matter, f: DecisionFields, on: d
     return budget_line(books, Matter.budget_change, BudgetFields(line=line_id, effective=on, changes=changes), opening)
 
 
-def _split_decision(w: Writer, books: Books, p: Proposal, f: DecisionFields, on: date, line: BudgetLine | None) -> dict[str, Any]:
-    if p.matter == Matter.surplus_use:
-        from engine.models.session_split.payouts import apply_commitment
-
-        assert f.amount is not None  # checked
-        e = apply_commitment(w, books, amount=f.amount, text=f.text, member=f.member, proposal=p.label, on=on)
-        amount = format_cents(f.amount, books.federation.currency)
-        return {"summary": f"{amount} committed against quarter {e.data['quarter']}'s surplus", "entries": [e.seq]}
+def _vendor_decision(w: Writer, books: Books, p: Proposal, f: DecisionFields, on: date, line: BudgetLine | None) -> dict[str, Any]:
     assert line is not None  # checked
     e = budget.apply_line(w, books, line, f"{p.matter.value} chosen by member vote ({p.label})")
     c = w.append(CONTRACTED, on, {"matter": p.matter.value, "vendor": f.vendor, "text": f.text, "line": line.id, "proposal": p.label})
     return {"summary": f"{f.vendor} contracted for {line.name.lower()} from {on}", "entries": [e.seq, c.seq]}
-
-
-# --- end session split ---
 
 
 # --- effects ------------------------------------------------------------------------
@@ -262,43 +241,15 @@ def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
     if isinstance(f, ParameterFields):
         e = w.append(PARAMETER_SET, f.effective, {"name": f.name, "value": f.value, "from": f.effective.isoformat(), "proposal": p.id})
         return {"summary": f"{f.name.replace('_', ' ')} is {f.value} from {f.effective}", "entries": [e.seq]}
-    # --- flat_pay: membership makes an owner; a low rate is approved for one client
-    if p.matter is Matter.membership and books.federation.model == "flat_pay" and isinstance(f, DecisionFields) and f.member:
-        from engine.models.flat_pay.ownership import apply as make_owner
-
-        return make_owner(w, books, f.member, p.id, p.label, on)
+    own = model_of(books).call("apply_effect", w, books, p, on)
+    if own is not None:  # the co-op model's own effect (membership makes an owner, say)
+        return own  # type: ignore[no-any-return]
     if isinstance(f, LowRateFields):
         data = {"client": f.client, "member": f.member, "rate": f.rate, "reason": f.text, "proposal": p.id, "label": p.label}
         e = w.append(LOW_RATE_APPROVED, on, data)
         return {"summary": f"{f.member} may see client {f.client} at {cents_to_decimal_text(f.rate)} a session", "entries": [e.seq]}
-    if isinstance(f, DecisionFields) and p.matter in SPLIT_DECISIONS:
-        return _split_decision(w, books, p, f, on, prepared)
-    # --- retention model: membership makes an owner; a rent cover relieves a member on leave ---
-    if isinstance(f, DecisionFields) and books.federation.model == "retention" and f.member is not None:
-        from engine.models.retention import revenue as retention
-
-        if p.matter == Matter.membership:
-            e = retention.admit(w, books, f.member, p.id, on)
-            return {"summary": f"{f.member} is a member-owner from {on}", "entries": [e.seq]}
-        if p.matter == Matter.rent_cover:
-            e, _ = retention.cover_rent(w, books, f.member, p.label, on)
-            d = e.data
-            return {
-                "summary": f"{f.member}'s share of rent is covered by the co-op from {d['first']} through {d['last']}",
-                "entries": [e.seq],
-            }
-    # --- end retention ---
+    if isinstance(f, DecisionFields) and p.matter in VENDOR_DECISIONS:
+        return _vendor_decision(w, books, p, f, on, prepared)
     return {"summary": "decision recorded", "entries": []}
 
 
-def _check_retention(books: Books, matter: Matter, f: DecisionFields, on: date, opening: bool) -> None:
-    """Retention model: a membership names a probationer; a rent cover names a member with leave ahead."""
-    from engine.models.retention import revenue as retention
-
-    if matter == Matter.membership:
-        why = retention.check_admission(books, f.member, on)
-    else:
-        span = retention.rent_cover_span(books, f.member, on)
-        why = span if isinstance(span, str) else None
-    if why is not None:
-        raise _refuse(why, opening, "--member")

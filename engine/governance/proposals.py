@@ -30,6 +30,7 @@ from engine.books.journal import Entry, Writer
 from engine.books.roster import active, memberships
 from engine.errors import UserError
 from engine.governance.rules import DecisionRule, Matter
+from engine.models.registry import of as model_of
 
 OPENED = "proposal.opened"
 VOTING_OPENED = "proposal.voting_opened"
@@ -129,7 +130,7 @@ class DecisionFields(Fields):
         return self.member
 
 
-# --- flat_pay: a very low client rate, approved by the collective ---------------------
+# --- a very low client rate, approved by the collective --------------------------------
 
 
 class LowRateFields(Fields):
@@ -386,13 +387,9 @@ def electorate(books: Books, p: Proposal) -> tuple[list[str], dict[str, str]]:
         if who == "principal" and principal:
             recused[principal] = "principal of the parent practice, which this decision concerns"
     members = sorted(m.id for m in active(books, p.voting_opens))
-    # --- retention model: probationers are not yet owners, so they do not vote ---
-    if books.federation.model == "retention":
-        from engine.models.retention.revenue import probationers
-
-        waiting = set(probationers(books, p.voting_opens))
-        recused.update({m: "in probation: not yet a member-owner; may comment but not vote" for m in waiting if m not in recused})
-    # --- end retention ---
+    # A co-op model may hold some members back from voting (in probation, say), each with its reason.
+    waiting = model_of(books).call("non_voters", books, p.voting_opens) or {}
+    recused.update({m: why for m, why in waiting.items() if m not in recused})
     return [m for m in members if m not in recused], {k: v for k, v in recused.items() if k in members}
 
 

@@ -134,9 +134,9 @@ class DecisionRule(BaseModel):
         return "; ".join(parts) + "."
 
 
-_MAJORITY = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2))
-_TWO_THIRDS_OF_VOTES = DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="votes_cast", quorum=Fraction(1, 2))
-_TERMINATION = DecisionRule(
+MAJORITY = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2))
+TWO_THIRDS_OF_VOTES = DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="votes_cast", quorum=Fraction(1, 2))
+TERMINATION = DecisionRule(
     method="supermajority",
     threshold=Fraction(2, 3),
     basis="eligible",
@@ -148,109 +148,21 @@ _TERMINATION = DecisionRule(
 )
 """Two thirds of all eligible members, the provider concerned recused, with notice and time to respond."""
 
-DEFAULT_RULES: dict[Matter, DecisionRule] = {
-    Matter.onboarding: _MAJORITY,
-    Matter.admin_staffing: _MAJORITY,
-    Matter.admin_pay: _MAJORITY,
-    Matter.budget_change: _MAJORITY,
-    Matter.manual_amendment: _TWO_THIRDS_OF_VOTES,
-    Matter.termination: _TERMINATION,
-    Matter.end_parent: DecisionRule(
-        method="supermajority",
-        threshold=Fraction(2, 3),
-        basis="eligible",
-        quorum=Fraction(1, 2),
-        notice_days=14,
-        recuse=("principal",),
-        second_reading=True,
-        cooling_off_days=30,
-    ),
-    Matter.rule_change: DecisionRule(
-        method="supermajority",
-        threshold=Fraction(2, 3),
-        basis="eligible",
-        quorum=Fraction(1, 2),
-        notice_days=14,
-        second_reading=True,
-        cooling_off_days=30,
-    ),
-    Matter.general: DecisionRule(
-        method="consensus", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2), ratification_days=7
-    ),
-}
-"""The federation model's rules, from the parent practice's co-op procedures."""
 
-
-def _consensus(ratification_days: int = 7, **kw: Any) -> DecisionRule:
+def consensus(ratification_days: int = 7, **kw: Any) -> DecisionRule:
+    """Consensus with a window for absent members to ratify: the building block of the consensus co-ops."""
     return DecisionRule(method="consensus", threshold=Fraction(1, 2), basis="votes_cast", ratification_days=ratification_days, **kw)
 
 
-_CONSENSUS = _consensus()
-_TERMINATION_BY_CONSENSUS = _consensus(notice_days=14, response_days=14, recuse=("subject",))
+CONSENSUS = consensus()
+TERMINATION_BY_CONSENSUS = consensus(notice_days=14, response_days=14, recuse=("subject",))
 
-RETENTION_RULES: dict[Matter, DecisionRule] = {
-    **dict.fromkeys(
-        (
-            Matter.onboarding,
-            Matter.budget_change,
-            Matter.parameter_change,
-            Matter.rent_cover,
-            Matter.manual_amendment,
-            Matter.rule_change,
-            Matter.general,
-        ),
-        _CONSENSUS,
-    ),
-    # Becoming a member-owner at six months needs full consensus: every member takes part.
-    Matter.membership: _consensus(ratification_days=0, quorum=Fraction(1), recuse=("subject",)),
-    Matter.termination: _TERMINATION_BY_CONSENSUS,
-}
-"""A small co-op deciding everything by consensus in weekly meetings."""
+ONE_MEMBER_ONE_VOTE = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2), voting_days=7)
 
-FLAT_PAY_RULES: dict[Matter, DecisionRule] = {
-    **dict.fromkeys(
-        (
-            Matter.onboarding,
-            Matter.budget_change,
-            Matter.parameter_change,
-            Matter.low_rate,
-            Matter.manual_amendment,
-            Matter.rule_change,
-            Matter.general,
-        ),
-        _CONSENSUS,
-    ),
-    # The worker being admitted does not decide their own membership.
-    Matter.membership: _consensus(recuse=("subject",)),
-    Matter.termination: _TERMINATION_BY_CONSENSUS,
-}
-"""All decisions by consensus; absent members are consulted afterwards (the ratification window)."""
 
-_ONE_MEMBER_ONE_VOTE = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2), voting_days=7)
 
-SESSION_SPLIT_RULES: dict[Matter, DecisionRule] = {
-    **dict.fromkeys(
-        (
-            Matter.onboarding,
-            Matter.software,
-            Matter.supervisor,
-            Matter.surplus_use,
-            Matter.budget_change,
-            Matter.parameter_change,
-            Matter.general,
-        ),
-        _ONE_MEMBER_ONE_VOTE,
-    ),
-    Matter.manual_amendment: _TWO_THIRDS_OF_VOTES,
-    Matter.termination: _TERMINATION,
-    Matter.rule_change: DecisionRule(method="supermajority", threshold=Fraction(2, 3), basis="eligible", quorum=Fraction(1, 2)),
-}
-"""One member, one vote, by majority, during meetings."""
+def model_rules(model: str) -> dict[Matter, DecisionRule]:
+    """A co-op model's matters and the rule that decides each; a model has exactly these matters."""
+    from engine.models.registry import get
 
-MODEL_RULES: dict[str, dict[Matter, DecisionRule]] = {
-    "federation": DEFAULT_RULES,
-    "retention": RETENTION_RULES,
-    "flat_pay": FLAT_PAY_RULES,
-    "session_split": SESSION_SPLIT_RULES,
-}
-"""Each co-op model's matters and the rule that decides each; a model has exactly these matters."""
+    return get(model).rules()

@@ -32,6 +32,7 @@ from engine.books.journal import LIVE, Entry, between
 from engine.books.roster import require
 from engine.errors import UserError
 from engine.ledger import fees
+from engine.models.registry import of as model_of
 
 PAYMENT = "payment.received"
 PAYOUT = "payment.paid_out"
@@ -159,31 +160,6 @@ def _with_correction(data: dict[str, Any], correction: str | None) -> dict[str, 
 # --- reading in bulk --------------------------------------------------------------------
 
 
-MODEL_POSTINGS = {
-    "flat_pay": "engine.models.flat_pay.management:transactions",  # the management fee, pay, leave pay, year closes
-    "session_split": "engine.models.session_split.payouts:transactions",  # sessions (fee in, clinician's share owed), commitments
-    "retention": "engine.models.retention.revenue:transactions",  # revenue in, the member's part credited, the probation levy
-}
-"""Each co-op model's own derived transactions: ``function(books, until, provider_id)``."""
-
-MODEL_CREDITS = {
-    "session_split": "engine.models.session_split.sessions:clinician_credits",  # a clinician's share of each session, owed until paid out
-    "retention": "engine.models.retention.revenue:kept_through",  # revenue the co-op's billing collected for the member
-}
-"""What each co-op model credits to members' accounts: ``function(books, as_of) -> {member: cents}``."""
-
-
-def _model_hook(table: dict[str, str], books: Books) -> Any:
-    """The function ``table`` names for this co-op's model, imported when first needed; None if it has none."""
-    import importlib
-
-    target = table.get(books.federation.model)
-    if target is None:
-        return None
-    module, _, function = target.partition(":")
-    return getattr(importlib.import_module(module), function)
-
-
 def sums_by_provider(books: Books, kind: str, first: date | None = None, last: date | None = None) -> dict[str, int]:
     """Total of ``kind`` entries per provider between two dates, by one SQL aggregate."""
     bounds, args = between(first, last)
@@ -257,10 +233,8 @@ def provider_balances(books: Books, as_of: date, members: dict[str, fees.Span] |
     for kind, sign in ((PAYMENT, -1), (WRITE_OFF, -1), (PAYOUT, 1)):
         for pid, total in sums_by_provider(books, kind, last=as_of).items():
             out[pid] += sign * total
-    credits = _model_hook(MODEL_CREDITS, books)
-    if credits is not None:
-        for pid, c in credits(books, as_of).items():
-            out[pid] -= c
+    for pid, c in (model_of(books).call("credits", books, as_of) or {}).items():
+        out[pid] -= c
     spec = books.federation.cycle
     for close in closes(books).values():
         if close.cycle_obj(spec).last_day <= as_of:
@@ -329,9 +303,7 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> I
             out.append(
                 Transaction(day, f"{close.cycle}'s result carried forward", (("carried_forward", k), ("brought_forward", -k)), close.seq)
             )
-    postings = _model_hook(MODEL_POSTINGS, books)
-    if postings is not None:
-        out.extend(postings(books, until, provider_id))
+    out.extend(model_of(books).call("postings", books, until, provider_id) or ())
     out.sort(key=lambda t: (t.on, t.source or 0))
     yield from out
 

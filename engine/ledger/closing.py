@@ -34,8 +34,23 @@ from engine.books.money import format_cents
 from engine.errors import UserError
 from engine.ledger import accounts as ledger
 from engine.ledger import fees
+from engine.models.registry import of as model_of
 
 CLOSED = "cycle.closed"
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a close shares out when a model's income is not fees (a co-op's share of sessions, say)."""
+
+    income: int
+    committed: int
+    weights: dict[str, int]
+    shares: dict[str, str]
+    """Each owner's weight in words (days as owner, or one share)."""
+    basis: str
+    distribution: str
+    """The ledger account the shares are posted to (a federation's close posts refunds)."""
 
 
 @dataclass(frozen=True)
@@ -141,10 +156,8 @@ def closed(books: Books) -> dict[str, tuple[int, str, int]]:
 
 def require_open(books: Books, day: date, what: str, correction: str | None = None) -> None:
     """Refuse to change a closed cycle, unless this is an explicit, journaled correction."""
-    if books.federation.model == "flat_pay" and not (correction and correction.strip()):  # flat_pay: its year close
-        from engine.models.flat_pay.management import require_year_open
-
-        require_year_open(books, day, what)
+    if not (correction and correction.strip()):
+        model_of(books).call("require_open", books, day, what)
     cycle = cycle_containing(day, books.federation.cycle)
     done = closed(books).get(cycle.id)
     if done is None:
@@ -178,8 +191,9 @@ def refund_weights(ws: dict[str, list[Fraction]], basis: str) -> tuple[dict[str,
 
 def settle(books: Books, cycle: Cycle, on: date) -> Close:
     """Work out a close without recording it (``coop cycle close --dry-run`` shows this)."""
-    if books.federation.model == "flat_pay":  # flat_pay: no fees to refund; its year closes to capital accounts
-        raise UserError("the flat_pay model closes its year with 'coop capital close YEAR'", field="CYCLE")
+    model = model_of(books)
+    if model.no_cycle_close:
+        raise UserError(model.no_cycle_close, field="CYCLE")
     done = closed(books)
     if cycle.id in done:
         raise UserError(f"cycle {cycle.id} is already closed (journal entry {done[cycle.id][0]})", field="CYCLE")
@@ -197,15 +211,11 @@ def settle(books: Books, cycle: Cycle, on: date) -> Close:
     expenses = sum(e["amount"] for e in ledger.expenses_for(books, cycle))
     brought = fees.brought_forward(books, cycle)
     committed, distribution = 0, "refunds"
-    # --- session split: the co-op's shares of sessions in, commitments by vote, payouts to owners ---
-    if books.federation.model == "session_split":
-        from engine.models.session_split import payouts
-
-        terms = payouts.quarter_terms(books, cycle)
-        charged, written_off, committed, distribution = terms.income, 0, terms.committed, payouts.DISTRIBUTION
+    terms = model.call("cycle_terms", books, cycle)
+    if terms is not None:  # a model whose income is not fees shares out its own terms
+        charged, written_off, committed, distribution = terms.income, 0, terms.committed, terms.distribution
         basis, deficit_policy = terms.basis, "carry_forward"
         weights, months = terms.weights, terms.shares
-    # --- end session split ---
     else:
         ws = fees.weights(books, cycle, members)
         charged = sum(sum(row) for row in fees.charges(books, cycle, ws).values())

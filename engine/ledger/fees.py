@@ -31,6 +31,7 @@ from engine.books.folder import Books
 from engine.books.journal import LIVE, Writer
 from engine.books.money import format_cents
 from engine.errors import UserError
+from engine.models.registry import of as model_of
 
 FEE_SET = "fee.set"
 JOINED = "provider.joined"
@@ -140,7 +141,7 @@ def base_weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = N
     return out
 
 
-# --- charging basis: members who owe only part of the budget (retention's extended leave) ---
+# --- charging basis: members who owe only part of the budget (extended leave, say) ---
 #
 # A ``charge.basis`` entry says: from month F through month U, this member owes an equal share
 # of these budget categories only (an empty list: nothing; the others cover it). Extended leave
@@ -421,8 +422,9 @@ def recalc(books: Books, cycle: Cycle, from_month: Month | None = None, reason: 
     """
     from engine.ledger.closing import require_open
 
-    if books.federation.model == "session_split":
-        raise UserError("a session split co-op charges no fee: the co-op's share of each session pays its budget", field="CYCLE")
+    why = model_of(books).no_fee
+    if why:
+        raise UserError(why, field="CYCLE")
     require_open(books, cycle.first_day, "set its fee")
     existing = settings(books, cycle)
     if from_month is None:
@@ -556,10 +558,9 @@ DEFICIT_WORDS = {
 
 def rules_text(books: Books, on: date) -> list[str]:
     """The fee rules in force on ``on``, in words, from the same data the engine runs on (for the manual)."""
-    if books.federation.model == "session_split":  # no fee: the split and the quarterly payout are its money rules
-        from engine.models.session_split.documents import money_rules
-
-        return money_rules(books, on)
+    own = model_of(books).call("fee_rules", books, on)
+    if own is not None:  # a model with no fee states its own money rules
+        return list(own)
     fed = books.federation
     p = fed.policies
     spec = fed.cycle

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -20,8 +19,8 @@ from typing import Any
 from engine.errors import UserError
 
 
-def hook(ref: str | None) -> Callable[..., Any] | None:
-    """The function a ``"module:function"`` reference names (None stays None)."""
+def hook(ref: str | None) -> Any:
+    """What a ``"module:name"`` reference names: a function, a class or a table (None stays None)."""
     if ref is None:
         return None
     module, _, name = ref.partition(":")
@@ -34,12 +33,37 @@ class CoopModel:
     """The name in federation.yaml (``model:``) and on the command line."""
     kind: str
     """How the model names itself to a person: "federation", "retention co-op", ..."""
+    description: str = ""
+    """What the model is, in a phrase, for the head of a new federation.yaml."""
+    cycle_months: int = 6
+    """The model's accounting cycle: fee cycles, a year, a payout quarter."""
+    cycle_note: str = ""
+    """What happens in a cycle, as the comment in a new federation.yaml."""
+    rules_ref: str = ""
+    """``module:NAME`` of the model's matters and the rule that decides each (exactly these matters)."""
+    parameters_ref: str = ""
+    """``module:Class`` of the model's parameters (the ``parameters:`` block of federation.yaml)."""
     commands: tuple[str, ...] = ()
     """Top-level commands that belong to this model alone; other models' books do not list them."""
     demo: str | None = None
     """``module:function`` giving the demo year (a founding text and its steps)."""
+    no_fee: str | None = None
+    """Why the model charges no monthly fee (None: it charges the equal-share fee)."""
+    no_cycle_close: str | None = None
+    """Why ``cycle close`` does not apply and what closes the model's period instead (None: it applies)."""
     hooks: dict[str, str] = field(default_factory=dict)
-    """Named ``module:function`` references for what the model does its own way."""
+    """Named ``module:function`` references for what the model does its own way. The names shared code asks for:
+
+    - ``postings(books, until, provider_id)``: the model's own ledger transactions;
+    - ``credits(books, as_of) -> {member: cents}``: what it credits to members' accounts;
+    - ``require_open(books, day, what)``: its own closed periods, beyond closed cycles;
+    - ``cycle_terms(books, cycle)``: the income, commitments and weights a cycle close shares out;
+    - ``fee_rules(books, on) -> [str]``: its money rules in words, where it has no fee;
+    - ``non_voters(books, on) -> {member: reason}``: members who do not yet vote;
+    - ``check_effect(books, matter, fields, on, opening)`` and ``apply_effect(writer, books, proposal, on)``:
+      what a passed proposal of one of its matters changes;
+    - ``statement_credits(books, member, cycle)``: what a member's cycle statement credits them.
+    """
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Run the model's hook ``name``; a model without it simply has no such step (None)."""
@@ -48,6 +72,12 @@ class CoopModel:
 
     def has(self, name: str) -> bool:
         return name in self.hooks
+
+    def rules(self) -> dict[Any, Any]:
+        return hook(self.rules_ref)  # type: ignore[return-value]
+
+    def parameters(self) -> type[Any]:
+        return hook(self.parameters_ref)  # type: ignore[return-value]
 
 
 @cache
@@ -70,6 +100,11 @@ def get(name: str) -> CoopModel:
     if key not in names():
         raise UserError(f"there is no co-op model '{name}'", field="model", expected=", ".join(names()))
     return importlib.import_module(f"engine.models.{key}.model").MODEL  # type: ignore[no-any-return]
+
+
+def of(books: Any) -> CoopModel:
+    """The model the books run on."""
+    return get(books.federation.model)
 
 
 def owner_of(command: str) -> CoopModel | None:

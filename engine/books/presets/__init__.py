@@ -15,33 +15,7 @@ import jinja2
 
 from engine.books.config import CycleSpec, Policies
 from engine.books.money import cents_to_decimal_text
-from engine.books.parameters import PARAMETER_MODELS
-from engine.governance.rules import MODEL_RULES
-
-CYCLES = {
-    "federation": CycleSpec(),
-    "retention": CycleSpec(),
-    "flat_pay": CycleSpec(months=12),
-    "session_split": CycleSpec(months=3),
-}
-"""Each model's accounting cycle: fee cycles, the flat-pay co-op's year, the split co-op's payout quarter."""
-
-CYCLE_NOTES = {
-    "federation": "Fee cycles: the fee is set at the start of each, re-evaluated when staffing changes;\n"
-    "  # over-collection is refunded at its close.",
-    "retention": "Cycles of the equal shared-expense charge: set at the start of each, re-evaluated when\n"
-    "  # membership or leave changes; over-collection is refunded at its close.",
-    "flat_pay": "The management entity's year: at its close the surplus goes to members' capital\n  # accounts by hours worked.",
-    "session_split": "The payout quarter: at its close the co-op's surplus is paid out to member-owners\n"
-    "  # (months must equal the payout_every_months parameter).",
-}
-
-DESCRIPTIONS = {
-    "federation": "a federation of independent practices under a parent practice",
-    "retention": "a co-op whose members keep what they earn, less an equal share of shared expenses",
-    "flat_pay": "a co-op paying one hourly rate for every hour of labour",
-    "session_split": "a co-op splitting each session's fee between clinician and co-op",
-}
+from engine.models.registry import get as model_named
 
 
 def render_founding(
@@ -59,13 +33,14 @@ def render_founding(
     source = resources.files(__name__).joinpath("founding.yaml.j2").read_text(encoding="utf-8")
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     defaults = Policies()
-    rules = [(m.value, _rule_view(r)) for m, r in MODEL_RULES[model].items()]
-    params = PARAMETER_MODELS[model]().model_dump(mode="json", by_alias=True, exclude={"model"})
+    coop = model_named(model)
+    rules = [(m.value, _rule_view(r)) for m, r in coop.rules().items()]
+    params = coop.parameters()().model_dump(mode="json", by_alias=True, exclude={"model"})
     lines = [{**b, "monthly": cents_to_decimal_text(b["monthly"])} for b in budget or []]
     return env.from_string(source).render(
         name=name,
         founded=founded.isoformat(),
-        what=DESCRIPTIONS[model],
+        what=coop.description,
         parent={"principal_id": None, **(parent or {})},
         entity={"structure": "LLC", **(entity or {})},
         parameters=[(k, _yaml_value(v)) for k, v in params.items()],
@@ -73,8 +48,8 @@ def render_founding(
         budget=lines,
         model=model,
         currency=currency,
-        cycle=CYCLES[model].model_dump(),
-        cycle_note=CYCLE_NOTES[model],
+        cycle=CycleSpec(months=coop.cycle_months).model_dump(),
+        cycle_note=coop.cycle_note,
         policies={key: getattr(defaults, key).current for key in Policies.model_fields},
         rules=rules,
     )

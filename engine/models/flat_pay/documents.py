@@ -355,7 +355,7 @@ def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: 
 
 
 def _sample_rules() -> tuple[FlatPayRules, list[RuleView], FlatPayRuleNames]:
-    from engine.governance.rules import FLAT_PAY_RULES
+    from engine.models.flat_pay.rules import RULES as FLAT_PAY_RULES
 
     return rule_views(FLAT_PAY_RULES)
 
@@ -406,7 +406,7 @@ def sample_manual_context() -> FlatPayManualContext:
 
 def sample_agreement() -> MemberAgreementData:
     from engine.documents.manual import decided_text
-    from engine.governance.rules import FLAT_PAY_RULES
+    from engine.models.flat_pay.rules import RULES as FLAT_PAY_RULES
 
     return MemberAgreementData(
         co_op="Example Collective",

@@ -5,7 +5,19 @@ from engine.models.registry import CoopModel
 MODEL = CoopModel(
     name="flat_pay",
     kind="flat pay co-op",
+    description="a co-op paying one hourly rate for every hour of labour",
+    cycle_months=12,
+    cycle_note=("The management entity's year: at its close the surplus goes to members' capital\n  # accounts by hours worked."),
+    rules_ref="engine.models.flat_pay.rules:RULES",
+    parameters_ref="engine.models.flat_pay.parameters:FlatPayParameters",
     commands=(),
     demo=None,
-    hooks={},
+    no_fee="the flat pay co-op charges no monthly fee: the clinical entity pays the management fee, and hours are paid at the one rate",
+    no_cycle_close="the flat_pay model closes its year with 'coop capital close YEAR'",
+    hooks={
+        "postings": "engine.models.flat_pay.management:transactions",
+        "require_open": "engine.models.flat_pay.management:require_year_open",
+        "check_effect": "engine.models.flat_pay.effects:check_effect",
+        "apply_effect": "engine.models.flat_pay.effects:apply_effect",
+    },
 )

@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from engine.books.cycles import Month
-from engine.books.parameters import FlatPayParameters
+from engine.models.flat_pay.parameters import FlatPayParameters
 
 CLINICAL = "clinical"
 MANAGEMENT = "management"

@@ -272,7 +272,7 @@ def _sample_budget() -> list[BudgetRow]:
 
 
 def sample_context() -> RetentionManualContext:
-    from engine.governance.rules import RETENTION_RULES
+    from engine.models.retention.rules import RULES as RETENTION_RULES
 
     book, table = rule_book(RETENTION_RULES)
     return RetentionManualContext(

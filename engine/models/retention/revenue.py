@@ -39,10 +39,11 @@ from engine.books.cycles import Cycle, Month, cycle_containing
 from engine.books.folder import Books
 from engine.books.journal import LIVE, Entry, Writer, between
 from engine.books.money import parse_cents
-from engine.books.parameters import RetentionParameters, in_force
+from engine.books.parameters import in_force
 from engine.books.roster import Membership, memberships, require
 from engine.errors import UserError
 from engine.ledger import fees
+from engine.models.retention.parameters import RetentionParameters
 
 REVENUE = "revenue.recorded"
 OWNER = "member.owner"
@@ -99,6 +100,11 @@ def probationers(books: Books, on: date) -> list[str]:
     """Active members who are not (yet) owners: they do not vote."""
     known = owners_since(books, on)
     return sorted(m.id for m in memberships(books, on).values() if m.active_on(on) and not is_owner(books, m.id, on, known))
+
+
+def non_voters(books: Books, on: date) -> dict[str, str]:
+    """Probationers are not yet owners, so they do not vote."""
+    return {m: "in probation: not yet a member-owner; may comment but not vote" for m in probationers(books, on)}
 
 
 def member_statuses(books: Books, on: date) -> list[dict[str, Any]]:

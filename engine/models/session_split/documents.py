@@ -21,8 +21,9 @@ from pathlib import Path
 
 from engine.books.folder import Books
 from engine.documents.data import BudgetRow, DocModel, ManualVersionView, RuleView, TerminationTerms, fraction_words, number_words
-from engine.governance.rules import SESSION_SPLIT_RULES, DecisionRule, Matter
+from engine.governance.rules import DecisionRule, Matter
 from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
+from engine.models.session_split.rules import RULES as SESSION_SPLIT_RULES
 from engine.models.session_split.sessions import split_session, tie_example
 
 EXAMPLE_FEE = 12000

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from engine.books.folder import Books
     from engine.books.journal import Entry, Writer
     from engine.ledger.accounts import Transaction
+    from engine.ledger.closing import Terms
 
 COMMITTED = "surplus.committed"
 DISTRIBUTION = "payouts"
@@ -121,18 +122,6 @@ def spend(books: Books, proposal: str, amount: int, on: date, receipt: str, vend
 # --- the quarter's terms ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Terms:
-    """What :func:`engine.closing.settle` needs from this model for one quarter."""
-
-    income: int
-    committed: int
-    weights: dict[str, int]
-    shares: dict[str, str]
-    """Each owner's weight in words (days as owner, or one share)."""
-    basis: str
-
-
 def owner_weights(books: Books, cycle: Cycle, basis: str) -> tuple[dict[str, int], dict[str, str]]:
     """Who shares the payout: every member-owner for some of the quarter, by days as owner or one share each."""
     from engine.books.roster import memberships
@@ -152,12 +141,13 @@ def owner_weights(books: Books, cycle: Cycle, basis: str) -> tuple[dict[str, int
 
 def quarter_terms(books: Books, cycle: Cycle) -> Terms:
     from engine.books.parameters import in_force
+    from engine.ledger.closing import Terms
     from engine.models.session_split.sessions import coop_income
 
     basis = in_force(books).payout_basis.at(cycle.last_day)
     weights, shares = owner_weights(books, cycle, basis)
     committed = sum(c.amount for c in commitments(books, quarter=cycle.id))
-    return Terms(coop_income(books, cycle), committed, weights, shares, basis)
+    return Terms(coop_income(books, cycle), committed, weights, shares, basis, DISTRIBUTION)
 
 
 # --- the ledger ---------------------------------------------------------------------------

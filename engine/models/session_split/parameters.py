@@ -1,0 +1,30 @@
+"""The session-split co-op's dated parameters: the clinician's share and the payout."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from engine.books.parameters import ModelParameters, dated
+from engine.books.schedules import Schedule
+from engine.governance.rules import Ratio
+
+PayoutBasis = Literal["days_as_owner", "per_head"]
+
+class SessionSplitParameters(ModelParameters):
+    """Each session's fee is split between the clinician and the co-op."""
+
+    model: Literal["session_split"] = "session_split"
+    clinician_share: Schedule[Ratio] = dated("7/10", Ratio)
+    payout_every_months: int = Field(default=3, ge=1, le=12)
+    payout_basis: Schedule[PayoutBasis] = dated("days_as_owner", PayoutBasis)
+    """How a quarter's surplus is shared among member-owners (see engine.payouts)."""
+
+
+def check_config(federation: Any) -> str | None:
+    """The cycle is the payout quarter, so the two must agree."""
+    every = federation.parameters.payout_every_months
+    if federation.cycle.months != every:
+        return f"cycle.months ({federation.cycle.months}) must equal parameters.payout_every_months: the cycle is the payout quarter"
+    return None
