@@ -107,6 +107,12 @@ def check_votes(books: Books, report: Report) -> None:
             elif b.phase == "voting" and b.entry.date > p.deadline:
                 report.problems.append(f"{where}: cast after the deadline {p.deadline}")
         everyone = memberships(books, date.max)
+        left_at = {
+            member: seq
+            for seq, member in books.journal.conn.execute(
+                "SELECT seq, json_extract(data, '$.provider') FROM entries WHERE kind = 'provider.left' ORDER BY seq"
+            )
+        }
         for r in p.results:
             if r.data["outcome"] == "reopened":
                 continue
@@ -115,6 +121,12 @@ def check_votes(books: Books, report: Report) -> None:
                 left = everyone[member].end if member in everyone else None
                 if left is None or left >= end:
                     report.problems.append(f"{p.label}: the result at entry {r.seq} drops {member}, who did not leave during the vote")
+                own = [b.entry.seq for b in p.ballots if b.member == member and b.entry.seq < r.seq and left and b.entry.date > left]
+                if own and left_at.get(member, 0) > min(own):
+                    report.problems.append(
+                        f"{p.label}: the result at entry {r.seq} drops {member}'s ballot (entry {min(own)}) because of a departure "
+                        f"recorded afterwards (entry {left_at[member]}) and dated before it: eligibility was rewritten after the vote"
+                    )
             again = recount(p, r.data["dropped"], before=r.seq)
             if (
                 again.counted != r.data["ballots"]

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.imports import read_rows
-from engine.books.journal import Entry, Writer
+from engine.books.journal import LIVE, Entry, Writer
 from engine.errors import UserError
 
 JOINED = "provider.joined"
@@ -142,12 +142,29 @@ def apply_leave(writer: Writer, books: Books, provider_id: str, last_day: date, 
     return entry
 
 
+MEMBER_ACTS = ("ballot.cast", "proposal.comment")
+"""Entries a member makes themselves: a departure cannot be dated before one of them."""
+
+
 def check_can_leave(books: Books, provider_id: str, last_day: date) -> Membership:
     m = require(books, provider_id)
     if m.end is not None:
         raise UserError(f"{provider_id} already left on {m.end}", field="PROVIDER")
     if last_day < m.start:
         raise UserError(f"last day {last_day} is before {provider_id}'s start {m.start}", field="--on")
+    act = books.journal.conn.execute(
+        f"SELECT seq, kind, on_date FROM entries WHERE kind IN ({','.join('?' * len(MEMBER_ACTS))}) "
+        f"AND json_extract(data, '$.member') = ? AND on_date > ? AND {LIVE} ORDER BY on_date DESC LIMIT 1",
+        (*MEMBER_ACTS, provider_id, last_day.isoformat()),
+    ).fetchone()
+    if act is not None:
+        what = "voted" if act[1] == "ballot.cast" else "commented"
+        raise UserError(
+            f"{provider_id} {what} on {act[2]} (journal entry {act[0]}), after {last_day}: "
+            "a departure cannot be dated before the member's own acts, which it would silently undo",
+            field="--on",
+            expected=f"a last day on or after {act[2]}",
+        )
     return m
 
 

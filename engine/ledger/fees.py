@@ -457,12 +457,17 @@ def reevaluate(w: Writer, books: Books, on: date, reason: str) -> list[Plan]:
     leave, an admin staffing or pay line), whichever path recorded it: the
     treasurer's command or a vote's outcome. Only a cycle whose fee was set
     already is touched; one not yet set will count the change when it is.
+
+    Months already charged (their first day has come) keep their fee: a
+    change recorded late re-plans what is left, never what members were
+    charged and told. Changing those is a correction (``fees recalc --from``).
     """
+    from engine.books import clock
     from engine.ledger.closing import closed, require_open
 
     require_open(books, on, "change staffing")
     done = closed(books)
-    month = Month.of(on)
+    month = max(Month.of(on), first_uncharged(clock.today()))
     cycles = sorted({s.cycle for s in settings(books)})
     spec = books.federation.cycle
     out = []
@@ -479,6 +484,11 @@ def reevaluate(w: Writer, books: Books, on: date, reason: str) -> list[Plan]:
             record(w, books, p, reason)
             out.append(p)
     return out
+
+
+def first_uncharged(today: date) -> Month:
+    """The first month not yet charged on ``today``: a month is charged on its first day."""
+    return Month.of(today).plus(1)
 
 
 def change_day(kind: str, on: date) -> date:
