@@ -14,6 +14,6 @@ MODEL = CoopModel(
     rules_ref="engine.models.federation.rules:RULES",
     parameters_ref="engine.models.federation.parameters:FederationParameters",
     commands=(),
-    demo=None,
+    demo="engine.models.federation.demo:year",
     hooks={},
 )

@@ -14,7 +14,7 @@ MODEL = CoopModel(
     rules_ref="engine.models.retention.rules:RULES",
     parameters_ref="engine.models.retention.parameters:RetentionParameters",
     commands=(),
-    demo=None,
+    demo="engine.models.retention.demo:year",
     hooks={
         "postings": "engine.models.retention.revenue:transactions",
         "credits": "engine.models.retention.revenue:kept_through",

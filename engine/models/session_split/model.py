@@ -14,7 +14,7 @@ MODEL = CoopModel(
     rules_ref="engine.models.session_split.rules:RULES",
     parameters_ref="engine.models.session_split.parameters:SessionSplitParameters",
     commands=(),
-    demo=None,
+    demo="engine.models.session_split.demo:year",
     no_fee="a session split co-op charges no fee: the co-op's share of each session pays its budget",
     hooks={
         "postings": "engine.models.session_split.payouts:transactions",
