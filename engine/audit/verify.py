@@ -86,7 +86,7 @@ def check_votes(books: Books, report: Report) -> None:
     """Every ballot is a valid receipt from an eligible member; every result matches a recount."""
     from engine.books.roster import memberships
     from engine.governance.decisions import recount
-    from engine.governance.proposals import all_proposals
+    from engine.governance.proposals import all_proposals, check_seal
 
     credential_from = {}
     for seq, member in books.journal.conn.execute(
@@ -94,6 +94,9 @@ def check_votes(books: Books, report: Report) -> None:
     ):
         credential_from.setdefault(member, seq)
     for p in all_proposals(books):
+        broken = check_seal(p)
+        if broken:
+            report.problems.append(broken)
         for b in p.ballots:
             where = f"ballot {b.receipt[:12]} (entry {b.entry.seq}) on {p.label}"
             if p.frozen is None or b.entry.seq < p.frozen.seq:

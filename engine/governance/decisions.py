@@ -17,10 +17,10 @@ from typing import Any
 from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
-from engine.errors import UserError
+from engine.errors import BooksError, UserError
 from engine.governance import outcomes, tally
 from engine.governance.ballots import absent, departed, ratification_until
-from engine.governance.proposals import EFFECT, RESULT, STATEMENT, Proposal, freeze, load
+from engine.governance.proposals import EFFECT, RESULT, STATEMENT, Proposal, check_seal, freeze, load
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: st
     if today < p.voting_opens:
         raise UserError(f"voting on {p.label} has not opened yet (opens {p.voting_opens})", field="PROPOSAL")
     freeze(w, books, p)
+    broken = check_seal(p)
+    if broken:
+        raise BooksError(broken + "; the vote cannot be counted until 'coop audit verify' is clean")
     dropped = departed(books, p, today)
     r = recount(p, dropped)
     early = today <= p.deadline

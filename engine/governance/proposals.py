@@ -16,6 +16,7 @@ an effect in :mod:`engine.outcomes`; adding a kind adds one entry to each.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -26,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from engine.books import clock
 from engine.books.config import Identifier, Provider, Text
 from engine.books.folder import Books
-from engine.books.journal import Entry, Writer
+from engine.books.journal import Entry, Writer, canonical
 from engine.books.roster import active, memberships
 from engine.errors import UserError
 from engine.governance.rules import DecisionRule, Matter
@@ -393,12 +394,40 @@ def electorate(books: Books, p: Proposal) -> tuple[list[str], dict[str, str]]:
     return [m for m in members if m not in recused], {k: v for k, v in recused.items() if k in members}
 
 
+def seal(p: Proposal, eligible: list[str] | tuple[str, ...], recused: dict[str, str]) -> str:
+    """The hash of what a vote is about and who decides it: the rule, the proposal's text and fields, the electorate.
+
+    Recorded when voting opens and recomputed at close (as Apache STeVe seals
+    an election), so a rule, a text or an electorate changed afterwards is
+    caught instead of counted.
+    """
+    body = {
+        "rule": p.opened.data["rule"],
+        "title": p.title,
+        "matter": p.matter.value,
+        "fields": p.opened.data["fields"],
+        "eligible": sorted(eligible),
+        "recused": dict(sorted(recused.items())),
+    }
+    return hashlib.sha256(canonical(body).encode()).hexdigest()
+
+
+def check_seal(p: Proposal) -> str | None:
+    """Why the sealed vote no longer matches what is recorded, or None (books from before seals have none)."""
+    if p.frozen is None or "seal" not in p.frozen.data:
+        return None
+    if seal(p, p.frozen.data["eligible"], p.frozen.data["recused"]) != p.frozen.data["seal"]:
+        return f"{p.label}: the rule, text or electorate no longer matches the seal recorded when voting opened (entry {p.frozen.seq})"
+    return None
+
+
 def freeze(w: Writer, books: Books, p: Proposal) -> None:
     """Record the electorate once voting has opened; later roster changes cannot alter it."""
     if p.frozen is not None:
         return
     eligible, recused = electorate(books, p)
-    p.frozen = w.append(VOTING_OPENED, p.voting_opens, {"eligible": eligible, "recused": recused}, ref=p.id)
+    data = {"eligible": eligible, "recused": recused, "seal": seal(p, eligible, recused)}
+    p.frozen = w.append(VOTING_OPENED, p.voting_opens, data, ref=p.id)
     p.eligible, p.recused = tuple(eligible), recused
 
 
