@@ -447,23 +447,50 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--anchor", "anchors", multiple=True, metavar="SEQ:HASH", help="A journal head printed on a document you hold (repeatable).")
+@click.option(
+    "--anchors", "anchor_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A file of anchors, one a line."
+)
+@click.option(
+    "--bundle", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Verify an exported bundle instead of the books."
+)
 @json_option
 @click.pass_context
-def audit_verify(ctx: click.Context, as_json: bool) -> None:
-    """Recompute the hash chain over the whole journal; exit 1 if anything was edited."""
+def audit_verify(ctx: click.Context, anchors: tuple[str, ...], anchor_file: Path | None, bundle: Path | None, as_json: bool) -> None:
+    """Recompute the hash chain over the whole journal and recount every vote; exit 1 if anything was edited."""
+    from engine.audit.anchors import check_anchors, parse_anchor, read_anchors, verify_bundle
     from engine.audit.verify import verify
 
-    books = open_books(ctx)
-    report = verify(books)
+    held = [parse_anchor(a) for a in anchors] + (read_anchors(anchor_file) if anchor_file else [])
+    if bundle is not None:
+        report, _ = verify_bundle(bundle, held)
+    else:
+        books = open_books(ctx)
+        report = verify(books)
+        report.problems.extend(check_anchors(books.journal, held))
     if as_json:
-        emit_json({"ok": report.ok, "entries": report.entries, "head": report.head, "problems": report.problems})
+        emit_json({"ok": report.ok, "entries": report.entries, "head": report.head, "anchors": len(held), "problems": report.problems})
     elif report.ok:
-        click.echo(f"OK: {report.entries} entries, chain intact. Head: {report.head}")
+        checked = f"; {len(held)} anchor(s) held" if held else ""
+        click.echo(f"OK: {report.entries} entries, chain intact{checked}. Head: {report.head}")
     else:
         for problem in report.problems:
             click.echo(f"FAILED: {problem}", err=True)
     if not report.ok:
         ctx.exit(1)
+
+
+@audit.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def audit_export(ctx: click.Context, file: Path) -> None:
+    """Write the whole record to FILE, for a member to verify on their own computer."""
+    from engine.audit.anchors import export
+
+    books = open_books(ctx)
+    top = export(books, file)
+    click.echo(f"Wrote {file}: {top.seq} entries. Keep this anchor: {top}")
+    click.echo(f"Check it anywhere with: coop audit verify --bundle {file}")
 
 
 @audit.command("seal")

@@ -45,3 +45,26 @@ def coop(books_dir: Path) -> Callable[..., Result]:
         return runner.invoke(main, ["--books", str(books_dir), *args], input=input, env=env, catch_exceptions=False)
 
     return run
+
+
+def _rewrite_whole_chain(books_dir: Path, seq: int, data: dict) -> None:
+    """What a holder of the database can do: replace one entry's data and recompute every hash after it."""
+    import sqlite3
+
+    from engine.books.journal import GENESIS, canonical, entry_hash
+
+    conn = sqlite3.connect(books_dir / "journal.sqlite3", isolation_level=None)
+    conn.execute("DROP TRIGGER entries_no_update")
+    conn.execute("UPDATE entries SET data = ? WHERE seq = ?", (canonical(data), seq))
+    prev = GENESIS
+    for s, kind, on, rec, d, ref in conn.execute("SELECT seq, kind, on_date, recorded_at, data, ref FROM entries ORDER BY seq").fetchall():
+        digest = entry_hash(prev, s, kind, on, rec, d, ref)
+        conn.execute("UPDATE entries SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, s))
+        prev = digest
+    conn.close()
+
+
+@pytest.fixture
+def rewrite_chain() -> Callable[..., None]:
+    """Replace one entry's data and recompute every hash: what whoever holds the database can do."""
+    return _rewrite_whole_chain
