@@ -1,0 +1,150 @@
+"""Click's side of the door: one-line errors, argument types, shared options, and opening the books."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from engine.errors import UserError
+
+if TYPE_CHECKING:
+    from engine.books.folder import Books
+
+
+class Failure(click.ClickException):
+    """A user's mistake, reported in one line with exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"coop: error: {self.format_message()}", err=True)
+
+
+class CoopGroup(click.Group):
+    """Reports every mistake in one line: click's usage errors included."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"coop: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("coop: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            raise Failure(str(exc)) from None
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date (expected YYYY-MM-DD)", param, ctx)
+
+
+class MoneyType(click.ParamType):
+    name = "AMOUNT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from engine.books.money import parse_cents
+
+        try:
+            return parse_cents(str(value))
+        except ValueError as exc:
+            self.fail(f"'{value}' is not an amount (expected {exc})", param, ctx)
+
+
+DATE = DateType()
+
+
+MONEY = MoneyType()
+
+
+def open_books(ctx: click.Context, write: bool = False) -> Books:
+    """The books; a command that records anything passes ``write`` to hold the write lock before it reads."""
+    from engine.books.folder import open_books as _open
+
+    def waiting() -> None:
+        click.echo("coop: waiting for another command to finish writing to the books...", err=True)
+
+    books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
+    ctx.call_on_close(books.close)
+    return books
+
+
+def today() -> date:
+    from engine.books import clock
+
+    return clock.today()
+
+
+as_of_option = click.option("--as-of", "as_of", type=DATE, default=None, help="Show the books as they stood on this date (default: today).")
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+
+
+out_option = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the documents (default: BOOKS/documents)."
+)
+
+
+pdf_option = click.option("--pdf", is_flag=True, help="Also write PDFs (needs LibreOffice; skipped with a message without it).")
+
+
+correction_option = click.option(
+    "--correction", default=None, metavar="REASON", help="Record in a closed cycle, as an explicit correction."
+)
+
+
+def credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL") -> str:
+    """The member's credential: from the environment for scripts, else typed with hidden input."""
+    import os
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))
+
+
+def cycle_of(books: Books, text: str | None, field: str = "CYCLE") -> Any:
+    from engine.books.cycles import cycle_containing, parse_cycle
+
+    if text is None:
+        return cycle_containing(today(), books.federation.cycle)
+    return parse_cycle(text, books.federation.cycle, field)
+
+
+def month_of(text: str | None, field: str) -> Any:
+    from engine.books.cycles import Month
+
+    if text is None:
+        return None
+    try:
+        y, m = text.strip().split("-")
+        month = Month(int(y), int(m))
+        month.first  # noqa: B018 - validates the month
+    except ValueError:
+        raise UserError(f"'{text}' is not a month", field=field, expected="YYYY-MM") from None
+    return month
