@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from engine.errors import UserError
 from terminal.params import DATE, open_books, out_option, today
 from terminal.present import documents_out
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -33,7 +29,7 @@ def agreement_issue(ctx: click.Context, members: tuple[str, ...], everyone: bool
 
     if everyone == bool(members):
         raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as juno-pike, or --all")
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     done = issue_agreements(books, None if everyone else list(members), on or today(), documents_out(books, out))
     fresh = sum(d.recorded for d in done)
     folder = done[0].docx.parent

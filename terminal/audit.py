@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from terminal.params import json_option, open_books
 from terminal.present import emit_json
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -43,7 +38,7 @@ def audit_verify(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def audit_seal(ctx: click.Context, reason: str) -> None:
     """Accept an edit to federation.yaml, on the record."""
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = books.reseal(reason)
     click.echo(f"federation.yaml sealed again at entry {entry.seq}: {reason}")
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from terminal.params import DATE, MONEY, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, fee_changes_since, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -52,7 +49,7 @@ def budget_set(ctx: click.Context, line_id: str, effective: date, note: str, **c
     """Add a budget line or change one from a date (a new dated version; history is kept)."""
     from engine.books.budget import set_line
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry, line = set_line(books, line_id, effective, {k: v for k, v in changes.items() if v is not None}, note)
     click.echo(f"Budget line {line.id}: {money(line.monthly, books)} a month from {line.effective} (journal entry {entry.seq}).")
     fee_changes_since(books, entry.seq)

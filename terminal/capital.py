@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import DATE, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -30,7 +26,7 @@ def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool,
     from engine.books.parameters import in_force
     from engine.models.flat_pay.management import close_year, parse_year
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=not dry_run)
     fig = close_year(books, parse_year(books, year), on or today(), dry_run)
     if as_json:
         emit_json(fig.as_json())

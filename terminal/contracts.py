@@ -5,16 +5,13 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from engine.errors import UserError
 from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
 from terminal.present import documents_out, emit_json, money, table, write_pdfs
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -46,7 +43,7 @@ def contracts_issue(
 
     if everyone == bool(providers):
         raise UserError("name providers or give --all (not both)", field="PROVIDER", expected="ids such as mara-quist, or --all")
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     # Each co-op model issues its own member agreement under the same command.
     if books.federation.model == "flat_pay" and kind == "agreement":
         from terminal.agreement import agreement_issue
@@ -111,7 +108,7 @@ def contracts_signed(ctx: click.Context, provider_id: str, on: date, kind: str |
     """Record that PROVIDER signed the latest document issued to them."""
     from engine.documents.contracts import sign
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = sign(books, provider_id, on, kind)
     click.echo(
         f"{provider_id} signed {entry.data['document']} (manual v{entry.data['manual_version']}) on {on} (journal entry {entry.seq})."

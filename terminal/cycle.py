@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from terminal.params import DATE, cycle_of, json_option, open_books, today
 from terminal.present import emit_json, money, plan_text, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()

@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    pass
+from terminal.params import ModelType
 
 
 @click.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("coop-demo"))
 @click.option(
     "--model",
-    type=click.Choice(["federation", "retention", "flat_pay", "session_split"]),
+    type=ModelType(),
     default="federation",
     show_default=True,
     help="Which co-op model's year to run.",

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from terminal.params import open_books
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command("due")
@@ -18,7 +13,7 @@ def due_cmd(ctx: click.Context) -> None:
     """Open every proposal whose date has come (retention: membership at the end of probation). Run daily."""
     from engine.models.retention.revenue import open_due
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     opened = open_due(books)
     for p, end in opened:
         late = (p.opened_on - end).days

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import DATE, MONEY, correction_option, month_of, open_books
 from terminal.present import money
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -49,6 +45,6 @@ def expense_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many expenses from a CSV (line,amount,on,vendor,receipt), all or none."""
     from engine.ledger.accounts import import_expenses
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     count, total = import_expenses(books, csv_file)
     click.echo(f"Recorded {count} expenses totalling {money(total, books)} from {csv_file.name}.")

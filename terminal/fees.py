@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from terminal.params import DATE, as_of_option, cycle_of, json_option, month_of, open_books, out_option, pdf_option, today
 from terminal.present import documents_out, emit_json, issued_json, issued_summary, money, plan_text, pm, table, write_pdfs
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -29,7 +26,7 @@ def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reaso
     """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
     from engine.ledger.fees import recalc
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     cycle = cycle_of(books, cycle_id)
     plan, recorded = recalc(books, cycle, month_of(from_month, "--from"), reason)
     if recorded:
@@ -107,7 +104,7 @@ def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path |
     from engine.documents.notices import fee_notices, issue
     from engine.ledger.fees import settings
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     c = cycle_of(books, cycle_id)
     day = on or today()
     done = issue(books, fee_notices(books, c, day), documents_out(books, out), day)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from terminal.params import json_option, open_books
 from terminal.present import emit_json, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -31,7 +28,7 @@ def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, ki
     from engine.models.flat_pay.hours import parse_hours, parse_month, record
     from engine.models.flat_pay.pay import hourly_rate, pay_for_hours
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     m, h = parse_month(month), parse_hours(amount)
     e = record(books, member_id, h, m, kind)
     rate = hourly_rate(in_force(books), m)
@@ -59,7 +56,7 @@ def hours_import(ctx: click.Context, csv_file: Path) -> None:
 
     from engine.models.flat_pay.hours import import_csv
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entries = import_csv(books, csv_file)
     total = sum((Decimal(e.data["hours"]) for e in entries), Decimal(0))
     click.echo(f"Recorded {len(entries)} hours records ({total} hours) from {csv_file}")

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from terminal.params import DATE, today
-
-if TYPE_CHECKING:
-    pass
+from terminal.params import DATE, ModelType, today
 
 
 @click.command()
@@ -22,7 +19,7 @@ if TYPE_CHECKING:
 @click.option("--principal", default="Principal Name", show_default=True, help="The parent practice's principal.")
 @click.option(
     "--model",
-    type=click.Choice(["federation", "retention", "flat_pay", "session_split"]),
+    type=ModelType(),
     default="federation",
     show_default=True,
     help="The co-op model: its money rules, decision rules and manual.",

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from terminal.params import json_option, open_books
 from terminal.present import emit_json, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -65,6 +62,6 @@ def journal_void(ctx: click.Context, seq: int, reason: str) -> None:
     """Withdraw a mistaken entry: a new entry that points at it (nothing is deleted)."""
     from engine.books.corrections import void
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = void(books, seq, reason)
     click.echo(f"Entry {seq} withdrawn by entry {entry.seq}.")

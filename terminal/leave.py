@@ -36,7 +36,7 @@ def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, ret
     from engine.models.flat_pay.leave import record_unplanned
     from engine.models.flat_pay.pay import unplanned_leave_day_pay
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     e = record_unplanned(books, member_id, days, on, returns, kind)
     day_pay = unplanned_leave_day_pay(in_force(books), Month.of(on).first)
     click.echo(f"Recorded {days} day(s) of unplanned leave for {member_id} from {on}, back {returns} (entry {e.seq})")
@@ -102,7 +102,7 @@ def leave_start(ctx: click.Context, member_id: str, start: date, until: date, ki
     """Record MEMBER's extended leave; the fee is re-evaluated in the same transaction."""
     from engine.models.retention.revenue import start_leave
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     e, plans = start_leave(books, member_id, kind, start, until)
     click.echo(f"{member_id} is on {kind} leave from {start} until {until} (journal entry {e.seq}); owes only a share of rent.")
     for p in plans:
@@ -117,7 +117,7 @@ def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
     """End MEMBER's extended leave early; the fee is re-evaluated in the same transaction."""
     from engine.models.retention.revenue import end_leave
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     e, plans = end_leave(books, member_id, on)
     click.echo(f"{member_id}'s leave ends on {on} (journal entry {e.seq}); a full share again from the next month that starts after it.")
     for p in plans:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import DATE, MONEY, as_of_option, correction_option, json_option, open_books, today
 from terminal.present import emit_json, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -85,6 +81,6 @@ def ledger_write_off(ctx: click.Context, provider_id: str, amount: int, on: date
     """Forgive part of PROVIDER's arrears; the cycle's result bears it."""
     from engine.ledger.accounts import record_write_off
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = record_write_off(books, provider_id, amount, on, reason, correction)
     click.echo(f"Wrote off {money(amount, books)} owed by {provider_id} (journal entry {entry.seq}).")

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import json_option, open_books, out_option, pdf_option
 from terminal.present import documents_out, emit_json, table, write_pdfs
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()

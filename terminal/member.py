@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from engine.errors import UserError
 from terminal.params import DATE, credential, json_option, open_books, out_option, today
 from terminal.present import documents_out, emit_json, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -38,7 +34,9 @@ def member_credential_set(ctx: click.Context, member_id: str) -> None:
 
     books = open_books(ctx)
     old = credential(member_id, env="COOP_OLD_CREDENTIAL") if current(books, member_id) is not None else None
-    entry = set_credential(books, member_id, credential(member_id, confirm=True), old)
+    new = credential(member_id, confirm=True)
+    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    entry = set_credential(books, member_id, new, old)
     verb = "replaced" if entry.data["replaces"] else "set"
     click.echo(f"Voting credential for {member_id} {verb} (journal entry {entry.seq}; only a salted hash is kept).")
 
@@ -97,7 +95,7 @@ def member_agreement(ctx: click.Context, member_ids: tuple[str, ...], everyone: 
 
     if everyone == bool(member_ids):
         raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as ana-ruiz, or --all")
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     done = issue_agreements(books, list(member_ids) or None, on or today(), documents_out(books, out))
     for d in done:
         click.echo(f"Issued the member agreement for {d.member}: {d.markdown} and {d.docx.name} (journal entry {d.seq})")

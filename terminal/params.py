@@ -75,6 +75,21 @@ class MoneyType(click.ParamType):
             self.fail(f"'{value}' is not an amount (expected {exc})", param, ctx)
 
 
+class ModelType(click.Choice):
+    """A co-op model by name, as the registry knows them: ``flat-pay`` and ``flat_pay`` are one."""
+
+    def __init__(self) -> None:
+        from engine.models.registry import names
+
+        super().__init__(list(names()))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from engine.models.registry import normalise
+
+        key = normalise(str(value))
+        return key if key in self.choices else super().convert(value, param, ctx)
+
+
 DATE = DateType()
 
 
@@ -82,15 +97,30 @@ MONEY = MoneyType()
 
 
 def open_books(ctx: click.Context, write: bool = False) -> Books:
-    """The books; a command that records anything passes ``write`` to hold the write lock before it reads."""
+    """The books; a command that records anything passes ``write`` to hold the write lock before it reads.
+
+    One invocation opens the books once: a command that hands over to another
+    (``cycle close`` on a quarter) or that asks for a credential before it
+    decides shares the same connection, and asking again with ``write`` takes
+    the lock then, so nobody waits on a person typing.
+    """
     from engine.books.folder import open_books as _open
 
     def waiting() -> None:
         click.echo("coop: waiting for another command to finish writing to the books...", err=True)
 
-    books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
-    ctx.call_on_close(books.close)
+    books: Books | None = ctx.meta.get(_BOOKS)
+    if books is None:
+        books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
+        ctx.meta[_BOOKS] = books
+        ctx.find_root().call_on_close(books.close)
+    elif write:
+        books.journal.lock(on_wait=waiting)
     return books
+
+
+_BOOKS = "coop.books"
+"""Where the invocation's open books are kept in click's context (shared by every context of one command line)."""
 
 
 def today() -> date:

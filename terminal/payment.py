@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import DATE, MONEY, correction_option, open_books
 from terminal.present import money
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -60,6 +56,6 @@ def payment_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many payments from a CSV (provider,amount,on,ref), all or none."""
     from engine.ledger.accounts import import_payments
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     count, total = import_payments(books, csv_file)
     click.echo(f"Recorded {count} payments totalling {money(total, books)} from {csv_file.name}.")

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import DATE, MONEY, cycle_of, json_option, open_books, today
 from terminal.present import emit_json, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -31,7 +27,7 @@ def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run
     from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
     from engine.models.session_split.sessions import require_model
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=not dry_run)
     require_model(books)
     q = cycle_of(books, quarter_id, "QUARTER")
     day = on or today()
@@ -90,7 +86,7 @@ def payout_spend(ctx: click.Context, proposal_id: str, amount: int, on: date, re
     """Pay (part of) what a passed surplus-use PROPOSAL committed, e.g. the training invoice."""
     from engine.models.session_split.payouts import spend, spent_on
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     e = spend(books, proposal_id, amount, on, receipt, vendor)
     label = e.data["proposal"]
     so_far = money(spent_on(books, label), books)
@@ -105,7 +101,7 @@ def payout_members(ctx: click.Context, on: date, ref: str) -> None:
     """Pay every member what the co-op owes them on a date (session shares and payouts), all or none."""
     from engine.models.session_split.payouts import pay_members
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     paid = pay_members(books, on, ref)
     if not paid:
         click.echo(f"Nothing is owed to any member on {on}.")

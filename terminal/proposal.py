@@ -177,7 +177,7 @@ def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None
     from engine.books.output import write_text
     from engine.governance.decisions import close
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     p = close(books, proposal_id, statement)
     r = p.result.data
     c = r["counts"]
@@ -206,7 +206,9 @@ def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text:
     from engine.governance.proposals import comment
 
     books = open_books(ctx)
-    check(books, member_id, credential(member_id))
+    secret = credential(member_id)
+    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    check(books, member_id, secret)
     entry = comment(books, proposal_id, member_id, text)
     click.echo(f"Comment recorded (journal entry {entry.seq}).")
 
@@ -223,8 +225,10 @@ def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str 
     from engine.governance.proposals import ADMINISTRATOR
 
     books = open_books(ctx)
+    secret = credential(by) if by is not None else None
+    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
     if by is not None:
-        check(books, by, credential(by))
+        check(books, by, secret)
     entry = add_statement(books, proposal_id, by or ADMINISTRATOR, text)
     click.echo(f"Statement recorded (journal entry {entry.seq}).")
 
@@ -237,6 +241,6 @@ def proposal_second_reading(ctx: click.Context, proposal_id: str, deadline: date
     """Open the second reading of a proposal that passed its first (after the cooling-off period)."""
     from engine.governance.proposals import open_second_reading
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     p = open_second_reading(books, proposal_id, deadline=deadline)
     click.echo(f"Opened {p.label}: {p.title}; voting {p.voting_opens} to {p.deadline}.")

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from engine.errors import UserError
 from terminal.params import DATE, MONEY, credential, open_books
-
-if TYPE_CHECKING:
-    pass
 
 
 def _propose_options(f: Any) -> Any:
@@ -30,8 +27,10 @@ def _open(
     from engine.governance.rules import Matter
 
     books = open_books(ctx)
+    secret = credential(by) if by is not None else None
+    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
     if by is not None:
-        check(books, by, credential(by))
+        check(books, by, secret)
     p = open_proposal(books, Matter(matter), data, title=title or default_title, proposer=by or ADMINISTRATOR, deadline=deadline)
     click.echo(f"Opened {p.label}: {p.title} ({matter.replace('_', ' ')})")
     click.echo(f"Rule: {p.rule.describe()}")

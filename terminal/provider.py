@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from terminal.params import DATE, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, fee_changes_since, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -81,7 +78,7 @@ def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str
     """Record a provider joining (after the members approved it)."""
     from engine.books.roster import join
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = join(books, {"id": provider_id, "name": name, "practice": practice, "licence": licence, "email": email, "start": on})
     click.echo(f"{name} ({provider_id}) joins on {on} (journal entry {entry.seq}).")
     fee_changes_since(books, entry.seq)
@@ -96,7 +93,7 @@ def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) 
     """Record a provider leaving. Anyone may leave at any time, for any reason."""
     from engine.books.roster import leave
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entry = leave(books, provider_id, on, reason)
     click.echo(f"{provider_id} leaves; last day {on} (journal entry {entry.seq}).")
     fee_changes_since(books, entry.seq)
@@ -109,6 +106,6 @@ def provider_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many joins from a CSV (id,name,practice,licence,email,start), all or none."""
     from engine.books.roster import import_csv
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     entries = import_csv(books, csv_file)
     click.echo(f"Recorded {len(entries)} joins from {csv_file}.")

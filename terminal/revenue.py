@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import MONEY, as_of_option, json_option, open_books, out_option, today
 from terminal.present import documents_out, emit_json, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -30,7 +26,7 @@ def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, 
     """Record MEMBER's revenue for a month; in probation, the co-op's share is split off."""
     from engine.models.retention.revenue import parse_month, record_revenue
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     e = record_revenue(books, member_id, amount, parse_month(month), note)
     levy = e.data["levy"]
     tail = f"; {money(levy, books)} to the co-op (probation), {money(e.data['kept'], books)} kept" if levy else ", all kept"
@@ -44,7 +40,7 @@ def revenue_import(ctx: click.Context, csv_file: Path) -> None:
     """Record every row of a CSV (member, month, amount[, note]), or none if any row is wrong."""
     from engine.models.retention.revenue import import_revenue
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     n, total = import_revenue(books, csv_file)
     click.echo(f"Recorded {n} revenues totalling {money(total, books)}.")
 

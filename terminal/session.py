@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from terminal.params import DATE, MONEY, correction_option, cycle_of, json_option, open_books
 from terminal.present import emit_json, money, table
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -31,7 +27,7 @@ def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: 
     """Record a session's FEE held by MEMBER; the split in force that day is applied."""
     from engine.models.session_split.sessions import record_session
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     e = record_session(books, member_id, fee, on, ref, correction)
     d = e.data
     click.echo(
@@ -48,7 +44,7 @@ def session_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many sessions from a CSV (member,fee,on,ref): every row or none."""
     from engine.models.session_split.sessions import import_sessions
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=True)
     done = import_sessions(books, csv_file)
     fees, clin, coop = (sum(getattr(s, k) for s in done) for k in ("fee", "clinician", "coop"))
     click.echo(

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from engine.errors import UserError
 from terminal.params import DATE, cycle_of, json_option, open_books, out_option, pdf_option, today
 from terminal.present import documents_out, emit_json, issued_json, issued_summary, money, table, write_pdfs
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.command()
@@ -54,7 +50,7 @@ def statement(
     from engine.documents.statements import statement as build
     from engine.documents.statements import statement_csv, summary_rows
 
-    books = open_books(ctx)
+    books = open_books(ctx, write=everyone or issue_docs)
     day = on or today()
     if everyone:
         if len(targets) != 1:

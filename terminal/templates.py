@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from engine.errors import UserError
 from terminal.params import json_option, pdf_option
 from terminal.present import emit_json, write_pdfs
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()

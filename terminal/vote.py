@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from terminal.params import credential, open_books
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group()
@@ -28,7 +23,9 @@ def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str,
     from engine.governance.ballots import cast
 
     books = open_books(ctx)
-    p, entry = cast(books, proposal_id, member_id, choice, credential(member_id), reason)
+    secret = credential(member_id)
+    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    p, entry = cast(books, proposal_id, member_id, choice, secret, reason)
     what = "Ratification response" if entry.data["phase"] == "ratification" else "Ballot"
     changed = " (replaces your earlier ballot)" if "supersedes" in entry.data else ""
     click.echo(f"{what} recorded on {p.label}{changed}. Receipt: {entry.hash}")
