@@ -56,10 +56,24 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(CoopGroup):
-    """The top-level group: commands are found in :data:`COMMANDS` and imported on first use."""
+    """The top-level group: commands found in :data:`COMMANDS`, imported on first use, and fitted to the books at hand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from terminal.fit import books_arg
+
+        ctx.meta["coop.books_arg"] = books_arg(args)
+        return super().parse_args(ctx, args)
+
+    def books_model(self, ctx: click.Context) -> str | None:
+        from terminal.fit import books_model
+
+        return books_model(ctx.params.get("books") or ctx.meta.get("coop.books_arg"))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        from terminal.fit import fits
+
+        model = self.books_model(ctx)
+        return [name for name in sorted(COMMANDS) if fits(name, model)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         ref = COMMANDS.get(cmd_name)
@@ -70,6 +84,16 @@ class LazyGroup(CoopGroup):
         module, _, attr = ref.partition(":")
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        from terminal.fit import fits, refusal
+        from terminal.params import Failure
+
+        name, command, rest = super().resolve_command(ctx, args)
+        model = self.books_model(ctx) if name is not None else None
+        if name is not None and model is not None and not fits(name, model):
+            raise Failure(refusal(name, model))
+        return name, command, rest
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from engine.errors import UserError
+from terminal.fit import hand_over
 from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
 from terminal.present import documents_out, emit_json, money, table, write_pdfs
 
@@ -20,7 +21,7 @@ def contracts() -> None:
 
 
 @contracts.command("issue")
-@click.argument("providers", nargs=-1)
+@click.argument("ids", nargs=-1, metavar="[PROVIDERS]...")
 @click.option("--all", "everyone", is_flag=True, help="Every provider active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the manual version and fee stated.")
 @click.option("--kind", type=click.Choice(["agreement", "acknowledgment"]), default="agreement", show_default=True)
@@ -30,7 +31,7 @@ def contracts() -> None:
 @click.pass_context
 def contracts_issue(
     ctx: click.Context,
-    providers: tuple[str, ...],
+    ids: tuple[str, ...],
     everyone: bool,
     on: date | None,
     kind: str,
@@ -41,26 +42,17 @@ def contracts_issue(
     """Issue one document per PROVIDER (or --all) plus a register (CSV and JSON), recorded in the journal."""
     from engine.documents.contracts import issue
 
-    if everyone == bool(providers):
+    if everyone == bool(ids):
         raise UserError("name providers or give --all (not both)", field="PROVIDER", expected="ids such as mara-quist, or --all")
     books = open_books(ctx, write=True)
-    # Each co-op model issues its own member agreement under the same command.
-    if books.federation.model == "flat_pay" and kind == "agreement":
-        from terminal.agreement import agreement_issue
-
-        ctx.invoke(agreement_issue, members=providers, everyone=everyone, on=on, out=out)
-        return
-    if books.federation.model == "session_split" and kind == "agreement":
-        from terminal.member import member_agreement
-
-        ctx.invoke(member_agreement, member_ids=providers, everyone=everyone, on=on, out=out)
-        return
+    if kind == "agreement" and hand_over(ctx, books.federation.model, "contracts issue --kind agreement"):
+        return  # the model issues its own member agreement under the same command
     show = progress if progress is not None else sys.stderr.isatty()
 
     def bar(items: Any) -> Any:
         return click.progressbar(items, label=f"Issuing {kind}s", file=sys.stderr, show_pos=True)
 
-    batch = issue(books, None if everyone else list(providers), on or today(), documents_out(books, out), kind, bar if show else None)
+    batch = issue(books, None if everyone else list(ids), on or today(), documents_out(books, out), kind, bar if show else None)
     fresh = sum(d.recorded for d in batch.documents)
     click.echo(f"Issued {len(batch.documents)} {kind}(s) in {batch.folder} ({fresh} recorded, {len(batch.documents) - fresh} unchanged)")
     click.echo(f"  register: {batch.register_csv} and {batch.register_json}")

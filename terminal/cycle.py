@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from terminal.fit import hand_over
 from terminal.params import DATE, cycle_of, json_option, open_books, today
 from terminal.present import emit_json, money, plan_text, table
 
@@ -27,11 +28,8 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
     from engine.ledger.closing import close, settle
 
     books = open_books(ctx, write=not dry_run)
-    if books.federation.model == "session_split":  # the same close, shown as the quarter's payout
-        from terminal.payout import payout_quarter
-
-        ctx.invoke(payout_quarter, quarter_id=cycle_id, on=on, dry_run=dry_run, as_json=as_json)
-        return
+    if hand_over(ctx, books.federation.model, "cycle close"):
+        return  # the model closes its period with its own command (a quarter's payout)
     c = cycle_of(books, cycle_id)
     day = on or today()
     plans: list[Any] = []

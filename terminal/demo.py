@@ -24,11 +24,12 @@ def demo(folder: Path, model: str) -> None:
     """Found a sample co-op in FOLDER (default ./coop-demo) and run a year of every capability."""
     from engine.books.founding import create_demo_books
     from engine.models.federation.demo import script
+    from engine.models.registry import get
 
     root = click.get_current_context().find_root().command
     founding_text, steps = script(model)
     create_demo_books(folder, founding_text())
-    kind = "federation" if model == "federation" else f"{model.replace('_', ' ')} co-op"
+    kind = get(model).kind
     click.secho(f"Founded a sample {kind} in {folder}", bold=True)
     for step in steps:
         click.echo("")

@@ -84,18 +84,18 @@ def member_statement(
 
 
 @member.command("agreement")
-@click.argument("member_ids", nargs=-1, metavar="[MEMBER]...")
+@click.argument("ids", nargs=-1, metavar="[MEMBER]...")
 @click.option("--all", "everyone", is_flag=True, help="Every member active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the split and budget stated.")
 @out_option
 @click.pass_context
-def member_agreement(ctx: click.Context, member_ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
+def member_agreement(ctx: click.Context, ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue the session split co-op's member agreement (Markdown and DOCX) to MEMBERs (or --all), recorded in the journal."""
     from engine.models.session_split.documents import issue_agreements
 
-    if everyone == bool(member_ids):
+    if everyone == bool(ids):
         raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as ana-ruiz, or --all")
     books = open_books(ctx, write=True)
-    done = issue_agreements(books, list(member_ids) or None, on or today(), documents_out(books, out))
+    done = issue_agreements(books, list(ids) or None, on or today(), documents_out(books, out))
     for d in done:
         click.echo(f"Issued the member agreement for {d.member}: {d.markdown} and {d.docx.name} (journal entry {d.seq})")

@@ -16,12 +16,12 @@ def payout() -> None:
 
 
 @payout.command("quarter")
-@click.argument("quarter_id", metavar="QUARTER")
+@click.argument("cycle_id", metavar="QUARTER")
 @click.option("--on", "on", type=DATE, default=None, help="Date of the close (default: today).")
 @click.option("--dry-run", is_flag=True, help="Show the payout without recording it.")
 @json_option
 @click.pass_context
-def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
+def payout_quarter(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close QUARTER: pay its surplus out to the member-owners, or carry its deficit to the next quarter."""
     from engine.ledger.closing import close, settle
     from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
@@ -29,7 +29,7 @@ def payout_quarter(ctx: click.Context, quarter_id: str, on: date | None, dry_run
 
     books = open_books(ctx, write=not dry_run)
     require_model(books)
-    q = cycle_of(books, quarter_id, "QUARTER")
+    q = cycle_of(books, cycle_id, "QUARTER")
     day = on or today()
     result = settle(books, q, day) if dry_run else close(books, q, day)[0]
     if as_json:

@@ -39,7 +39,7 @@ def report_transparency(
     if md_file:
         write_text(md_file, transparency_markdown(t))
     if docx_file:
-        write_bytes(docx_file, transparency_docx(t, books.federation.parent.legal_name, c.last_day))
+        write_bytes(docx_file, transparency_docx(t, books.federation.holder, c.last_day))
     if as_json:
         data = asdict(t)
         data["close"] = t.close.as_data() if t.close else None

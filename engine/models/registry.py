@@ -45,6 +45,8 @@ class CoopModel:
     """``module:Class`` of the model's parameters (the ``parameters:`` block of federation.yaml)."""
     commands: tuple[str, ...] = ()
     """Top-level commands that belong to this model alone; other models' books do not list them."""
+    replaces: dict[str, str] = field(default_factory=dict)
+    """Shared commands this model answers with one of its own, by command path: ``{"cycle close": "payout quarter"}``."""
     demo: str | None = None
     """``module:function`` giving the demo year (a founding text and its steps)."""
     no_fee: str | None = None
@@ -107,10 +109,6 @@ def of(books: Any) -> CoopModel:
     return get(books.federation.model)
 
 
-def owner_of(command: str) -> CoopModel | None:
-    """The model a top-level command belongs to, or None for a shared command."""
-    for name in names():
-        model = get(name)
-        if command in model.commands:
-            return model
-    return None
+def owner_of(command: str) -> tuple[CoopModel, ...]:
+    """The models a top-level command belongs to (``leave`` has two), or none for a shared command."""
+    return tuple(model for model in map(get, names()) if command in model.commands)

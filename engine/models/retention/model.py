@@ -13,7 +13,7 @@ MODEL = CoopModel(
     ),
     rules_ref="engine.models.retention.rules:RULES",
     parameters_ref="engine.models.retention.parameters:RetentionParameters",
-    commands=(),
+    commands=("revenue", "leave", "owners", "due"),
     demo="engine.models.retention.demo:year",
     hooks={
         "postings": "engine.models.retention.revenue:transactions",

@@ -13,7 +13,8 @@ MODEL = CoopModel(
     ),
     rules_ref="engine.models.session_split.rules:RULES",
     parameters_ref="engine.models.session_split.parameters:SessionSplitParameters",
-    commands=(),
+    commands=("session", "payout"),
+    replaces={"cycle close": "payout quarter", "contracts issue --kind agreement": "member agreement"},
     demo="engine.models.session_split.demo:year",
     no_fee="a session split co-op charges no fee: the co-op's share of each session pays its budget",
     hooks={
