@@ -9,7 +9,6 @@ import click
 
 from engine.errors import UserError
 from terminal.params import DATE, open_books, out_option, today
-from terminal.present import documents_out
 
 
 @click.group()
@@ -25,12 +24,13 @@ def agreement() -> None:
 @click.pass_context
 def agreement_issue(ctx: click.Context, ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue a member agreement (Markdown and DOCX) to each MEMBER (or --all); sign with 'coop contracts signed'."""
+    from engine.books.naming import documents_folder
     from engine.models.flat_pay.documents import issue_agreements
 
     if everyone == bool(ids):
         raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as juno-pike, or --all")
     books = open_books(ctx, write=True)
-    done = issue_agreements(books, None if everyone else list(ids), on or today(), documents_out(books, out))
+    done = issue_agreements(books, None if everyone else list(ids), on or today(), documents_folder(books, out))
     fresh = sum(d.recorded for d in done)
     folder = done[0].docx.parent
     click.echo(f"Issued {len(done)} member agreement(s) in {folder} ({fresh} recorded, {len(done) - fresh} unchanged)")

@@ -12,7 +12,7 @@ import click
 from engine.errors import UserError
 from terminal.fit import hand_over
 from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
-from terminal.present import documents_out, emit_json, money, table, write_pdfs
+from terminal.present import emit_json, money, table, write_pdfs
 
 
 @click.group()
@@ -40,6 +40,7 @@ def contracts_issue(
     pdf: bool,
 ) -> None:
     """Issue one document per PROVIDER (or --all) plus a register (CSV and JSON), recorded in the journal."""
+    from engine.books.naming import documents_folder
     from engine.documents.contracts import issue
 
     if everyone == bool(ids):
@@ -52,7 +53,7 @@ def contracts_issue(
     def bar(items: Any) -> Any:
         return click.progressbar(items, label=f"Issuing {kind}s", file=sys.stderr, show_pos=True)
 
-    batch = issue(books, None if everyone else list(ids), on or today(), documents_out(books, out), kind, bar if show else None)
+    batch = issue(books, None if everyone else list(ids), on or today(), documents_folder(books, out), kind, bar if show else None)
     fresh = sum(d.recorded for d in batch.documents)
     click.echo(f"Issued {len(batch.documents)} {kind}(s) in {batch.folder} ({fresh} recorded, {len(batch.documents) - fresh} unchanged)")
     click.echo(f"  register: {batch.register_csv} and {batch.register_json}")

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from terminal.fit import hand_over
-from terminal.params import DATE, cycle_of, json_option, open_books, today
+from terminal.params import DATE, json_option, open_books, today
 from terminal.present import emit_json, money, plan_text, table
 
 
@@ -25,12 +25,13 @@ def cycle() -> None:
 @click.pass_context
 def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close CYCLE: refund the surplus (or carry/assess a deficit), leaving the parent no profit."""
+    from engine.books.naming import cycle_named
     from engine.ledger.closing import close, settle
 
     books = open_books(ctx, write=not dry_run)
     if hand_over(ctx, books.federation.model, "cycle close"):
         return  # the model closes its period with its own command (a quarter's payout)
-    c = cycle_of(books, cycle_id)
+    c = cycle_named(books, cycle_id)
     day = on or today()
     plans: list[Any] = []
     if dry_run:

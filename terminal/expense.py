@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, correction_option, month_of, open_books
+from terminal.params import DATE, MONEY, correction_option, open_books
 from terminal.present import money
 
 
@@ -29,11 +29,12 @@ def expense_record(
     ctx: click.Context, line_id: str, amount: int, on: date, receipt: str, vendor: str | None, for_month: str | None, correction: str | None
 ) -> None:
     """Record a shared expense paid against budget LINE."""
+    from engine.books.naming import month_named
     from engine.ledger.accounts import record_expense
 
     books = open_books(ctx, write=True)
     entry = record_expense(
-        books, line_id, amount, on, receipt=receipt, vendor=vendor, for_month=month_of(for_month, "--for-month"), correction=correction
+        books, line_id, amount, on, receipt=receipt, vendor=vendor, for_month=month_named(for_month, "--for-month"), correction=correction
     )
     click.echo(f"Expense of {money(amount, books)} on {line_id} for cycle {entry.data['cycle']} (journal entry {entry.seq}).")
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from terminal.params import DATE, as_of_option, cycle_of, json_option, month_of, open_books, out_option, pdf_option, today
-from terminal.present import documents_out, emit_json, issued_json, issued_summary, money, plan_text, pm, table, write_pdfs
+from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
+from terminal.present import emit_json, issued_json, issued_summary, money, plan_text, pm, table, write_pdfs
 
 
 @click.group()
@@ -24,11 +24,12 @@ def fees() -> None:
 @click.pass_context
 def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reason: str | None) -> None:
     """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
+    from engine.books.naming import cycle_named, month_named
     from engine.ledger.fees import recalc
 
     books = open_books(ctx, write=True)
-    cycle = cycle_of(books, cycle_id)
-    plan, recorded = recalc(books, cycle, month_of(from_month, "--from"), reason)
+    cycle = cycle_named(books, cycle_id)
+    plan, recorded = recalc(books, cycle, month_named(from_month, "--from"), reason)
     if recorded:
         click.echo(f"Fee for {cycle.label}: {plan_text(plan, books)}.")
     else:
@@ -41,10 +42,11 @@ def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reaso
 @click.pass_context
 def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
     """The fee in each month of a cycle (default: the current one) and why it changed."""
+    from engine.books.naming import cycle_named
     from engine.ledger.fees import schedule, settings
 
     books = open_books(ctx)
-    cycle = cycle_of(books, cycle_id)
+    cycle = cycle_named(books, cycle_id)
     found = settings(books, cycle)
     months = schedule(books, cycle, found)
     if as_json:
@@ -101,13 +103,14 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
 @click.pass_context
 def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path | None, pdf: bool, as_json: bool) -> None:
     """Issue a fee notice (Markdown and DOCX) to each provider for each time CYCLE's fee was set or re-evaluated."""
+    from engine.books.naming import cycle_named, documents_folder
     from engine.documents.notices import fee_notices, issue
     from engine.ledger.fees import settings
 
     books = open_books(ctx, write=True)
-    c = cycle_of(books, cycle_id)
+    c = cycle_named(books, cycle_id)
     day = on or today()
-    done = issue(books, fee_notices(books, c, day), documents_out(books, out), day)
+    done = issue(books, fee_notices(books, c, day), documents_folder(books, out), day)
     if as_json:
         emit_json([issued_json(d) for d in done])
     else:

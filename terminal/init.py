@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -27,12 +26,9 @@ from terminal.params import DATE, ModelType, today
 @click.option("--entity", default="Our Co-Op LLC", show_default=True, help="The co-op's legal name (models other than federation).")
 def init(folder: Path, name: str, founded: date | None, parent_name: str, principal: str, model: str, entity: str) -> None:
     """Start a co-op's books in FOLDER: a commented federation.yaml and an empty journal."""
-    from engine.books.founding import create_books, first_of_next_month
+    from engine.books.founding import first_of_next_month, start_books
 
     founded = founded or first_of_next_month(today())
-    who: dict[str, Any] = (
-        {"parent": {"legal_name": parent_name, "principal": principal}} if model == "federation" else {"entity": {"legal_name": entity}}
-    )
-    create_books(folder, name=name, founded=founded, model=model, **who)
+    start_books(folder, name=name, founded=founded, model=model, parent_name=parent_name, principal=principal, entity=entity)
     click.echo(f"Started the books of {name} in {folder}")
     click.echo(f"Next: edit {folder / 'federation.yaml'} (roster, budget, rules), then run 'coop --books {folder} status'.")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from terminal.hours import payer_name
 from terminal.params import DATE, json_option, open_books
 from terminal.present import emit_json, money, table
 
 if TYPE_CHECKING:
-    from engine.books.folder import Books
+    pass
 
 
 @click.group()
@@ -31,16 +30,12 @@ def leave() -> None:
 @click.pass_context
 def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, returns: date, kind: str) -> None:
     """Record MEMBER's unplanned leave; each day pays the unplanned leave day pay, from the entity whose work it replaces."""
-    from engine.books.cycles import Month
-    from engine.books.parameters import in_force
-    from engine.models.flat_pay.leave import record_unplanned
-    from engine.models.flat_pay.pay import unplanned_leave_day_pay
+    from engine.models.flat_pay.views import record_unplanned_leave
 
     books = open_books(ctx, write=True)
-    e = record_unplanned(books, member_id, days, on, returns, kind)
-    day_pay = unplanned_leave_day_pay(in_force(books), Month.of(on).first)
-    click.echo(f"Recorded {days} day(s) of unplanned leave for {member_id} from {on}, back {returns} (entry {e.seq})")
-    click.echo(f"Leave pay: {days} x {money(day_pay, books)} = {money(days * day_pay, books)}, paid by {payer_name(books, kind)}")
+    r = record_unplanned_leave(books, member_id, days, on, returns, kind)
+    click.echo(f"Recorded {days} day(s) of unplanned leave for {member_id} from {on}, back {returns} (entry {r.entry.seq})")
+    click.echo(f"Leave pay: {days} x {money(r.day_pay, books)} = {money(r.pay, books)}, paid by {r.payer}")
 
 
 @leave.command("list")
@@ -48,32 +43,14 @@ def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, ret
 @click.pass_context
 def leave_list(ctx: click.Context, as_json: bool) -> None:
     """Every leave recorded: unplanned days with their pay, or extended leaves."""
-    books = open_books(ctx)
-    if books.federation.model == "retention":
-        _extended_leave_list(books, as_json)
-        return
-    from engine.books.cycles import Month
-    from engine.books.parameters import in_force
-    from engine.models.flat_pay.leave import records
-    from engine.models.flat_pay.pay import payer_of, unplanned_leave_day_pay
+    from engine.models.registry import of
 
-    params = in_force(books)
-    out = []
-    for r in records(books):
-        day_pay = unplanned_leave_day_pay(params, Month.of(r.on).first)
-        out.append(
-            {
-                "entry": r.seq,
-                "member": r.member,
-                "on": r.on.isoformat(),
-                "days": r.days,
-                "return": r.returns.isoformat(),
-                "kind": r.kind,
-                "paid_by": payer_of(r.kind),
-                "day_pay": day_pay,
-                "pay": r.days * day_pay,
-            }
-        )
+    books = open_books(ctx)
+    model = of(books)
+    if model.has("extended_leaves"):  # leave that owes only a share of rent
+        _extended_leave_list(model.call("extended_leaves", books), as_json)
+        return
+    out = model.call("unplanned_leaves", books) or []  # days paid at the day pay
     if as_json:
         emit_json(out)
         return
@@ -124,14 +101,8 @@ def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
         click.echo(f"Fee for {p.cycle.id} from {p.from_month}: {money(p.amount, books)} (was {money(p.old or 0, books)}).")
 
 
-def _extended_leave_list(books: Books, as_json: bool) -> None:
-    """Every extended leave recorded (retention model)."""
-    from engine.models.retention.revenue import leaves
-
-    ls = leaves(books)
+def _extended_leave_list(rows: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
-        emit_json([{"member": lv.provider, "kind": lv.kind, "from": lv.start.isoformat(), "until": lv.until.isoformat()} for lv in ls])
+        emit_json(rows)
         return
-    click.echo(
-        table([[lv.provider, lv.kind, lv.start.isoformat(), lv.until.isoformat()] for lv in ls], ["member", "kind", "from", "until"])
-    )
+    click.echo(table([[r["member"], r["kind"], r["from"], r["until"]] for r in rows], ["member", "kind", "from", "until"]))

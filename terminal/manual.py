@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from terminal.params import json_option, open_books, out_option, pdf_option
-from terminal.present import documents_out, emit_json, table, write_pdfs
+from terminal.present import emit_json, table, write_pdfs
 
 
 @click.group()
@@ -22,12 +22,13 @@ def manual() -> None:
 @click.pass_context
 def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf: bool) -> None:
     """Write manual VERSION (default: the latest) as Markdown and DOCX."""
+    from engine.books.naming import documents_folder
     from engine.documents.manual import publish_version
     from engine.documents.versions import versions
 
     books = open_books(ctx)
     number = version if version is not None else len(versions(books))
-    done = publish_version(books, number, documents_out(books, out))
+    done = publish_version(books, number, documents_folder(books, out))
     state = "as adopted (stored in the journal)" if done.stored else "rendered now; fixed in the journal at the first issuance or amendment"
     click.echo(f"Manual version {number}, {state}; SHA-256 {done.sha256}")
     click.echo(f"  {done.markdown}\n  {done.docx}")
@@ -43,10 +44,11 @@ def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf
 @click.pass_context
 def manual_diff(ctx: click.Context, v1: int, v2: int, out: Path | None, pdf: bool) -> None:
     """A redline from V1 to V2: Markdown with <ins>/<del>, DOCX underlined and struck through."""
+    from engine.books.naming import documents_folder
     from engine.documents.manual import publish_redline
 
     books = open_books(ctx)
-    done, marked = publish_redline(books, v1, v2, documents_out(books, out))
+    done, marked = publish_redline(books, v1, v2, documents_folder(books, out))
     click.echo(f"Redline v{v1} -> v{v2}: {marked.changed} blocks changed, {marked.inserted} inserted, {marked.deleted} deleted")
     click.echo(f"  {done.markdown}\n  {done.docx}")
     if pdf:

@@ -9,7 +9,7 @@ import click
 
 from engine.errors import UserError
 from terminal.params import DATE, credential, json_option, open_books, out_option, today
-from terminal.present import documents_out, emit_json, money, table
+from terminal.present import emit_json, money, table
 
 
 @click.group()
@@ -91,11 +91,12 @@ def member_statement(
 @click.pass_context
 def member_agreement(ctx: click.Context, ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue the session split co-op's member agreement (Markdown and DOCX) to MEMBERs (or --all), recorded in the journal."""
+    from engine.books.naming import documents_folder
     from engine.models.session_split.documents import issue_agreements
 
     if everyone == bool(ids):
         raise UserError("name members or give --all (not both)", field="MEMBER", expected="ids such as ana-ruiz, or --all")
     books = open_books(ctx, write=True)
-    done = issue_agreements(books, list(ids) or None, on or today(), documents_out(books, out))
+    done = issue_agreements(books, list(ids) or None, on or today(), documents_folder(books, out))
     for d in done:
         click.echo(f"Issued the member agreement for {d.member}: {d.markdown} and {d.docx.name} (journal entry {d.seq})")

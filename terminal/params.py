@@ -156,25 +156,3 @@ def credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL")
     if value is not None:
         return value
     return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))
-
-
-def cycle_of(books: Books, text: str | None, field: str = "CYCLE") -> Any:
-    from engine.books.cycles import cycle_containing, parse_cycle
-
-    if text is None:
-        return cycle_containing(today(), books.federation.cycle)
-    return parse_cycle(text, books.federation.cycle, field)
-
-
-def month_of(text: str | None, field: str) -> Any:
-    from engine.books.cycles import Month
-
-    if text is None:
-        return None
-    try:
-        y, m = text.strip().split("-")
-        month = Month(int(y), int(m))
-        month.first  # noqa: B018 - validates the month
-    except ValueError:
-        raise UserError(f"'{text}' is not a month", field=field, expected="YYYY-MM") from None
-    return month

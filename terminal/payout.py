@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from terminal.params import DATE, MONEY, cycle_of, json_option, open_books, today
+from terminal.params import DATE, MONEY, json_option, open_books, today
 from terminal.present import emit_json, money, table
 
 
@@ -23,13 +23,14 @@ def payout() -> None:
 @click.pass_context
 def payout_quarter(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close QUARTER: pay its surplus out to the member-owners, or carry its deficit to the next quarter."""
+    from engine.books.naming import cycle_named
     from engine.ledger.closing import close, settle
     from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
     from engine.models.session_split.sessions import require_model
 
     books = open_books(ctx, write=not dry_run)
     require_model(books)
-    q = cycle_of(books, cycle_id, "QUARTER")
+    q = cycle_named(books, cycle_id, "QUARTER")
     day = on or today()
     result = settle(books, q, day) if dry_run else close(books, q, day)[0]
     if as_json:

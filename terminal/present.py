@@ -29,10 +29,6 @@ def money(cents: int, books: Books) -> str:
     return format_cents(cents, books.federation.currency)
 
 
-def documents_out(books: Books, out: Path | None) -> Path:
-    return out if out is not None else books.folder / "documents"
-
-
 def write_pdfs(paths: list[Path]) -> None:
     from engine.documents.pdf import MISSING, to_pdf
 

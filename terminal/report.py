@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import cycle_of, json_option, open_books
+from terminal.params import json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -28,11 +28,12 @@ def report_transparency(
     """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
     from dataclasses import asdict
 
+    from engine.books.naming import cycle_named
     from engine.books.output import write_bytes, write_text
     from engine.documents.statements import result_rows, transparency, transparency_csv, transparency_docx, transparency_markdown
 
     books = open_books(ctx)
-    c = cycle_of(books, cycle_id)
+    c = cycle_named(books, cycle_id)
     t = transparency(books, c)
     if csv_file:
         write_text(csv_file, transparency_csv(t))

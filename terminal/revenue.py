@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from terminal.params import MONEY, as_of_option, json_option, open_books, out_option, today
-from terminal.present import documents_out, emit_json, money, table
+from terminal.present import emit_json, money, table
 
 
 @click.group()
@@ -117,10 +117,11 @@ def revenue_statement(
 @click.pass_context
 def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
     """Every member's annual statement for a year: CSV, Markdown and DOCX each (default folder BOOKS/documents/statements)."""
+    from engine.books.naming import documents_folder
     from engine.models.retention.revenue import write_statements
 
     books = open_books(ctx)
-    folder = documents_out(books, out) / "statements" / str(year)
+    folder = documents_folder(books, out) / "statements" / str(year)
     done = write_statements(books, year, folder)
     rows = [
         [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, correction_option, cycle_of, json_option, open_books
+from terminal.params import DATE, MONEY, correction_option, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -60,11 +60,12 @@ def session_import(ctx: click.Context, csv_file: Path) -> None:
 @click.pass_context
 def session_list(ctx: click.Context, member_id: str | None, quarter_id: str | None, as_json: bool) -> None:
     """Recorded sessions with their split, and the totals."""
+    from engine.books.naming import cycle_named
     from engine.models.session_split.sessions import require_model, sessions
 
     books = open_books(ctx)
     require_model(books)
-    q = cycle_of(books, quarter_id, "--quarter") if quarter_id else None
+    q = cycle_named(books, quarter_id, "--quarter") if quarter_id else None
     rows = sessions(books, q.first_day if q else None, q.last_day if q else None, member_id)
     if as_json:
         emit_json(

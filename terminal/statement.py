@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from engine.errors import UserError
-from terminal.params import DATE, cycle_of, json_option, open_books, out_option, pdf_option, today
-from terminal.present import documents_out, emit_json, issued_json, issued_summary, money, table, write_pdfs
+from terminal.params import DATE, json_option, open_books, out_option, pdf_option, today
+from terminal.present import emit_json, issued_json, issued_summary, money, table, write_pdfs
 
 
 @click.command()
@@ -45,6 +45,7 @@ def statement(
     """
     from dataclasses import asdict
 
+    from engine.books.naming import cycle_named, documents_folder
     from engine.books.output import write_bytes, write_text
     from engine.documents.notices import issue, render, statement_document, statement_documents
     from engine.documents.statements import statement as build
@@ -57,8 +58,8 @@ def statement(
             raise UserError("with --all give only the cycle", field="CYCLE", expected="e.g. coop statement --all 2027-01")
         if csv_file or md_file or docx_file:
             raise UserError("--csv, --md and --docx write one provider's statement; --all issues every one", field="--all")
-        c = cycle_of(books, targets[0])
-        done = issue(books, statement_documents(books, c, day), documents_out(books, out), day)
+        c = cycle_named(books, targets[0])
+        done = issue(books, statement_documents(books, c, day), documents_folder(books, out), day)
         if as_json:
             emit_json([issued_json(d) for d in done])
         else:
@@ -69,7 +70,7 @@ def statement(
     if len(targets) != 2:
         raise UserError("give a provider and a cycle", field="PROVIDER CYCLE", expected="e.g. 'mara-quist 2027-01', or '--all 2027-01'")
     provider_id, cycle_id = targets
-    c = cycle_of(books, cycle_id)
+    c = cycle_named(books, cycle_id)
     s = build(books, provider_id, c)
     doc = statement_document(books, provider_id, c, day) if md_file or docx_file or issue_docs else None
     if csv_file:
@@ -80,7 +81,7 @@ def statement(
             write_text(md_file, markdown)
         if docx_file:
             write_bytes(docx_file, docx)
-    done = issue(books, [doc], documents_out(books, out), day) if doc is not None and issue_docs else []
+    done = issue(books, [doc], documents_folder(books, out), day) if doc is not None and issue_docs else []
     if as_json:
         emit_json({**asdict(s), "summary": dict(summary_rows(s)), "issued": [issued_json(d) for d in done]})
         return

@@ -16,6 +16,8 @@ MODEL = CoopModel(
     no_fee="the flat pay co-op charges no monthly fee: the clinical entity pays the management fee, and hours are paid at the one rate",
     no_cycle_close="the flat_pay model closes its year with 'coop capital close YEAR'",
     hooks={
+        "unplanned_leaves": "engine.models.flat_pay.views:unplanned_leave_rows",
+        "status_lines": "engine.models.flat_pay.overview:status_lines",
         "postings": "engine.models.flat_pay.management:transactions",
         "require_open": "engine.models.flat_pay.management:require_year_open",
         "check_effect": "engine.models.flat_pay.effects:check_effect",
