@@ -24,6 +24,15 @@ def create_books(folder: Path, *, text: str | None = None, **founding: Any) -> N
     journal.Journal.create(folder / journal.FILENAME).close()
 
 
+def start_books(folder: Path, *, name: str, founded: date, model: str, parent_name: str, principal: str, entity: str) -> None:
+    """``coop init``: new books for ``model``, held by a parent practice or by the co-op's own entity, as the model has it."""
+    from engine.models.registry import get
+
+    parent = {"legal_name": parent_name, "principal": principal}
+    who: dict[str, Any] = {"parent": parent} if get(model).parent_practice else {"entity": {"legal_name": entity}}
+    create_books(folder, name=name, founded=founded, model=model, **who)
+
+
 def create_demo_books(folder: Path, text: str) -> None:
     """The demo's books; a folder from an earlier demo run is replaced, anything else refused."""
     if folder.exists() and (folder / DEMO_MARKER).exists():

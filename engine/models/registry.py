@@ -45,6 +45,10 @@ class CoopModel:
     """``module:Class`` of the model's parameters (the ``parameters:`` block of federation.yaml)."""
     commands: tuple[str, ...] = ()
     """Top-level commands that belong to this model alone; other models' books do not list them."""
+    parent_practice: bool = False
+    """Whether a parent practice holds the shared accounts (else the co-op names its own legal entity)."""
+    replaces: dict[str, str] = field(default_factory=dict)
+    """Shared commands this model answers with one of its own, by command path: ``{"cycle close": "payout quarter"}``."""
     demo: str | None = None
     """``module:function`` giving the demo year (a founding text and its steps)."""
     no_fee: str | None = None
@@ -62,7 +66,9 @@ class CoopModel:
     - ``non_voters(books, on) -> {member: reason}``: members who do not yet vote;
     - ``check_effect(books, matter, fields, on, opening)`` and ``apply_effect(writer, books, proposal, on)``:
       what a passed proposal of one of its matters changes;
-    - ``statement_credits(books, member, cycle)``: what a member's cycle statement credits them.
+    - ``statement_credits(books, member, cycle)``: what a member's cycle statement credits them;
+    - ``status_lines(books, on) -> [str]``: the model's own lines in ``coop status`` (a rate, a split);
+    - ``unplanned_leaves(books)`` or ``extended_leaves(books)``: the leave it records, as rows to list.
     """
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -107,10 +113,6 @@ def of(books: Any) -> CoopModel:
     return get(books.federation.model)
 
 
-def owner_of(command: str) -> CoopModel | None:
-    """The model a top-level command belongs to, or None for a shared command."""
-    for name in names():
-        model = get(name)
-        if command in model.commands:
-            return model
-    return None
+def owner_of(command: str) -> tuple[CoopModel, ...]:
+    """The models a top-level command belongs to (``leave`` has two), or none for a shared command."""
+    return tuple(model for model in map(get, names()) if command in model.commands)

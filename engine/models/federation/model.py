@@ -14,6 +14,7 @@ MODEL = CoopModel(
     rules_ref="engine.models.federation.rules:RULES",
     parameters_ref="engine.models.federation.parameters:FederationParameters",
     commands=(),
+    parent_practice=True,
     demo="engine.models.federation.demo:year",
     hooks={},
 )

@@ -13,9 +13,10 @@ MODEL = CoopModel(
     ),
     rules_ref="engine.models.retention.rules:RULES",
     parameters_ref="engine.models.retention.parameters:RetentionParameters",
-    commands=(),
+    commands=("revenue", "leave", "owners", "due"),
     demo="engine.models.retention.demo:year",
     hooks={
+        "extended_leaves": "engine.models.retention.views:extended_leave_rows",
         "postings": "engine.models.retention.revenue:transactions",
         "credits": "engine.models.retention.revenue:kept_through",
         "non_voters": "engine.models.retention.revenue:non_voters",

@@ -13,10 +13,12 @@ MODEL = CoopModel(
     ),
     rules_ref="engine.models.session_split.rules:RULES",
     parameters_ref="engine.models.session_split.parameters:SessionSplitParameters",
-    commands=(),
+    commands=("session", "payout"),
+    replaces={"cycle close": "payout quarter", "contracts issue --kind agreement": "member agreement"},
     demo="engine.models.session_split.demo:year",
     no_fee="a session split co-op charges no fee: the co-op's share of each session pays its budget",
     hooks={
+        "status_lines": "engine.models.session_split.overview:status_lines",
         "postings": "engine.models.session_split.payouts:transactions",
         "credits": "engine.models.session_split.sessions:clinician_credits",
         "cycle_terms": "engine.models.session_split.payouts:quarter_terms",

@@ -1,0 +1,82 @@
+"""``coop cycle``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from terminal.fit import hand_over
+from terminal.params import DATE, json_option, open_books, today
+from terminal.present import emit_json, money, plan_text, table
+
+
+@click.group()
+def cycle() -> None:
+    """Fee cycles: close one and settle it."""
+
+
+@cycle.command("close")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--on", "on", type=DATE, default=None, help="Date of the close (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show the settlement without recording it.")
+@json_option
+@click.pass_context
+def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
+    """Close CYCLE: refund the surplus (or carry/assess a deficit), leaving the parent no profit."""
+    from engine.books.naming import cycle_named
+    from engine.ledger.closing import close, settle
+
+    books = open_books(ctx, write=not dry_run)
+    if hand_over(ctx, books.federation.model, "cycle close"):
+        return  # the model closes its period with its own command (a quarter's payout)
+    c = cycle_named(books, cycle_id)
+    day = on or today()
+    plans: list[Any] = []
+    if dry_run:
+        result = settle(books, c, day)
+    else:
+        result, _, plans = close(books, c, day)
+    if as_json:
+        emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
+        return
+    click.echo(f"{'Would close' if dry_run else 'Closed'} cycle {c.label} on {day}.")
+    rows = [
+        ["fees charged", money(result.charged, books)],
+        ["brought forward", money(result.brought_forward, books)],
+        ["written off", money(-result.written_off, books)],
+        ["shared expenses paid", money(-result.expenses, books)],
+        ["surplus (deficit)", money(result.surplus, books)],
+        [f"refunded ({result.basis})", money(-result.refunded, books)],
+        ["deficit assessed", money(result.assessed, books)],
+        [result.carried_text, money(-result.carried_forward, books)],
+        [f"kept by {books.federation.keeper}", money(result.profit, books)],
+    ]
+    click.echo(table(rows, ["", "amount"], {1: "right"}))
+    people = sorted(set(result.refunds) | set(result.assessments))
+    if people:
+        click.echo("")
+        prow = []
+        for pid in people:
+            r = result.refunds.get(pid, 0)
+            netted = result.netted(pid)
+            prow.append(
+                [
+                    pid,
+                    result.months.get(pid, ""),
+                    money(r, books),
+                    money(netted, books),
+                    money(r - netted, books),
+                    money(result.assessments.get(pid, 0), books),
+                ]
+            )
+        click.echo(
+            table(
+                prow,
+                ["provider", "months", "refund", "settles arrears", "owed to them", "assessed"],
+                {2: "right", 3: "right", 4: "right", 5: "right"},
+            )
+        )
+    for p in plans:
+        click.echo(f"Fee for {p.cycle.label} re-evaluated: {plan_text(p, books)}.")

@@ -1,0 +1,139 @@
+"""``coop fees``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
+from terminal.present import emit_json, issued_json, issued_summary, money, plan_text, pm, table, write_pdfs
+
+
+@click.group()
+def fees() -> None:
+    """The monthly fee: set it, see it, send notices."""
+
+
+@fees.command("recalc")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--from", "from_month", default=None, metavar="YYYY-MM", help="Set it again from this month of the cycle.")
+@click.option("--reason", default=None, help="Why (shown on the fee notice).")
+@click.pass_context
+def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reason: str | None) -> None:
+    """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
+    from engine.books.naming import cycle_named, month_named
+    from engine.ledger.fees import recalc
+
+    books = open_books(ctx, write=True)
+    cycle = cycle_named(books, cycle_id)
+    plan, recorded = recalc(books, cycle, month_named(from_month, "--from"), reason)
+    if recorded:
+        click.echo(f"Fee for {cycle.label}: {plan_text(plan, books)}.")
+    else:
+        click.echo(f"Fee for {cycle.label} unchanged at {money(plan.amount, books)}.")
+
+
+@fees.command("show")
+@click.argument("cycle_id", metavar="[CYCLE]", required=False)
+@json_option
+@click.pass_context
+def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
+    """The fee in each month of a cycle (default: the current one) and why it changed."""
+    from engine.books.naming import cycle_named
+    from engine.ledger.fees import schedule, settings
+
+    books = open_books(ctx)
+    cycle = cycle_named(books, cycle_id)
+    found = settings(books, cycle)
+    months = schedule(books, cycle, found)
+    if as_json:
+        emit_json(
+            {
+                "cycle": cycle.id,
+                "months": {str(m): f for m, f in zip(cycle.months, months, strict=True)},
+                "settings": [
+                    {
+                        "seq": s.seq,
+                        "from_month": str(s.from_month),
+                        "amount": s.amount,
+                        "old": s.old,
+                        "reason": s.reason,
+                        "to_collect": s.to_collect,
+                        "provider_months": str(s.provider_months),
+                    }
+                    for s in found
+                ],
+            }
+        )
+        return
+    if not found:
+        click.echo(f"No fee set for {cycle.label}; set it with 'coop fees recalc {cycle.id}'.")
+        return
+    click.echo(f"Monthly fee, cycle {cycle.label}")
+    click.echo(
+        table(
+            [[str(m), money(f, books) if f is not None else "not set"] for m, f in zip(cycle.months, months, strict=True)],
+            ["month", "fee"],
+            {1: "right"},
+        )
+    )
+    click.echo("")
+    rows = [
+        [
+            str(s.from_month),
+            money(s.amount, books),
+            money(s.old, books) if s.old is not None else "",
+            f"{money(s.to_collect, books)} / {pm(s.provider_months)}",
+            s.reason,
+        ]
+        for s in found
+    ]
+    click.echo(table(rows, ["from", "fee", "before", "to collect / provider-months", "why"], {1: "right", 2: "right"}))
+
+
+@fees.command("notices")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today).")
+@out_option
+@pdf_option
+@json_option
+@click.pass_context
+def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path | None, pdf: bool, as_json: bool) -> None:
+    """Issue a fee notice (Markdown and DOCX) to each provider for each time CYCLE's fee was set or re-evaluated."""
+    from engine.books.naming import cycle_named, documents_folder
+    from engine.documents.notices import fee_notices, issue
+    from engine.ledger.fees import settings
+
+    books = open_books(ctx, write=True)
+    c = cycle_named(books, cycle_id)
+    day = on or today()
+    done = issue(books, fee_notices(books, c, day), documents_folder(books, out), day)
+    if as_json:
+        emit_json([issued_json(d) for d in done])
+    else:
+        issued_summary(done)
+        rows: dict[int, list[Any]] = {}
+        for d in done:
+            f = d.figures
+            row = rows.setdefault(f["setting"], [f["from_month"], money(f["fee"], books), 0])
+            row[2] += 1
+        reasons = {s.seq: s.reason for s in settings(books, c)}
+        body = [[*r, reasons[seq]] for seq, r in rows.items()]
+        click.echo(table(body, ["from", "new fee", "notices", "why"], {1: "right", 2: "right"}))
+    if pdf:
+        write_pdfs([d.docx for d in done])
+
+
+@fees.command("rules")
+@as_of_option
+@click.pass_context
+def fees_rules(ctx: click.Context, as_of: date | None) -> None:
+    """The fee rules in force, in words, from the same data the engine runs on."""
+    from engine.ledger.fees import rules_text
+
+    books = open_books(ctx)
+    for line in rules_text(books, as_of or today()):
+        click.echo(f"- {line}")

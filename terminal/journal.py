@@ -1,0 +1,67 @@
+"""``coop journal``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from terminal.params import json_option, open_books
+from terminal.present import emit_json, table
+
+
+@click.group()
+def journal() -> None:
+    """The append-only record of everything after founding."""
+
+
+@journal.command("list")
+@click.option("--kind", default=None, help="Only entries of this kind (e.g. provider.joined).")
+@json_option
+@click.pass_context
+def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+    """Every entry in order, including withdrawn ones."""
+    from engine.governance.ballots import public_view
+
+    books = open_books(ctx)
+    entries = books.journal.entries([kind] if kind else None, include_voided=True)
+    voided = books.journal.voided()
+    shown = public_view(books)  # secret ballots never show who chose what
+    if as_json:
+        emit_json(
+            [
+                {
+                    "seq": e.seq,
+                    "kind": e.kind,
+                    "on": e.on,
+                    "recorded_at": e.recorded_at,
+                    "data": shown(e),
+                    "ref": e.ref,
+                    "hash": e.hash,
+                    "voided": e.seq in voided,
+                }
+                for e in entries
+            ]
+        )
+        return
+    rows = [[e.seq, e.on, e.kind, _summary(shown(e)), e.ref or "", "withdrawn" if e.seq in voided else ""] for e in entries]
+    click.echo(table(rows, ["#", "on", "kind", "what", "ref", ""], {0: "right"}))
+
+
+def _summary(data: dict[str, Any], width: int = 60) -> str:
+    text = ", ".join(f"{k}={v if not isinstance(v, dict) else v.get('id', '…')}" for k, v in sorted(data.items()))
+    text = " ".join(text.split())  # multi-line values (a manual version's text) stay on one row
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@journal.command("void")
+@click.argument("seq", type=int)
+@click.option("--reason", required=True, help="Why the entry is withdrawn.")
+@click.pass_context
+def journal_void(ctx: click.Context, seq: int, reason: str) -> None:
+    """Withdraw a mistaken entry: a new entry that points at it (nothing is deleted)."""
+    from engine.books.corrections import void
+
+    books = open_books(ctx, write=True)
+    entry = void(books, seq, reason)
+    click.echo(f"Entry {seq} withdrawn by entry {entry.seq}.")

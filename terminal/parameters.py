@@ -1,0 +1,34 @@
+"""``coop parameters``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from terminal.params import as_of_option, json_option, open_books, today
+from terminal.present import emit_json, table
+
+
+@click.command("parameters")
+@as_of_option
+@json_option
+@click.pass_context
+def parameters_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
+    """The co-op model's dated parameters in force (rates, shares), with their history."""
+    from engine.books.parameters import dated_names, in_force
+
+    books = open_books(ctx)
+    params = in_force(books, as_of)
+    on = as_of or today()
+    rows = []
+    for name in dated_names(params):
+        for step in getattr(params, name).model_dump(mode="json", by_alias=True)["steps"]:
+            rows.append([name, step["from"] or books.federation.founded.isoformat(), step["value"]])  # as written in the file
+    if as_json:
+        emit_json({"model": books.federation.model, "as_of": on.isoformat(), "parameters": params.model_dump(mode="json", by_alias=True)})
+        return
+    if not rows:
+        click.echo(f"The {books.federation.model} model has no dated parameters beyond its budget and policies.")
+        return
+    click.echo(table(rows, ["parameter", "from", "value"]))

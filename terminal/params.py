@@ -1,0 +1,158 @@
+"""Click's side of the door: one-line errors, argument types, shared options, and opening the books."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from engine.errors import UserError
+
+if TYPE_CHECKING:
+    from engine.books.folder import Books
+
+
+class Failure(click.ClickException):
+    """A user's mistake, reported in one line with exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"coop: error: {self.format_message()}", err=True)
+
+
+class CoopGroup(click.Group):
+    """Reports every mistake in one line: click's usage errors included."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"coop: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("coop: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            raise Failure(str(exc)) from None
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date (expected YYYY-MM-DD)", param, ctx)
+
+
+class MoneyType(click.ParamType):
+    name = "AMOUNT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from engine.books.money import parse_cents
+
+        try:
+            return parse_cents(str(value))
+        except ValueError as exc:
+            self.fail(f"'{value}' is not an amount (expected {exc})", param, ctx)
+
+
+class ModelType(click.Choice):
+    """A co-op model by name, as the registry knows them: ``flat-pay`` and ``flat_pay`` are one."""
+
+    def __init__(self) -> None:
+        from engine.models.registry import names
+
+        super().__init__(list(names()))
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from engine.models.registry import normalise
+
+        key = normalise(str(value))
+        return key if key in self.choices else super().convert(value, param, ctx)
+
+
+DATE = DateType()
+
+
+MONEY = MoneyType()
+
+
+def open_books(ctx: click.Context, write: bool = False) -> Books:
+    """The books; a command that records anything passes ``write`` to hold the write lock before it reads.
+
+    One invocation opens the books once: a command that hands over to another
+    (``cycle close`` on a quarter) or that asks for a credential before it
+    decides shares the same connection, and asking again with ``write`` takes
+    the lock then, so nobody waits on a person typing.
+    """
+    from engine.books.folder import open_books as _open
+
+    def waiting() -> None:
+        click.echo("coop: waiting for another command to finish writing to the books...", err=True)
+
+    books: Books | None = ctx.meta.get(_BOOKS)
+    if books is None:
+        books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
+        ctx.meta[_BOOKS] = books
+        ctx.find_root().call_on_close(books.close)
+    elif write:
+        books.journal.lock(on_wait=waiting)
+    return books
+
+
+_BOOKS = "coop.books"
+"""Where the invocation's open books are kept in click's context (shared by every context of one command line)."""
+
+
+def today() -> date:
+    from engine.books import clock
+
+    return clock.today()
+
+
+as_of_option = click.option("--as-of", "as_of", type=DATE, default=None, help="Show the books as they stood on this date (default: today).")
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
+
+
+out_option = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder for the documents (default: BOOKS/documents)."
+)
+
+
+pdf_option = click.option("--pdf", is_flag=True, help="Also write PDFs (needs LibreOffice; skipped with a message without it).")
+
+
+correction_option = click.option(
+    "--correction", default=None, metavar="REASON", help="Record in a closed cycle, as an explicit correction."
+)
+
+
+def credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL") -> str:
+    """The member's credential: from the environment for scripts, else typed with hidden input."""
+    import os
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))

@@ -1,0 +1,82 @@
+"""How the terminal shows engine results: JSON for scripts, tables and money for people."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from engine.books.folder import Books
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def table(rows: list[list[Any]], headers: list[str], align: dict[int, str] | None = None) -> str:
+    from tabulate import tabulate
+
+    colalign = [(align or {}).get(i, "left") for i in range(len(headers))]
+    return tabulate(rows, headers=headers, tablefmt="simple", colalign=colalign, disable_numparse=True)
+
+
+def money(cents: int, books: Books) -> str:
+    from engine.books.money import format_cents
+
+    return format_cents(cents, books.federation.currency)
+
+
+def write_pdfs(paths: list[Path]) -> None:
+    from engine.documents.pdf import MISSING, to_pdf
+
+    made = to_pdf(paths)
+    if made is None:
+        click.echo(MISSING, err=True)
+        return
+    for p in made:
+        click.echo(f"  {p}")
+
+
+def plan_text(p: Any, books: Books) -> str:
+    old = f"was {money(p.old, books)}" if p.old is not None else "first fee of the cycle"
+    return (
+        f"{money(p.amount, books)} a month from {p.from_month} ({old}): "
+        f"{money(p.to_collect, books)} to collect over {pm(p.provider_months)} provider-months, rounded up"
+    )
+
+
+def fee_changes_since(books: Books, seq: int) -> None:
+    """Say which fees a staffing change re-evaluated (the engine did it in the same transaction)."""
+    from engine.ledger.fees import settings
+
+    for s in settings(books):
+        if s.seq > seq:
+            was = f" (was {money(s.old, books)})" if s.old is not None else ""
+            click.echo(f"Fee for cycle {s.cycle} re-evaluated from {s.from_month}: {money(s.amount, books)}{was}.")
+
+
+def pm(value: Any) -> str:
+    from engine.books.money import fraction_text
+
+    return fraction_text(value, 3)
+
+
+def issued_json(d: Any) -> dict[str, Any]:
+    paths = {"docx": str(d.docx), "markdown": str(d.markdown)}
+    return {"provider": d.provider, "kind": d.kind, **paths, "sha256": d.sha256, "recorded": d.recorded, **d.figures}
+
+
+def issued_summary(done: list[Any]) -> None:
+    """Where the documents went, in a line or two: the demo and a treasurer want the folder, not every file."""
+    folders = sorted({str(d.docx.parent) for d in done})
+    fresh = sum(d.recorded for d in done)
+    kinds: dict[str, int] = {}
+    for d in done:
+        kinds[d.kind] = kinds.get(d.kind, 0) + 1
+    names = {"fee-notice": "fee notice", "cycle-statement": "cycle statement", "settlement": "settlement letter"}
+    what = ", ".join(f"{n} {names.get(k, k)}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
+    click.echo(f"Issued {what} (Markdown and DOCX) in {', '.join(folders)}")
+    click.echo(f"  {fresh} recorded in the journal, {len(done) - fresh} unchanged since last issued; listed in register.csv and .json")

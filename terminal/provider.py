@@ -1,0 +1,111 @@
+"""``coop provider``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from terminal.params import DATE, as_of_option, json_option, open_books, today
+from terminal.present import emit_json, fee_changes_since, table
+
+
+@click.group()
+def provider() -> None:
+    """The roster: list, show, join, leave, import."""
+
+
+def _membership_json(m: Any, on: date) -> dict[str, Any]:
+    return {
+        **m.provider.model_dump(mode="json"),
+        "status": m.status(on),
+        "end": m.end.isoformat() if m.end else None,
+        "leaving_reason": m.reason,
+    }
+
+
+@provider.command("list")
+@as_of_option
+@click.option("--all", "everyone", is_flag=True, help="Include providers who have left.")
+@json_option
+@click.pass_context
+def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_json: bool) -> None:
+    """Providers in the federation."""
+    from engine.books.roster import memberships
+
+    books = open_books(ctx)
+    on = as_of or today()
+    members = [m for m in memberships(books, on).values() if everyone or m.active_on(on)]
+    members.sort(key=lambda m: m.id)
+    if as_json:
+        emit_json([_membership_json(m, on) for m in members])
+        return
+    rows = [[m.id, m.provider.name, m.provider.practice, m.provider.licence, m.start.isoformat(), m.status(on)] for m in members]
+    click.echo(table(rows, ["id", "name", "practice", "licence", "since", "status"]))
+
+
+@provider.command("show")
+@click.argument("provider_id")
+@as_of_option
+@json_option
+@click.pass_context
+def provider_show(ctx: click.Context, provider_id: str, as_of: date | None, as_json: bool) -> None:
+    """One provider's details and membership."""
+    from engine.books.roster import require
+
+    books = open_books(ctx)
+    on = as_of or today()
+    m = require(books, provider_id)
+    data = _membership_json(m, on)
+    if as_json:
+        emit_json(data)
+        return
+    labels = ["id", "name", "practice", "licence", "email", "start", "end", "status", "leaving_reason"]
+    click.echo(table([[k, data[k] if data[k] is not None else ""] for k in labels], ["field", "value"]))
+
+
+@provider.command("join")
+@click.argument("provider_id")
+@click.option("--name", required=True)
+@click.option("--practice", required=True, help="The provider's own practice's legal name.")
+@click.option("--licence", required=True)
+@click.option("--email", required=True)
+@click.option("--on", "on", type=DATE, required=True, help="First day of membership.")
+@click.pass_context
+def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str, licence: str, email: str, on: date) -> None:
+    """Record a provider joining (after the members approved it)."""
+    from engine.books.roster import join
+
+    books = open_books(ctx, write=True)
+    entry = join(books, {"id": provider_id, "name": name, "practice": practice, "licence": licence, "email": email, "start": on})
+    click.echo(f"{name} ({provider_id}) joins on {on} (journal entry {entry.seq}).")
+    fee_changes_since(books, entry.seq)
+
+
+@provider.command("leave")
+@click.argument("provider_id")
+@click.option("--on", "on", type=DATE, required=True, help="Last day of membership.")
+@click.option("--reason", default="", help="Optional: no reason is needed to leave.")
+@click.pass_context
+def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) -> None:
+    """Record a provider leaving. Anyone may leave at any time, for any reason."""
+    from engine.books.roster import leave
+
+    books = open_books(ctx, write=True)
+    entry = leave(books, provider_id, on, reason)
+    click.echo(f"{provider_id} leaves; last day {on} (journal entry {entry.seq}).")
+    fee_changes_since(books, entry.seq)
+
+
+@provider.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def provider_import(ctx: click.Context, csv_file: Path) -> None:
+    """Record many joins from a CSV (id,name,practice,licence,email,start), all or none."""
+    from engine.books.roster import import_csv
+
+    books = open_books(ctx, write=True)
+    entries = import_csv(books, csv_file)
+    click.echo(f"Recorded {len(entries)} joins from {csv_file}.")

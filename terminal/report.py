@@ -1,0 +1,71 @@
+"""``coop report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from terminal.params import json_option, open_books
+from terminal.present import emit_json, money, table
+
+
+@click.group()
+def report() -> None:
+    """Reports any provider may see."""
+
+
+@report.command("transparency")
+@click.argument("cycle_id", metavar="CYCLE")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
+@click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as DOCX.")
+@json_option
+@click.pass_context
+def report_transparency(
+    ctx: click.Context, cycle_id: str, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
+) -> None:
+    """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
+    from dataclasses import asdict
+
+    from engine.books.naming import cycle_named
+    from engine.books.output import write_bytes, write_text
+    from engine.documents.statements import result_rows, transparency, transparency_csv, transparency_docx, transparency_markdown
+
+    books = open_books(ctx)
+    c = cycle_named(books, cycle_id)
+    t = transparency(books, c)
+    if csv_file:
+        write_text(csv_file, transparency_csv(t))
+    if md_file:
+        write_text(md_file, transparency_markdown(t))
+    if docx_file:
+        write_bytes(docx_file, transparency_docx(t, books.federation.holder, c.last_day))
+    if as_json:
+        data = asdict(t)
+        data["close"] = t.close.as_data() if t.close else None
+        emit_json({**data, "cooperative_share": t.cooperative_share, "budget_total": t.budget_total, "actual_total": t.actual_total})
+        return
+    click.echo(f"Transparency report: {t.federation}, cycle {t.label}")
+    click.echo("")
+    rows = [
+        [
+            r.line,
+            r.category,
+            r.vendor + (" (co-op)" if r.cooperative_vendor else ""),
+            money(r.budget, books),
+            money(r.actual, books),
+            money(r.difference, books),
+        ]
+        for r in t.lines
+    ]
+    rows.append(
+        ["total", "", "", money(t.budget_total, books), money(t.actual_total, books), money(t.budget_total - t.actual_total, books)]
+    )
+    click.echo(table(rows, ["line", "category", "vendor", "budget", "actual", "under (over)"], {3: "right", 4: "right", 5: "right"}))
+    click.echo("")
+    click.echo(table([[k, v] for k, v in result_rows(t)], ["", "amount"], {1: "right"}))
+    if t.refunds:
+        click.echo("")
+        prow = [[r.provider, r.name, r.months, money(r.refund, books), money(r.assessment, books)] for r in t.refunds]
+        click.echo(table(prow, ["provider", "name", "months", "refund", "assessed"], {2: "right", 3: "right", 4: "right"}))

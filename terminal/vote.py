@@ -1,0 +1,32 @@
+"""``coop vote``."""
+
+from __future__ import annotations
+
+import click
+
+from terminal.params import credential, open_books
+
+
+@click.group()
+def vote() -> None:
+    """Ballots, cast by members as themselves."""
+
+
+@vote.command("cast")
+@click.argument("proposal_id")
+@click.option("--member", "member_id", required=True, help="Your member id (asks for your credential, or reads COOP_CREDENTIAL).")
+@click.option("--choice", type=click.Choice(["yes", "no", "abstain", "stand_aside", "block"]), required=True)
+@click.option("--reason", default="", help="Why (required for a block).")
+@click.pass_context
+def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str) -> None:
+    """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""
+    from engine.governance.ballots import cast
+
+    books = open_books(ctx)
+    secret = credential(member_id)
+    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    p, entry = cast(books, proposal_id, member_id, choice, secret, reason)
+    what = "Ratification response" if entry.data["phase"] == "ratification" else "Ballot"
+    changed = " (replaces your earlier ballot)" if "supersedes" in entry.data else ""
+    click.echo(f"{what} recorded on {p.label}{changed}. Receipt: {entry.hash}")
+    click.echo("Keep the receipt; 'coop audit receipt RECEIPT' checks it is in the record.")
