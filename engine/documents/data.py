@@ -66,6 +66,13 @@ class ProviderParty(DocModel):
     reference: str
 
 
+class EntityView(DocModel):
+    """The co-op's own legal entity, where a model has one instead of a parent practice."""
+
+    legal_name: str
+    structure: str
+
+
 class BudgetRow(DocModel):
     name: str
     vendor: str

@@ -199,12 +199,12 @@ def _movements(moves: list[statements.Movement]) -> list[AccountItem]:
     out = []
     for m in moves:
         on = long_date(date.fromisoformat(m.on))
-        if m.kind == ledger.PAYOUT:
+        if m.text is not None:
+            text = m.text
+        elif m.kind == ledger.PAYOUT:
             text = f"Paid to you on {on}"
         elif m.kind == ledger.WRITE_OFF:
             text = f"Written off on {on}{m.what.removeprefix('written off')}"
-        elif m.kind == "revenue.recorded":  # retention model: the member's kept revenue, collected by the co-op
-            text = f"Revenue collected for you on {on}: {m.what.removeprefix('revenue for ')}"
         else:
             text = f"Payment received on {on}"
         out.append(AccountItem(description=text, amount=m.amount))

@@ -40,6 +40,12 @@ class CoopModel:
     """``module:function`` giving the demo year (a founding text and its steps)."""
     hooks: dict[str, str] = field(default_factory=dict)
     """Named ``module:function`` references for what the model does its own way."""
+    manual_title: str = "Co-Op Procedures manual"
+    """What the model calls its manual: in its heading, its footer and its redlines."""
+    manual_folder: str = "sections"
+    """The folder under ``manual/`` holding the model's own shipped sections, so each manual reads as that co-op's."""
+    documents: str | None = None
+    """``module:function`` giving the model's :class:`engine.documents.pipeline.ModelDocuments` (None: the shared ones)."""
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Run the model's hook ``name``; a model without it simply has no such step (None)."""

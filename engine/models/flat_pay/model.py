@@ -8,4 +8,7 @@ MODEL = CoopModel(
     commands=(),
     demo=None,
     hooks={},
+    manual_title="Members' manual",
+    manual_folder="flat_pay",
+    documents="engine.models.flat_pay.documents:documents",
 )

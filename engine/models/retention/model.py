@@ -8,4 +8,7 @@ MODEL = CoopModel(
     commands=(),
     demo=None,
     hooks={},
+    manual_title="Members' handbook",
+    manual_folder="retention",
+    documents="engine.models.retention.documents:documents",
 )

@@ -8,4 +8,7 @@ MODEL = CoopModel(
     commands=(),
     demo=None,
     hooks={},
+    manual_title="Members' manual",
+    manual_folder="session_split",
+    documents="engine.models.session_split.documents:documents",
 )
