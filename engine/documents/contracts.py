@@ -29,13 +29,15 @@ from xml.sax.saxutils import escape as xml_escape
 from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
-from engine.books.money import cents_to_decimal_text, format_cents
+from engine.books.money import cents_to_decimal_text
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import Membership, active, require
 from engine.documents import versions as mv
 from engine.documents.data import (
+    NOT_ON_FILE,
     AcknowledgmentData,
     AgreementData,
+    BusinessAssociateData,
     FeeTerms,
     ManualRef,
     ParentParty,
@@ -46,17 +48,21 @@ from engine.documents.data import (
 from engine.documents.manual import budget_rows, decided_text
 from engine.documents.pipeline import AgreementSpec
 from engine.documents.templates import TOKEN, TemplateSpec, contract_source, environment, md_escape, pending, plain_value, registry
+from engine.documents.terms import legal_terms
 from engine.documents.typesetting import DocMeta, docx_parts, to_docx, write_zip
 from engine.errors import UserError
 from engine.governance.rules import Matter
 from engine.ledger.fee_quote import monthly_fee
+from engine.ledger.fees import DEFICIT_WORDS as DEFICIT
 from engine.ledger.fees import LEAVER_WORDS as LEAVER
 from engine.ledger.fees import REFUND_WORDS as REFUND
 
 ISSUED = "contract.issued"
+BUSINESS_ASSOCIATE = "business-associate"
+"""A business associate agreement: issued to each signer while a shared service holds client records (``client_records``)."""
 SIGNED = "contract.signed"
-KINDS = ("agreement", "acknowledgment")
-PREFIX = {"agreement": "AGR", "acknowledgment": "ACK"}
+KINDS = ("agreement", "acknowledgment", "business-associate")
+PREFIX = {"agreement": "AGR", "acknowledgment": "ACK", "business-associate": "BAA"}
 _TOKEN_BYTES = "\u27e6".encode()
 
 
@@ -77,6 +83,9 @@ def provider_party(p: Provider, kind: str, issued: date) -> ProviderParty:
         email=p.email,
         start=p.start,
         reference=f"{PREFIX[kind]}-{issued.isoformat()}-{p.id}",
+        address=p.address or NOT_ON_FILE,
+        entity_type=p.entity_type or NOT_ON_FILE,
+        formed_in=p.formed_in or NOT_ON_FILE,
     )
 
 
@@ -106,6 +115,7 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
         termination=TerminationTerms(decided=decided_text(term), notice_days=term.notice_days, response_days=term.response_days),
         leaver_charging=LEAVER[fed.policies.leaver_charging.at(issued)],
         end_parent_decided=decided_text(rules[Matter.end_parent]),
+        legal=legal_terms(books, issued, "the provider", DEFICIT[fed.policies.deficit.at(issued)]),
     )
 
 
@@ -205,7 +215,7 @@ def compile_document(spec: TemplateSpec, shared: Any, currency: str) -> Compiled
 
 def _author(shared: Any) -> str:
     """Who issues the document: the parent practice, or the co-op's own entity."""
-    holder = getattr(shared, "parent", None) or getattr(shared, "entity", None)
+    holder = getattr(shared, "parent", None) or getattr(shared, "entity", None) or getattr(shared, "holder", None)
     return holder.legal_name  # type: ignore[no-any-return,union-attr]
 
 
@@ -341,7 +351,13 @@ def issue(
 
     if kind not in KINDS:
         raise UserError(f"unknown document kind '{kind}'", field="--kind", expected=" or ".join(KINDS))
-    agreement = for_books(books).agreement if kind == "agreement" else ACKNOWLEDGMENT
+    agreement = for_books(books).agreement if kind == "agreement" else OTHER_KINDS[kind]
+    if kind == BUSINESS_ASSOCIATE and not legal_terms(books, on, "", "").client_record_services:
+        raise UserError(
+            f"no shared service holds client records on {on}, so no business associate agreement is needed",
+            field="--kind",
+            expected="a budget line marked 'client_records: true'",
+        )
     spec = registry()[agreement.template]
     members = _targets(books, provider_ids, on)
     if kind == "acknowledgment":
@@ -386,6 +402,23 @@ def issue(
     return batch
 
 
+def _business_associate_for(
+    books: Books, party: ProviderParty, on: date, manual: mv.Version, fee: int | None, previous: int | None
+) -> BusinessAssociateData:
+    """The signer's business associate agreement with the holder, from the same terms their agreement states."""
+    legal = legal_terms(books, on, "the provider", "")
+    return BusinessAssociateData(
+        coop_name=books.federation.name,
+        signer_name=party.name,
+        provider=party,
+        issued=on,
+        holder=legal.holder,
+        governing_law=legal.governing_law,
+        breach_notice_days=legal.breach_notice_days,
+        services=legal.client_record_services,
+    )
+
+
 class _null:
     def __init__(self, items: Any) -> None:
         self.items = items
@@ -423,6 +456,19 @@ ACKNOWLEDGMENT = AgreementSpec(
     figure=lambda data: data.fee_monthly,
 )
 """The acknowledgment of a new manual version: the same for every model, a supplement to its agreement."""
+
+OTHER_KINDS = {
+    "acknowledgment": ACKNOWLEDGMENT,
+    BUSINESS_ASSOCIATE: AgreementSpec(
+        template="business-associate",
+        data=_business_associate_for,
+        party=provider_party_for(BUSINESS_ASSOCIATE),
+        stem="{id}-business-associate-agreement",
+        batch=False,
+        figure=lambda data: None,
+        needs_fee=False,
+    ),
+}
 
 
 def _recorded_in_force(w: Writer, books: Books, on: date) -> mv.Version:
@@ -469,20 +515,33 @@ def write_register(folder: Path, documents: list[Issued]) -> tuple[Path, Path]:
 
 
 def sign(books: Books, provider_id: str, on: date, kind: str | None = None) -> Entry:
-    """Record that a provider signed the latest document issued to them (of ``kind``, if given)."""
+    """Record that a provider signed the latest document issued to them (of ``kind``, if given).
+
+    Without ``kind``, a signature covers the documents issued together last (an
+    agreement and its business associate agreement are signed as one packet);
+    the agreement's signature entry is returned.
+    """
     require(books, provider_id)
     issued = [e for e in books.journal.entries([ISSUED]) if e.data["provider"] == provider_id and (kind is None or e.data["kind"] == kind)]
     if not issued:
         raise UserError(f"nothing has been issued to {provider_id} to sign", field="PROVIDER", expected="'coop contracts issue' first")
-    target = issued[-1]
-    if on < target.date:
-        raise UserError(f"{target.data['document']} was issued on {target.on}; it cannot be signed before that", field="--on")
-    for e in books.journal.entries([SIGNED]):
-        if e.ref == target.seq:
-            raise UserError(f"{target.data['document']} was already signed on {e.on} (journal entry {e.seq})", field="PROVIDER")
-    data = {k: target.data[k] for k in ("provider", "kind", "document", "manual_version", "manual_sha256", "fee", "sha256")}
+    last = issued[-1]
+    targets = [last] if kind is not None else [e for e in issued if e.on == last.on and e.data["kind"] != BUSINESS_ASSOCIATE] + [
+        e for e in issued if e.on == last.on and e.data["kind"] == BUSINESS_ASSOCIATE
+    ]
+    if on < last.date:
+        raise UserError(f"{last.data['document']} was issued on {last.on}; it cannot be signed before that", field="--on")
+    signed = {e.ref: e for e in books.journal.entries([SIGNED])}
+    unsigned = [t for t in targets if t.seq not in signed]
+    if not unsigned:
+        e = signed[last.seq]
+        raise UserError(f"{last.data['document']} was already signed on {e.on} (journal entry {e.seq})", field="PROVIDER")
     with books.transaction() as w:
-        return w.append(SIGNED, on, data, ref=target.seq)
+        entries = [w.append(SIGNED, on, {k: t.data[k] for k in _SIGNED_FIELDS}, ref=t.seq) for t in unsigned]
+    return entries[0]
+
+
+_SIGNED_FIELDS = ("provider", "kind", "document", "manual_version", "manual_sha256", "fee", "sha256")
 
 
 @dataclass(frozen=True)
@@ -522,20 +581,17 @@ def status(books: Books, on: date) -> tuple[mv.Version, int | None, list[StatusR
         else:
             pending_by.pop(e.data["provider"], None)
     rows = []
-    money = lambda c: format_cents(c, books.federation.currency)  # noqa: E731
     for m in sorted(active(books, on), key=lambda m: m.id):
         entries = signed_by.get(m.id, [])
         agreement = next((e for e in reversed(entries) if e.data["kind"] == "agreement"), None)
-        last = entries[-1] if entries else None
+        last = next((e for e in reversed(entries) if e.data["kind"] != BUSINESS_ASSOCIATE), None)
         waiting = pending_by.get(m.id)
         needs = []
         if agreement is None:
             needs.append("agreement")
-        elif last is not None:
-            if last.data["manual_version"] != current.number:
-                needs.append(f"acknowledgment of manual v{current.number}")
-            if fee is not None and last.data["fee"] != fee:
-                needs.append(f"acknowledgment of the fee now {money(fee)}")
+        elif last is not None and last.data["manual_version"] != current.number:
+            # A new manual version needs an acknowledgment; a fee change needs none (the agreement says so: a notice announces it).
+            needs.append(f"acknowledgment of manual v{current.number}")
         rows.append(
             StatusRow(
                 m.id,

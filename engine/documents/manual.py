@@ -226,6 +226,16 @@ def rule_book(rules: dict[Matter, DecisionRule]) -> tuple[RuleBook, list[RuleVie
     return RuleBook(**views), list(views.values())
 
 
+def in_manual_order(books: Books, rules: dict[Matter, DecisionRule]) -> dict[Matter, DecisionRule]:
+    """The rules in the order the founding file lists the model's matters, however the journal changed them.
+
+    A table rendered in a stable order diffs row by row: a rule changed by vote
+    must not move every other row of the voting-rules table in a redline.
+    """
+    order = list(books.federation.decision_rules)
+    return {m: rules[m] for m in [*order, *(m for m in rules if m not in order)] if m in rules}
+
+
 def member_words(text: str) -> str:
     """The fee engine and rule views speak of providers; a co-op of members speaks of members."""
     return text.replace("providers", "members").replace("provider", "member")
@@ -287,7 +297,7 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     """What version ``number`` states, as the books stood on its effective date."""
     fed = books.federation
     lines = lines_on(books, effective)
-    rules, table = rule_book(rules_in_force(books, effective))
+    rules, table = rule_book(in_manual_order(books, rules_in_force(books, effective)))
     return ManualContext(
         federation_name=fed.name,
         parent=ParentParty(legal_name=fed.holder, principal=fed.parent.principal if fed.parent else ""),
@@ -308,6 +318,7 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
         provider_count=len(active(books, effective)),
         ce_monthly=sum(b.monthly for b in lines if b.category == "education"),
         cooperative_vendors=[b.vendor for b in lines if b.cooperative_vendor],
+        settle_within_days=fed.terms.payment.settle_within_days,
     )
 
 

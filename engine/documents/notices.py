@@ -54,8 +54,6 @@ from engine.ledger.closing import Close
 
 ISSUED = "document.issued"
 
-SETTLE_WITHIN_DAYS = 30
-"""A settlement letter's pay-by date is this many days after it is issued (either way)."""
 
 Document = FeeNoticeData | CycleStatementData | SettlementData
 
@@ -255,7 +253,7 @@ def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: dat
             last_day=member.end,
             items=items,
             balance=balance,
-            pay_by=issued + timedelta(days=SETTLE_WITHIN_DAYS),
+            pay_by=issued + timedelta(days=fed.terms.payment.settle_within_days),
         )
         stem, key = f"{provider_id}-settlement", f"settlement:{cycle.id}"
         return Prepared(provider_id, "settlement", cycle.id, "statements", stem, key, data, figures)

@@ -132,14 +132,29 @@ class TemplateSpec:
     """The file's subject property from the data (None: the template's name)."""
 
 
+_INCLUDE = re.compile(r'^\{% include "([a-z_]+\.md\.j2)" %\}\n', re.M)
+
+
+def expand(source: str) -> str:
+    """A template with its ``{% include "..." %}`` lines replaced by the shipped text, so the check sees every name it uses."""
+    return _INCLUDE.sub(lambda m: contract_source(m[1]), source)
+
+
 def contract_source(file: str) -> str:
-    return resources.files("contracts").joinpath(file).read_text(encoding="utf-8")
+    return expand(resources.files("contracts").joinpath(file).read_text(encoding="utf-8"))
 
 
 def registry() -> dict[str, TemplateSpec]:
     """Every template: the shared ones, then each co-op model's own (its agreement)."""
     from engine.documents import samples
-    from engine.documents.data import AcknowledgmentData, AgreementData, CycleStatementData, FeeNoticeData, SettlementData
+    from engine.documents.data import (
+        AcknowledgmentData,
+        AgreementData,
+        BusinessAssociateData,
+        CycleStatementData,
+        FeeNoticeData,
+        SettlementData,
+    )
     from engine.documents.pipeline import of
     from engine.models.registry import get, names
 
@@ -165,6 +180,16 @@ def registry() -> dict[str, TemplateSpec]:
             footer=notice("Cycle statement"),
         ),
     ]
+    specs.append(
+        TemplateSpec(
+            "business-associate",
+            "business_associate_agreement.md.j2",
+            BusinessAssociateData,
+            "Business associate agreement",
+            samples.business_associate,
+            footer=lambda d: f"{d.provider.reference} · Business associate agreement · Issued {long_date(d.issued)}",
+        )
+    )
     for name in names():
         specs += of(get(name)).templates()
     return {s.name: s for s in specs}
@@ -345,7 +370,7 @@ def check_all(contracts_dir: Path | None = None) -> list[CheckResult]:
     results = []
     for spec in registry().values():
         mine = contracts_dir / spec.file if contracts_dir else None
-        source = mine.read_text(encoding="utf-8") if mine is not None and mine.is_file() else contract_source(spec.file)
+        source = expand(mine.read_text(encoding="utf-8")) if mine is not None and mine.is_file() else contract_source(spec.file)
         results.append(check_sources(spec.name, [source], spec.model, spec.sample()))
     for name in names():
         model = get(name)

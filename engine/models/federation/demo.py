@@ -22,7 +22,30 @@ PARENT = {
     "legal_name": "Juniper Street Counseling PLLC",
     "principal": "Rowan Ellery",
     "principal_id": "rowan-ellery",
+    "address": "418 Juniper Street, Suite 2, Fairhaven, OR 97400",
+    "entity_type": "professional limited liability company",
+    "formed_in": "Oregon",
 }
+
+DEMO_TERMS = {
+    "governing_law": "the State of Oregon",
+    "venue": "the circuit court for Lane County, Oregon",
+    "disputes": [
+        {"step": "talk", "days": 21},
+        {"step": "mediation", "days": 45, "by": "Willamette Community Mediation"},
+        {"step": "arbitration", "days": 0, "by": "a single arbitrator the parties choose together"},
+    ],
+    "payment": {"due_day": 5, "method": "bank transfer to the shared account named in writing", "grace_days": 10, "settle_within_days": 30},
+    "insurance": [
+        {"who": "holder", "cover": "general liability insurance for the shared office and services", "minimum": "1000000.00"},
+        {"who": "holder", "cover": "cyber liability insurance for the shared software", "minimum": "500000.00"},
+        {"who": "signer", "cover": "professional liability insurance for their own clinical work", "minimum": "1000000.00"},
+    ],
+    "liability_cap_months": 12,
+    "withdrawal_notice_days": 120,
+    "breach_notice_days": 5,
+}
+"""Invented agreement terms for the demo books (no real firm's wording)."""
 
 PROVIDERS = [
     ("rowan-ellery", "Rowan Ellery", "Juniper Street Counseling PLLC", "LPC-40117", "rowan@juniperstreet.example"),
@@ -49,9 +72,21 @@ def founding_text() -> str:
         founded=FOUNDED,
         parent=PARENT,
         providers=[
-            {"id": i, "name": n, "practice": p, "licence": lic, "email": e, "start": FOUNDED.isoformat()} for i, n, p, lic, e in PROVIDERS
+            {
+                "id": i,
+                "name": n,
+                "practice": p,
+                "licence": lic,
+                "email": e,
+                "start": FOUNDED.isoformat(),
+                "address": f"{100 + 10 * k} Alder Row, Fairhaven, OR 97400",
+                "entity_type": "professional limited liability company" if p.endswith("PLLC") else "limited liability company",
+                "formed_in": "Oregon",
+            }
+            for k, (i, n, p, lic, e) in enumerate(PROVIDERS)
         ],
-        budget=budget_rows(BUDGET, FOUNDED),
+        budget=[{**b, "client_records": b["id"] == "software"} for b in budget_rows(BUDGET, FOUNDED)],
+        terms=DEMO_TERMS,
     )
 
 
@@ -297,6 +332,11 @@ DOCUMENT_STEPS: list[Step] = [
     Step(
         "A provider services agreement for every provider, with a register (each issuance is recorded in the journal):",
         ("contracts", "issue", "--all", "--on", "2027-01-05"),
+        _at("2027-01-05"),
+    ),
+    Step(
+        "The shared software holds clients' records, so each provider's practice also gets a business associate agreement:",
+        ("contracts", "issue", "--all", "--kind", "business-associate", "--on", "2027-01-05"),
         _at("2027-01-05"),
     ),
     Step("Providers sign and return theirs:", ("contracts", "signed", "mara-quist", "--on", "2027-01-07"), _at("2027-01-07")),

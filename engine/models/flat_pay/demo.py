@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from engine.books.presets import render_founding
-from engine.models.federation.demo import Step, _at, budget_rows, credential_steps
+from engine.models.federation.demo import DEMO_TERMS, Step, _at, budget_rows, credential_steps
 
 FOUNDED = date(2027, 1, 1)
 ENTITY = {"legal_name": "Fernhollow Collective LLC", "structure": "LLC"}
@@ -48,7 +48,8 @@ def founding_text() -> str:
     text = render_founding(
         name="Fernhollow Collective",
         founded=FOUNDED,
-        entity=ENTITY,
+        entity={**ENTITY, "address": "27 Commons Way, Fairhaven, OR 97400", "formed_in": "Oregon"},
+        terms=DEMO_TERMS,
         model="flat_pay",
         providers=[
             {

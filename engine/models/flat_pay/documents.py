@@ -20,12 +20,14 @@ from engine.books.folder import Books
 from engine.books.roster import Membership
 from engine.documents import versions as mv
 from engine.documents.contracts import Issued, manual_ref
-from engine.documents.data import DocModel, ManualRef, ManualVersionView, RuleView, fraction_words, number_words
+from engine.documents.data import NOT_ON_FILE, DocModel, LegalTerms, ManualRef, ManualVersionView, RuleView, fraction_words, number_words
 from engine.documents.data import EntityView as SharedEntity
+from engine.documents.manual import in_manual_order, version_view
 from engine.documents.manual import rule_views as shared_rule_views
-from engine.documents.manual import version_view
 from engine.documents.pipeline import AgreementSpec, ModelDocuments
+from engine.documents.samples import sample_legal
 from engine.documents.templates import TemplateSpec, long_date
+from engine.documents.terms import legal_terms
 from engine.errors import UserError
 from engine.governance.rules import DecisionRule, Matter
 from engine.models.flat_pay.model import MODEL
@@ -33,6 +35,7 @@ from engine.models.flat_pay.pay import CLINICAL, MANAGEMENT
 
 MANUAL_TITLE = MODEL.manual_title
 AGREEMENT_TEMPLATE = "flat_pay_member_agreement.md.j2"
+DEFICIT = "carried forward by the management entity to the next year, never charged to a member or their capital account"
 
 
 class RateStep(DocModel):
@@ -145,6 +148,7 @@ class MemberParty(DocModel):
     start: date
     eligible_on: date
     owner: bool
+    address: str
 
 
 class MemberAgreementData(DocModel):
@@ -161,6 +165,7 @@ class MemberAgreementData(DocModel):
     membership_ratification_days: int
     low_rate_decided: str
     amendment_decided: str
+    legal: LegalTerms
 
 
 # --- building the data ----------------------------------------------------------------------
@@ -213,7 +218,7 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     fed = books.federation
     params = in_force(books, effective)
     months = params.membership_after_months.at(effective)
-    rules, table, names = rule_views(rules_in_force(books, effective))
+    rules, table, names = rule_views(in_manual_order(books, rules_in_force(books, effective)))
     return FlatPayManualContext(
         manual_title=MANUAL_TITLE,
         federation_name=fed.name,
@@ -245,6 +250,7 @@ def member_party(books: Books, m: Membership, on: date) -> MemberParty:
         start=m.start,
         eligible_on=eligible_on(books, m),
         owner=m.id in owners(books, on),
+        address=m.provider.address or NOT_ON_FILE,
     )
 
 
@@ -269,6 +275,7 @@ def agreement_data(books: Books, member: MemberParty, on: date, manual: mv.Versi
         membership_ratification_days=rules[Matter.membership].ratification_days,
         low_rate_decided=decided_text(rules[Matter.low_rate]),
         amendment_decided=decided_text(rules[Matter.manual_amendment]),
+        legal=legal_terms(books, on, "the member", DEFICIT),
     )
 
 
@@ -358,6 +365,7 @@ def sample_agreement() -> MemberAgreementData:
             start=date(2027, 2, 1),
             eligible_on=date(2027, 8, 1),
             owner=False,
+            address="1 Example Street, Springfield",
         ),
         issued=date(2027, 2, 1),
         manual=ManualRef(version=1, effective=date(2027, 1, 1), sha256="0" * 64),
@@ -369,6 +377,7 @@ def sample_agreement() -> MemberAgreementData:
         membership_ratification_days=FLAT_PAY_RULES[Matter.membership].ratification_days,
         low_rate_decided=decided_text(FLAT_PAY_RULES[Matter.low_rate]),
         amendment_decided=decided_text(FLAT_PAY_RULES[Matter.manual_amendment]),
+        legal=sample_legal("the member"),
     )
 
 

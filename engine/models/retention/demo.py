@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from engine.books.presets import render_founding
-from engine.models.federation.demo import Step, _at, _vote, credential_steps
+from engine.models.federation.demo import DEMO_TERMS, Step, _at, _vote, credential_steps
 
 FOUNDED = date(2027, 1, 1)
 ENTITY = {"legal_name": "Larkspur Collective Therapy LLC", "structure": "LLC"}
@@ -55,7 +55,8 @@ def founding_text() -> str:
     return render_founding(
         name="Larkspur Collective",
         founded=FOUNDED,
-        entity=ENTITY,
+        entity={**ENTITY, "address": "27 Commons Way, Fairhaven, OR 97400", "formed_in": "Oregon"},
+        terms=DEMO_TERMS,
         model="retention",
         providers=[
             {

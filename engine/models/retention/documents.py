@@ -23,6 +23,7 @@ from engine.documents.data import (
     CycleView,
     DocModel,
     EntityView,
+    LegalTerms,
     ManualRef,
     ManualVersionView,
     PolicyView,
@@ -34,8 +35,10 @@ from engine.documents.data import (
 )
 from engine.documents.manual import cycle_view, entity_view, member_words, rule_views, version_view
 from engine.documents.pipeline import AgreementSpec, ModelDocuments
+from engine.documents.samples import sample_legal
 from engine.documents.statements import Movement
 from engine.documents.templates import TemplateSpec, long_date
+from engine.documents.terms import legal_terms
 from engine.governance.proposals import rules_in_force
 from engine.governance.rules import DecisionRule, Matter
 from engine.ledger.fee_quote import monthly_fee
@@ -116,6 +119,7 @@ class RetentionAgreementData(DocModel):
     termination: TerminationTerms
     leaver_charging: str
     refund_basis: str
+    legal: LegalTerms
 
 
 def _percent(f: Fraction) -> str:
@@ -225,6 +229,9 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
         termination=TerminationTerms(decided=decided_text(term), notice_days=term.notice_days, response_days=term.response_days),
         leaver_charging=member_words(LEAVER_WORDS[fed.policies.leaver_charging.at(issued)]),
         refund_basis=member_words(REFUND_WORDS[fed.policies.refund_basis.at(issued)]),
+        legal=legal_terms(
+            books, issued, "the member", member_words(DEFICIT_WORDS[fed.policies.deficit.at(issued)]).replace("fee", "shares")
+        ),
     )
 
 
@@ -307,6 +314,7 @@ def sample_agreement() -> RetentionAgreementData:
         termination=TerminationTerms(decided="consensus", notice_days=14, response_days=14),
         leaver_charging=LEAVER_WORDS["through_leaving_month"],
         refund_basis=REFUND_WORDS["months"],
+        legal=sample_legal("the member"),
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from engine.books.presets import render_founding
-from engine.models.federation.demo import Step, _at, _vote, budget_rows, credential_steps
+from engine.models.federation.demo import DEMO_TERMS, Step, _at, _vote, budget_rows, credential_steps
 
 FOUNDED = date(2027, 1, 1)
 ENTITY = {"legal_name": "Cedar Mesa Counseling Cooperative LLC", "structure": "LLC"}
@@ -41,7 +41,8 @@ def founding_text() -> str:
     return render_founding(
         name="Cedar Mesa Counseling Co-Op",
         founded=FOUNDED,
-        entity=ENTITY,
+        entity={**ENTITY, "address": "27 Commons Way, Fairhaven, OR 97400", "formed_in": "Oregon"},
+        terms=DEMO_TERMS,
         model="session_split",
         providers=[
             {"id": i, "name": n, "practice": ENTITY["legal_name"], "licence": lic, "email": e, "start": FOUNDED.isoformat()}

@@ -23,9 +23,11 @@ from engine.books.roster import Membership
 from engine.documents import versions as mv
 from engine.documents.contracts import Issued
 from engine.documents.data import (
+    NOT_ON_FILE,
     BudgetRow,
     DocModel,
     EntityView,
+    LegalTerms,
     ManualVersionView,
     RuleView,
     TerminationTerms,
@@ -34,7 +36,9 @@ from engine.documents.data import (
 )
 from engine.documents.manual import entity_view, rule_views, version_view
 from engine.documents.pipeline import AgreementSpec, ModelDocuments
+from engine.documents.samples import sample_legal
 from engine.documents.templates import TemplateSpec, long_date
+from engine.documents.terms import legal_terms
 from engine.governance.rules import SESSION_SPLIT_RULES, DecisionRule, Matter
 from engine.models.session_split.model import MODEL
 from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
@@ -44,6 +48,7 @@ EXAMPLE_FEE = 12000
 """The seed's own example: a $120 session."""
 
 AGREEMENT_FILE = "member_agreement_split.md.j2"
+DEFICIT = "carried by the co-op into the next quarter and made good from later shares, never charged to a member"
 
 
 class QuarterView(DocModel):
@@ -105,6 +110,7 @@ class MemberParty(DocModel):
     email: str
     start: date
     reference: str
+    address: str
 
 
 class MemberAgreementData(DocModel):
@@ -124,6 +130,7 @@ class MemberAgreementData(DocModel):
     surplus_use_decided: str
     termination: TerminationTerms
     amendment_decided: str
+    legal: LegalTerms
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -270,7 +277,12 @@ def sample_context() -> SplitManualContext:
 
 def member_party(books: Books, m: Membership, on: date) -> MemberParty:
     return MemberParty(
-        name=m.provider.name, licence=m.provider.licence, email=m.provider.email, start=m.start, reference=f"MEM-{on.isoformat()}-{m.id}"
+        name=m.provider.name,
+        licence=m.provider.licence,
+        email=m.provider.email,
+        start=m.start,
+        reference=f"MEM-{on.isoformat()}-{m.id}",
+        address=m.provider.address or NOT_ON_FILE,
     )
 
 
@@ -291,6 +303,7 @@ def agreement_data(books: Books, member: MemberParty, issued: date, manual: mv.V
         surplus_use_decided=ctx.rules.surplus_use.decided,
         termination=_termination(ctx.rules.termination),
         amendment_decided=ctx.rules.manual_amendment.decided,
+        legal=legal_terms(books, issued, "the member", DEFICIT),
     )
 
 
@@ -303,7 +316,14 @@ def sample_agreement() -> MemberAgreementData:
     return MemberAgreementData(
         coop_name=ctx.coop_name,
         entity=ctx.entity,
-        member=MemberParty(name="Sam Sample", licence="LMSW-0001", email="sam@example.org", start=date(2027, 1, 1), reference="MEM-sample"),
+        member=MemberParty(
+            name="Sam Sample",
+            licence="LMSW-0001",
+            email="sam@example.org",
+            start=date(2027, 1, 1),
+            reference="MEM-sample",
+            address="2 Example Road, Springfield",
+        ),
         issued=date(2027, 1, 5),
         manual_version=1,
         split=ctx.split,
@@ -315,6 +335,7 @@ def sample_agreement() -> MemberAgreementData:
         surplus_use_decided=ctx.rules.surplus_use.decided,
         termination=_termination(ctx.rules.termination),
         amendment_decided=ctx.rules.manual_amendment.decided,
+        legal=sample_legal("the member"),
     )
 
 
