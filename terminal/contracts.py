@@ -24,7 +24,7 @@ def contracts() -> None:
 @click.argument("ids", nargs=-1, metavar="[PROVIDERS]...")
 @click.option("--all", "everyone", is_flag=True, help="Every provider active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the manual version and fee stated.")
-@click.option("--kind", type=click.Choice(["agreement", "acknowledgment"]), default="agreement", show_default=True)
+@click.option("--kind", type=click.Choice(["agreement", "acknowledgment", "business-associate"]), default="agreement", show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
 @out_option
 @pdf_option

@@ -67,6 +67,9 @@ class Provider(Strict):
     licence: Text
     email: Email
     start: date
+    address: str = Field(default="", description="the practice's postal address, for notices")
+    entity_type: str = Field(default="", description="e.g. professional limited liability company")
+    formed_in: str = Field(default="", description="the state the practice's entity was formed in")
 
 
 class BudgetLine(Strict):
@@ -93,6 +96,9 @@ class BudgetLine(Strict):
     cooperative_vendor: bool = False
     effective: date = Field(alias="from")
     until: date | None = None
+    client_records: bool = Field(
+        default=False, description="the service holds clients' health records (needs a business associate agreement)"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> BudgetLine:
@@ -107,6 +113,9 @@ class Parent(Strict):
     legal_name: Text
     principal: Text
     principal_id: Identifier | None = Field(default=None, description="the principal's provider id, if they are a provider")
+    address: str = Field(default="", description="postal address, for notices")
+    entity_type: str = Field(default="", description="e.g. professional limited liability company")
+    formed_in: str = Field(default="", description="the state the entity was formed in")
 
 
 class Entity(Strict):
@@ -114,6 +123,8 @@ class Entity(Strict):
 
     legal_name: Text
     structure: Text = Field(default="LLC", description="e.g. LLC, cooperative corporation")
+    address: str = Field(default="", description="postal address, for notices")
+    formed_in: str = Field(default="", description="the state the entity was formed in")
 
 
 class CycleSpec(Strict):
@@ -144,6 +155,57 @@ class Policies(Strict):
     deficit: Schedule[DeficitPolicy] = Field(default_factory=lambda: Schedule[DeficitPolicy].model_validate("carry_forward"))
 
 
+# --- agreement terms: what a lawyer expects every agreement to state ---------------------------
+
+
+class DisputeStep(Strict):
+    """One rung of the dispute ladder; a dispute moves to the next rung when this one has not settled it in ``days``."""
+
+    step: Literal["talk", "mediation", "arbitration", "court"]
+    days: int = Field(default=30, ge=0, le=365)
+    by: str = Field(default="", description="who runs the step (a mediation service, an arbitration body); empty: agreed at the time")
+
+
+class PaymentTerms(Strict):
+    due_day: int = Field(default=5, ge=1, le=28, description="day of the month an amount charged for that month is due")
+    method: Text = "bank transfer to the account the holder names in writing"
+    grace_days: int = Field(default=10, ge=0, le=90)
+    late: Literal["reminder", "reminder_then_members"] = "reminder_then_members"
+    settle_within_days: int = Field(default=30, ge=1, le=180, description="days to pay a departure settlement, either way")
+
+
+class Insurance(Strict):
+    who: Literal["holder", "signer"]
+    """``holder``: the parent (or the co-op's entity); ``signer``: each provider or member."""
+    cover: Text
+    minimum: Money | None = None
+
+
+def _default_insurance() -> list[Insurance]:
+    return [
+        Insurance(who="holder", cover="general liability insurance for the shared premises and services"),
+        Insurance(who="signer", cover="professional liability (malpractice) insurance for their own clinical work"),
+    ]
+
+
+def _default_disputes() -> list[DisputeStep]:
+    return [DisputeStep(step="talk", days=30), DisputeStep(step="mediation", days=60), DisputeStep(step="court", days=0)]
+
+
+class AgreementTerms(Strict):
+    """The terms every agreement states besides the model's own: law, disputes, payment, insurance, liability, notice."""
+
+    governing_law: Text = "the state in which the holder has its principal office"
+    venue: Text = "the state or federal courts for the county of the holder's principal office"
+    disputes: list[DisputeStep] = Field(default_factory=_default_disputes, min_length=1)
+    payment: PaymentTerms = PaymentTerms()
+    insurance: list[Insurance] = Field(default_factory=_default_insurance)
+    liability_cap_months: int = Field(default=12, ge=1, le=120, description="liability is capped at the fees paid in this many months")
+    withdrawal_notice_days: int = Field(default=90, ge=0, le=730, description="notice the holder gives to end every agreement")
+    signer_notice_days: int = Field(default=0, ge=0, le=365, description="notice a provider gives to leave (0: any time)")
+    breach_notice_days: int = Field(default=10, ge=1, le=60, description="days to report a breach of client records' security")
+
+
 class Federation(Strict):
     """The whole of ``federation.yaml``."""
 
@@ -160,6 +222,7 @@ class Federation(Strict):
     decision_rules: dict[Matter, DecisionRule] = Field(default_factory=dict, validate_default=True)
     providers: list[Provider] = Field(default_factory=list)
     budget: list[BudgetLine] = Field(default_factory=list)
+    terms: AgreementTerms = AgreementTerms()
 
     @model_validator(mode="before")
     @classmethod

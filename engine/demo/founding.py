@@ -13,6 +13,29 @@ from typing import Any, NamedTuple
 
 from engine.books.presets import render_founding
 
+DEMO_TERMS: dict[str, Any] = {
+    "governing_law": "the State of Oregon",
+    "venue": "the circuit court for Lane County, Oregon",
+    "disputes": [
+        {"step": "talk", "days": 21},
+        {"step": "mediation", "days": 45, "by": "Willamette Community Mediation"},
+        {"step": "arbitration", "days": 0, "by": "a single arbitrator the parties choose together"},
+    ],
+    "payment": {"due_day": 5, "method": "bank transfer to the shared account named in writing", "grace_days": 10, "settle_within_days": 30},
+    "insurance": [
+        {"who": "holder", "cover": "general liability insurance for the shared office and services", "minimum": "1000000.00"},
+        {"who": "holder", "cover": "cyber liability insurance for the shared software", "minimum": "500000.00"},
+        {"who": "signer", "cover": "professional liability insurance for their own clinical work", "minimum": "1000000.00"},
+    ],
+    "liability_cap_months": 12,
+    "withdrawal_notice_days": 120,
+    "breach_notice_days": 5,
+}
+"""The agreement terms every demo co-op is founded with: invented values, in one place."""
+
+DEMO_OFFICE = {"address": "27 Commons Way, Fairhaven, OR 97400", "formed_in": "Oregon"}
+"""Where a demo co-op's own entity is and where it was formed."""
+
 
 class Person(NamedTuple):
     """A member or provider as the roster (and an onboarding proposal) takes them."""
@@ -44,15 +67,27 @@ def budget_rows(budget: Iterable[BudgetLine], founded: date) -> list[dict[str, o
 
 
 def founding(
-    name: str, founded: date, people: Iterable[Person], budget: Iterable[BudgetLine], practice: str = "", **organisation: Any
+    name: str,
+    founded: date,
+    people: Iterable[Person],
+    budget: Iterable[BudgetLine],
+    practice: str = "",
+    *,
+    own_practices: bool = False,
+    client_records: tuple[str, ...] = (),
+    **organisation: Any,
 ) -> str:
-    """The ``federation.yaml`` a demo founds its co-op from.
+    """The ``federation.yaml`` a demo founds its co-op from, with the demo's agreement terms.
 
     ``practice`` is where a person without their own practice works;
-    ``organisation`` is the preset's ``parent`` or ``entity``, and ``model``.
+    ``own_practices`` gives each person's practice an invented address and
+    entity (a federation's providers each run their own); ``client_records``
+    names the budget lines that hold clients' records; ``organisation`` is the
+    preset's ``parent`` or ``entity``, and ``model``.
     """
-    providers = [
-        {
+    providers = []
+    for k, p in enumerate(people):
+        row: dict[str, Any] = {
             "id": p.id,
             "name": p.name,
             "practice": p.practice or practice,
@@ -60,6 +95,11 @@ def founding(
             "email": p.email,
             "start": p.start or founded.isoformat(),
         }
-        for p in people
-    ]
-    return render_founding(name=name, founded=founded, providers=providers, budget=budget_rows(budget, founded), **organisation)
+        if own_practices:
+            kind = "professional limited liability company" if row["practice"].endswith("PLLC") else "limited liability company"
+            row |= {"address": f"{100 + 10 * k} Alder Row, Fairhaven, OR 97400", "entity_type": kind, "formed_in": "Oregon"}
+        providers.append(row)
+    lines = [{**b, "client_records": b["id"] in client_records} for b in budget_rows(budget, founded)]
+    if "entity" in organisation:
+        organisation["entity"] = {**organisation["entity"], **DEMO_OFFICE}
+    return render_founding(name=name, founded=founded, providers=providers, budget=lines, terms=DEMO_TERMS, **organisation)

@@ -29,13 +29,15 @@ from xml.sax.saxutils import escape as xml_escape
 from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
-from engine.books.money import cents_to_decimal_text, format_cents
+from engine.books.money import cents_to_decimal_text
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import Membership, active, require
 from engine.documents import versions as mv
 from engine.documents.data import (
+    NOT_ON_FILE,
     AcknowledgmentData,
     AgreementData,
+    BusinessAssociateData,
     FeeTerms,
     ManualRef,
     ParentParty,
@@ -44,18 +46,23 @@ from engine.documents.data import (
     number_words,
 )
 from engine.documents.manual import budget_rows, decided_text
+from engine.documents.pipeline import AgreementSpec
 from engine.documents.templates import TOKEN, TemplateSpec, contract_source, environment, md_escape, pending, plain_value, registry
+from engine.documents.terms import legal_terms
 from engine.documents.typesetting import DocMeta, docx_parts, to_docx, write_zip
 from engine.errors import UserError
 from engine.governance.rules import Matter
 from engine.ledger.fee_quote import monthly_fee
+from engine.ledger.fees import DEFICIT_WORDS as DEFICIT
 from engine.ledger.fees import LEAVER_WORDS as LEAVER
 from engine.ledger.fees import REFUND_WORDS as REFUND
 
 ISSUED = "contract.issued"
+BUSINESS_ASSOCIATE = "business-associate"
+"""A business associate agreement: issued to each signer while a shared service holds client records (``client_records``)."""
 SIGNED = "contract.signed"
-KINDS = ("agreement", "acknowledgment")
-PREFIX = {"agreement": "AGR", "acknowledgment": "ACK"}
+KINDS = ("agreement", "acknowledgment", "business-associate")
+PREFIX = {"agreement": "AGR", "acknowledgment": "ACK", "business-associate": "BAA"}
 _TOKEN_BYTES = "\u27e6".encode()
 
 
@@ -76,6 +83,9 @@ def provider_party(p: Provider, kind: str, issued: date) -> ProviderParty:
         email=p.email,
         start=p.start,
         reference=f"{PREFIX[kind]}-{issued.isoformat()}-{p.id}",
+        address=p.address or NOT_ON_FILE,
+        entity_type=p.entity_type or NOT_ON_FILE,
+        formed_in=p.formed_in or NOT_ON_FILE,
     )
 
 
@@ -105,6 +115,7 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
         termination=TerminationTerms(decided=decided_text(term), notice_days=term.notice_days, response_days=term.response_days),
         leaver_charging=LEAVER[fed.policies.leaver_charging.at(issued)],
         end_parent_decided=decided_text(rules[Matter.end_parent]),
+        legal=legal_terms(books, issued, "the provider", DEFICIT[fed.policies.deficit.at(issued)]),
     )
 
 
@@ -123,17 +134,21 @@ def acknowledgment_data(
     )
 
 
-def document_meta(
-    kind: str, spec: TemplateSpec, provider_name: str, reference: str, manual: ManualRef, issued: date, author: str
-) -> DocMeta:
+def document_meta(spec: TemplateSpec, data: Any) -> DocMeta:
+    """Title, footer and properties of a document, from its data: the same for every model's agreements and notices."""
     from engine.documents.templates import long_date
 
+    party = getattr(data, spec.party)
+    if spec.footer is not None:
+        footer = spec.footer(data)
+    else:
+        footer = f"{party.reference} · Manual version {data.manual.version}, effective {long_date(data.manual.effective)}"
     return DocMeta(
-        title=f"{spec.title}: {provider_name}",
-        footer=f"{reference} · Manual version {manual.version}, effective {long_date(manual.effective)}",
-        issued=issued,
-        author=author,
-        subject=kind,
+        title=f"{spec.title}: {party.name}",
+        footer=footer,
+        issued=data.issued,
+        author=_author(data),
+        subject=spec.subject(data) if spec.subject is not None else spec.name,
     )
 
 
@@ -152,38 +167,23 @@ def _compiled(file: str, currency: str) -> Any:
     return environment(currency).from_string(contract_source(file))
 
 
-def render_document(spec: TemplateSpec, data: AgreementData | AcknowledgmentData, currency: str) -> tuple[str, bytes]:
+def render_document(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, bytes]:
     """One document the straightforward way: Jinja, then typesetting."""
     markdown = render_markdown(spec, data.model_dump(), currency)
-    meta = document_meta(spec.name, spec, data.provider.name, data.provider.reference, data.manual, data.issued, _author(data))
-    return markdown, to_docx(markdown, meta)
+    return markdown, to_docx(markdown, document_meta(spec, data))
 
 
 def render_notice(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, bytes]:
     """A fee notice, settlement letter or cycle statement from its model (the fee engine's entry point)."""
-    from engine.documents.templates import long_date
-
     if not isinstance(data, spec.model):
         raise TypeError(f"{spec.name} is written from {spec.model.__name__}, not {type(data).__name__}")
-    markdown = render_markdown(spec, data.model_dump(), currency)
-    meta = DocMeta(
-        title=f"{spec.title}: {data.provider.name}",
-        footer=f"{spec.title} · {data.provider.practice} · Issued {long_date(data.issued)}",
-        issued=data.issued,
-        author=data.parent.legal_name,
-        subject=spec.name,
-    )
-    return markdown, to_docx(markdown, meta)
+    return render_document(spec, data, currency)
 
 
 def render_sample(name: str, out: Path) -> tuple[Path, Path]:
     """A template rendered with its sample data, to look at: Markdown and DOCX under ``out/samples``."""
     spec = registry()[name]
-    data = spec.sample()
-    if name in KINDS or name in MODEL_AGREEMENTS.values():
-        markdown, docx = render_document(spec, data, "USD")  # type: ignore[arg-type]
-    else:
-        markdown, docx = render_notice(spec, data, "USD")
+    markdown, docx = render_document(spec, spec.sample(), "USD")
     folder = out / "samples"
     return write_text(folder / f"{name}.md", markdown), write_bytes(folder / f"{name}.docx", docx)
 
@@ -200,25 +200,26 @@ class Compiled:
     currency: str
 
 
-def compile_document(spec: TemplateSpec, shared: AgreementData | AcknowledgmentData, currency: str) -> Compiled:
+def compile_document(spec: TemplateSpec, shared: Any, currency: str) -> Compiled:
+    """The batch's document with the signer's fields as tokens (``provider.name``), rendered and typeset once."""
     data = shared.model_dump()
-    data["provider"] = {name: pending(f"provider.{name}") for name in ProviderParty.model_fields}
+    party_model = type(getattr(shared, spec.party))
+    tokens = {name: pending(f"{spec.party}.{name}") for name in party_model.model_fields}
+    data[spec.party] = tokens
     markdown = render_markdown(spec, data, currency)
-    meta = document_meta(
-        spec.name, spec, pending("provider.name"), pending("provider.reference"), shared.manual, shared.issued, _author(shared)
-    )
+    meta = document_meta(spec, shared.model_copy(update={spec.party: party_model.model_construct(**tokens)}))
     parts = docx_parts(to_docx(markdown, meta))
     filled = frozenset(name for name, blob in parts if _TOKEN_BYTES in blob)
     return Compiled(markdown, parts, filled, shared.issued, currency)
 
 
 def _author(shared: Any) -> str:
-    """Who issues the document: the parent practice, or the co-op's own entity (retention model)."""
-    holder = getattr(shared, "parent", None) or getattr(shared, "entity", None)
-    return holder.legal_name
+    """Who issues the document: the parent practice, or the co-op's own entity."""
+    holder = getattr(shared, "parent", None) or getattr(shared, "entity", None) or getattr(shared, "holder", None)
+    return holder.legal_name  # type: ignore[no-any-return,union-attr]
 
 
-def _resolver(provider: ProviderParty, currency: str) -> Callable[[Any], str]:
+def _resolver(provider: Any, currency: str) -> Callable[[Any], str]:
     cache: dict[str, str] = {}
 
     def plain(match: Any) -> str:
@@ -234,8 +235,8 @@ def _resolver(provider: ProviderParty, currency: str) -> Callable[[Any], str]:
     return plain
 
 
-def fill(compiled: Compiled, provider: ProviderParty) -> tuple[str, bytes]:
-    """One provider's Markdown and DOCX from the compiled batch document."""
+def fill(compiled: Compiled, provider: Any) -> tuple[str, bytes]:
+    """One signer's Markdown and DOCX from the compiled batch document (``provider`` is the signer's party)."""
     plain = _resolver(provider, compiled.currency)
     markdown = TOKEN.sub(lambda m: md_escape(plain(m)), compiled.markdown)
     parts = []
@@ -255,11 +256,20 @@ class Issued:
     kind: str
     document: str
     manual_version: int
-    fee: int
+    fee: int | None
     sha256: str
     issued: date
     recorded: bool
     """False when the same document was already issued (nothing new recorded)."""
+    markdown: Path | None = None
+    docx: Path | None = None
+    seq: int | None = None
+    """The journal entry recording this document (the earlier one when nothing new was recorded)."""
+
+    @property
+    def member(self) -> str:
+        """The signer, as a co-op of members calls them."""
+        return self.provider
 
     def row(self) -> dict[str, Any]:
         return {
@@ -267,7 +277,7 @@ class Issued:
             "document": self.document,
             "kind": self.kind,
             "manual_version": self.manual_version,
-            "fee": cents_to_decimal_text(self.fee),
+            "fee": cents_to_decimal_text(self.fee) if self.fee is not None else "",
             "sha256": self.sha256,
             "issue_date": self.issued.isoformat(),
         }
@@ -332,45 +342,81 @@ def issue(
     kind: str = "agreement",
     progress: Callable[[Iterable[Membership]], Any] | None = None,
 ) -> Batch:
-    """Issue ``kind`` to the providers (all active ones when ``provider_ids`` is None), in one transaction."""
+    """Issue ``kind`` to the providers (all active ones when ``provider_ids`` is None), in one transaction.
+
+    The agreement is the model's own (its template, data and file names), issued,
+    typeset, written and registered here the same way for every model.
+    """
+    from engine.documents.pipeline import for_books
+
     if kind not in KINDS:
         raise UserError(f"unknown document kind '{kind}'", field="--kind", expected=" or ".join(KINDS))
-    if books.federation.model == "session_split":
-        raise UserError("a session split co-op has member agreements, not provider services agreements: use 'coop member agreement'")
-    spec = registry()[MODEL_AGREEMENTS.get(books.federation.model, kind) if kind == "agreement" else kind]
+    agreement = for_books(books).agreement if kind == "agreement" else OTHER_KINDS[kind]
+    if kind == BUSINESS_ASSOCIATE and not legal_terms(books, on, "", "").client_record_services:
+        raise UserError(
+            f"no shared service holds client records on {on}, so no business associate agreement is needed",
+            field="--kind",
+            expected="a budget line marked 'client_records: true'",
+        )
+    spec = registry()[agreement.template]
     members = _targets(books, provider_ids, on)
     if kind == "acknowledgment":
         members = _with_agreement(books, members, everyone=provider_ids is None)
     fee = monthly_fee(books, on)
-    if fee is None:
+    if fee is None and agreement.needs_fee:
         raise UserError(f"no active providers on {on}, so there is no fee to state", field="--on")
-    folder = out / "agreements" / on.isoformat()
+    folder = out / "agreements" / on.isoformat() if agreement.dated else out / "agreements"
     batch = Batch(folder)
     currency = books.federation.currency
     with books.transaction() as w:
         manual = _recorded_in_force(w, books, on)
         previous = {pid: e.data["manual_version"] for pid, e in latest_signed(books).items()}
         known = latest_issued(books)
-        compiled: dict[int | None, Compiled] = {}
+        compiled: dict[int | None, tuple[Compiled, Any]] = {}
         with progress(members) if progress else _null(members) as bar:
             for m in bar:
-                party = provider_party(m.provider, kind, on)
+                party = agreement.party(books, m, on)
                 prev = previous.get(m.id) if kind == "acknowledgment" else None
-                key = prev if kind == "acknowledgment" else None
-                if key not in compiled:
-                    compiled[key] = compile_document(spec, _shared(books, spec.name, party, on, manual, fee, prev), currency)
-                markdown, docx = fill(compiled[key], party)
-                stem = f"{m.id}-{kind}-v{manual.number}"
-                write_text(folder / f"{stem}.md", markdown)
-                write_bytes(folder / f"{stem}.docx", docx)
+                if agreement.batch:
+                    if prev not in compiled:
+                        shared = agreement.data(books, party, on, manual, fee, prev)
+                        compiled[prev] = (compile_document(spec, shared, currency), shared)
+                    markdown, docx = fill(compiled[prev][0], party)
+                    data = compiled[prev][1]
+                else:
+                    data = agreement.data(books, party, on, manual, fee, prev)
+                    markdown, docx = render_document(spec, data, currency)
+                stem = agreement.stem.format(id=m.id, kind=kind, version=manual.number)
+                md_path = write_text(folder / f"{stem}.md", markdown)
+                docx_path = write_bytes(folder / f"{stem}.docx", docx)
                 digest = _sha(docx)
                 earlier = known.get((m.id, kind))
                 fresh = earlier is None or earlier.data["sha256"] != digest
-                if fresh:
-                    _record(w, m.id, kind, f"{stem}.docx", manual, fee, digest, on)
-                batch.documents.append(Issued(m.id, kind, f"{stem}.docx", manual.number, fee, digest, on, fresh))
-        batch.register_csv, batch.register_json = write_register(folder, batch.documents)
+                stated = agreement.figure(data)
+                seq = _record(w, m.id, kind, f"{stem}.docx", manual, stated, digest, on).seq if fresh else earlier.seq  # type: ignore[union-attr]
+                batch.documents.append(
+                    Issued(m.id, kind, f"{stem}.docx", manual.number, stated, digest, on, fresh, md_path, docx_path, seq)
+                )
+        if agreement.register:
+            batch.register_csv, batch.register_json = write_register(folder, batch.documents)
     return batch
+
+
+def _business_associate_for(
+    books: Books, party: ProviderParty, on: date, manual: mv.Version, fee: int | None, previous: int | None
+) -> BusinessAssociateData:
+    """The signer's business associate agreement with the holder, from the same terms their agreement states."""
+    legal = legal_terms(books, on, "the provider", "")
+    return BusinessAssociateData(
+        coop_name=books.federation.name,
+        signer_name=party.name,
+        provider=party,
+        issued=on,
+        holder=legal.holder,
+        governing_law=legal.governing_law,
+        breach_notice_days=legal.breach_notice_days,
+        services=legal.client_record_services,
+    )
 
 
 class _null:
@@ -384,18 +430,45 @@ class _null:
         return None
 
 
-MODEL_AGREEMENTS = {"retention": "retention-agreement"}
-"""A model whose member agreement is its own (template spec name); others issue the provider services agreement."""
+def provider_party_for(kind: str) -> Callable[[Books, Membership, date], ProviderParty]:
+    return lambda books, m, on: provider_party(m.provider, kind, on)
 
 
-def _shared(books: Books, kind: str, party: ProviderParty, on: date, manual: mv.Version, fee: int, previous: int | None) -> Any:
-    if kind == "retention-agreement":  # retention model
-        from engine.models.retention.documents import agreement_data as retention_agreement
+def provider_agreement_for(
+    books: Books, party: ProviderParty, on: date, manual: mv.Version, fee: int | None, previous: int | None
+) -> AgreementData:
+    assert fee is not None  # the spec needs a fee: issue refuses without one
+    return agreement_data(books, party, on, manual, fee)
 
-        return retention_agreement(books, party, on, manual, fee)
-    if kind == "agreement":
-        return agreement_data(books, party, on, manual, fee)
+
+def _acknowledgment_for(
+    books: Books, party: ProviderParty, on: date, manual: mv.Version, fee: int | None, previous: int | None
+) -> AcknowledgmentData:
+    assert fee is not None
     return acknowledgment_data(books, party, on, manual, fee, previous)
+
+
+ACKNOWLEDGMENT = AgreementSpec(
+    template="acknowledgment",
+    data=_acknowledgment_for,
+    party=provider_party_for("acknowledgment"),
+    stem="{id}-{kind}-v{version}",
+    figure=lambda data: data.fee_monthly,
+)
+"""The acknowledgment of a new manual version: the same for every model, a supplement to its agreement."""
+
+OTHER_KINDS = {
+    "acknowledgment": ACKNOWLEDGMENT,
+    BUSINESS_ASSOCIATE: AgreementSpec(
+        template="business-associate",
+        data=_business_associate_for,
+        party=provider_party_for(BUSINESS_ASSOCIATE),
+        stem="{id}-business-associate-agreement",
+        batch=False,
+        figure=lambda data: None,
+        needs_fee=False,
+    ),
+}
 
 
 def _recorded_in_force(w: Writer, books: Books, on: date) -> mv.Version:
@@ -405,7 +478,7 @@ def _recorded_in_force(w: Writer, books: Books, on: date) -> mv.Version:
     return version
 
 
-def _record(w: Writer, provider: str, kind: str, document: str, manual: mv.Version, fee: int, digest: str, on: date) -> Entry:
+def _record(w: Writer, provider: str, kind: str, document: str, manual: mv.Version, fee: int | None, digest: str, on: date) -> Entry:
     data = {
         "provider": provider,
         "kind": kind,
@@ -442,20 +515,33 @@ def write_register(folder: Path, documents: list[Issued]) -> tuple[Path, Path]:
 
 
 def sign(books: Books, provider_id: str, on: date, kind: str | None = None) -> Entry:
-    """Record that a provider signed the latest document issued to them (of ``kind``, if given)."""
+    """Record that a provider signed the latest document issued to them (of ``kind``, if given).
+
+    Without ``kind``, a signature covers the documents issued together last (an
+    agreement and its business associate agreement are signed as one packet);
+    the agreement's signature entry is returned.
+    """
     require(books, provider_id)
     issued = [e for e in books.journal.entries([ISSUED]) if e.data["provider"] == provider_id and (kind is None or e.data["kind"] == kind)]
     if not issued:
         raise UserError(f"nothing has been issued to {provider_id} to sign", field="PROVIDER", expected="'coop contracts issue' first")
-    target = issued[-1]
-    if on < target.date:
-        raise UserError(f"{target.data['document']} was issued on {target.on}; it cannot be signed before that", field="--on")
-    for e in books.journal.entries([SIGNED]):
-        if e.ref == target.seq:
-            raise UserError(f"{target.data['document']} was already signed on {e.on} (journal entry {e.seq})", field="PROVIDER")
-    data = {k: target.data[k] for k in ("provider", "kind", "document", "manual_version", "manual_sha256", "fee", "sha256")}
+    last = issued[-1]
+    targets = [last] if kind is not None else [e for e in issued if e.on == last.on and e.data["kind"] != BUSINESS_ASSOCIATE] + [
+        e for e in issued if e.on == last.on and e.data["kind"] == BUSINESS_ASSOCIATE
+    ]
+    if on < last.date:
+        raise UserError(f"{last.data['document']} was issued on {last.on}; it cannot be signed before that", field="--on")
+    signed = {e.ref: e for e in books.journal.entries([SIGNED])}
+    unsigned = [t for t in targets if t.seq not in signed]
+    if not unsigned:
+        e = signed[last.seq]
+        raise UserError(f"{last.data['document']} was already signed on {e.on} (journal entry {e.seq})", field="PROVIDER")
     with books.transaction() as w:
-        return w.append(SIGNED, on, data, ref=target.seq)
+        entries = [w.append(SIGNED, on, {k: t.data[k] for k in _SIGNED_FIELDS}, ref=t.seq) for t in unsigned]
+    return entries[0]
+
+
+_SIGNED_FIELDS = ("provider", "kind", "document", "manual_version", "manual_sha256", "fee", "sha256")
 
 
 @dataclass(frozen=True)
@@ -495,20 +581,17 @@ def status(books: Books, on: date) -> tuple[mv.Version, int | None, list[StatusR
         else:
             pending_by.pop(e.data["provider"], None)
     rows = []
-    money = lambda c: format_cents(c, books.federation.currency)  # noqa: E731
     for m in sorted(active(books, on), key=lambda m: m.id):
         entries = signed_by.get(m.id, [])
         agreement = next((e for e in reversed(entries) if e.data["kind"] == "agreement"), None)
-        last = entries[-1] if entries else None
+        last = next((e for e in reversed(entries) if e.data["kind"] != BUSINESS_ASSOCIATE), None)
         waiting = pending_by.get(m.id)
         needs = []
         if agreement is None:
             needs.append("agreement")
-        elif last is not None:
-            if last.data["manual_version"] != current.number:
-                needs.append(f"acknowledgment of manual v{current.number}")
-            if fee is not None and last.data["fee"] != fee:
-                needs.append(f"acknowledgment of the fee now {money(fee)}")
+        elif last is not None and last.data["manual_version"] != current.number:
+            # A new manual version needs an acknowledgment; a fee change needs none (the agreement says so: a notice announces it).
+            needs.append(f"acknowledgment of manual v{current.number}")
         rows.append(
             StatusRow(
                 m.id,

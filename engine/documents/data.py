@@ -55,6 +55,10 @@ class Addressee(DocModel):
     practice: str
 
 
+NOT_ON_FILE = "not on file"
+"""What a party's address or entity type reads as until the books give it (a blank a lawyer sees at once)."""
+
+
 class ProviderParty(DocModel):
     """The provider's side of an agreement: the only part that differs between providers' agreements."""
 
@@ -64,6 +68,16 @@ class ProviderParty(DocModel):
     email: str
     start: date
     reference: str
+    address: str = NOT_ON_FILE
+    entity_type: str = NOT_ON_FILE
+    formed_in: str = NOT_ON_FILE
+
+
+class EntityView(DocModel):
+    """The co-op's own legal entity, where a model has one instead of a parent practice."""
+
+    legal_name: str
+    structure: str
 
 
 class BudgetRow(DocModel):
@@ -162,6 +176,7 @@ class ManualContext(DocModel):
     provider_count: int
     ce_monthly: int
     cooperative_vendors: list[str]
+    settle_within_days: int
 
 
 # --- agreements and notices ------------------------------------------------------------
@@ -196,6 +211,7 @@ class AgreementData(DocModel):
     termination: TerminationTerms
     leaver_charging: str
     end_parent_decided: str
+    legal: LegalTerms
 
 
 class AcknowledgmentData(DocModel):
@@ -290,3 +306,70 @@ class CycleStatementData(DocModel):
     """What the provider owes after the close (negative: owed to them), the sum of ``items``."""
     closed: bool
     result: list[ResultRow]
+
+
+# --- the terms every agreement states ------------------------------------------------------------
+
+
+class HolderDetails(DocModel):
+    """Whoever holds the shared accounts (the parent, or the co-op's entity), as the parties table names it."""
+
+    role: str
+    """How the agreement calls them: "the parent" or "the co-op"."""
+    legal_name: str
+    entity_type: str
+    formed_in: str
+    address: str
+
+
+class DisputeRung(DocModel):
+    words: str
+    """The step in words: "the parties talk it through", "mediation by ..."."""
+    days: int
+    last: bool
+
+
+class Cover(DocModel):
+    cover: str
+    minimum: int | None
+
+
+class LegalTerms(DocModel):
+    """Governing law, disputes, payment, insurance, liability, notice and records: the same clauses in every model's agreement."""
+
+    holder: HolderDetails
+    signer_role: str
+    """"the provider" or "the member"."""
+    governing_law: str
+    venue: str
+    disputes: list[DisputeRung]
+    due_day_words: str
+    payment_method: str
+    grace_days: int
+    late_words: str
+    deficit: str
+    settle_within_days: int
+    holder_insurance: list[Cover]
+    signer_insurance: list[Cover]
+    liability_cap_months: int
+    withdrawal_notice_days: int
+    signer_notice_words: str
+    breach_notice_days: int
+    client_record_services: list[str]
+    """Shared services that hold clients' records; when any, a business associate agreement is issued too."""
+
+
+class BusinessAssociateData(DocModel):
+    """The business associate agreement between the holder and one signer's practice, when shared services hold client records."""
+
+    coop_name: str
+    signer_name: str
+    provider: ProviderParty
+    issued: date
+    holder: HolderDetails
+    governing_law: str
+    breach_notice_days: int
+    services: list[str]
+
+
+AgreementData.model_rebuild()

@@ -37,6 +37,7 @@ from engine.documents import placeholders
 from engine.documents.data import (
     BudgetRow,
     CycleView,
+    EntityView,
     ManualContext,
     ManualVersionView,
     ParentParty,
@@ -54,10 +55,9 @@ from engine.governance.proposals import rules_in_force
 from engine.governance.rules import DecisionRule, Matter
 from engine.ledger.fee_quote import monthly_fee
 from engine.ledger.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
+from engine.models.registry import CoopModel, get
 
-TITLE = "Co-Op Procedures manual"
-MODEL_TITLES = {"federation": TITLE, "retention": "Members' handbook", "flat_pay": "Members' manual", "session_split": "Members' manual"}
-"""What each co-op model calls its manual: in its heading, its footer and its redlines."""
+TITLE = CoopModel.manual_title
 PLACEHOLDER_FILTERS = ("money", "long_date", "joined")
 """The filters a member's text may apply to a placeholder."""
 OVERRIDES = "manual"
@@ -104,24 +104,13 @@ def parse_section(source: str, origin: str) -> Section:
     return Section(meta.id, meta.title, meta.order, match[2], origin, match[1].count("\n") + 4)
 
 
-SECTION_FOLDERS = {"federation": "sections", "retention": "retention", "flat_pay": "flat_pay", "session_split": "session_split"}
-"""Each co-op model's manual is its own set of sections, so it reads as that co-op's manual."""
-
-MODEL_CONTEXTS: dict[str, str] = {
-    "federation": "engine.documents.manual:manual_context",
-    "flat_pay": "engine.models.flat_pay.documents:manual_context",
-    "session_split": "engine.models.session_split.documents:manual_context",
-    "retention": "engine.models.retention.documents:manual_context",  # retention model
-}
-"""Each model's function building what its sections may state (``module:function``, imported when used)."""
-
-
-def default_sections(model: str = "federation") -> dict[str, Section]:
-    folder = resources.files("manual").joinpath(SECTION_FOLDERS[model])
+def default_sections(model: CoopModel) -> dict[str, Section]:
+    """The sections shipped for ``model`` (its own folder under ``manual/``)."""
+    folder = resources.files("manual").joinpath(model.manual_folder)
     out = {}
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".md"):
-            section = parse_section(item.read_text(encoding="utf-8"), f"manual/{SECTION_FOLDERS[model]}/{item.name}")
+            section = parse_section(item.read_text(encoding="utf-8"), f"manual/{model.manual_folder}/{item.name}")
             out[section.id] = replace(section, shipped=True)
     return out
 
@@ -162,7 +151,7 @@ def sections_of(books: Books, number: int, extra: dict[str, str] | None = None) 
     """The sources of version ``number``; ``extra`` is an amendment being adopted as that version."""
     from engine.documents.versions import versions
 
-    sections = {**default_sections(books.federation.model), **override_sections(books.folder)}
+    sections = {**default_sections(get(books.federation.model)), **override_sections(books.folder)}
     for v in versions(books)[1:number]:
         sections = apply_changes(sections, v.changes, f"manual v{v.number}")
     if extra is not None:
@@ -233,16 +222,61 @@ def rule_view(matter: Matter, rule: DecisionRule) -> RuleView:
 
 def rule_book(rules: dict[Matter, DecisionRule]) -> tuple[RuleBook, list[RuleView]]:
     """The model's matters (those it has rules for), in the order the model lists them."""
-    views = {m.value: rule_view(m, rule) for m, rule in rules.items()}
+    views = rule_views(rules)
     return RuleBook(**views), list(views.values())
+
+
+def in_manual_order(books: Books, rules: dict[Matter, DecisionRule]) -> dict[Matter, DecisionRule]:
+    """The rules in the order the founding file lists the model's matters, however the journal changed them.
+
+    A table rendered in a stable order diffs row by row: a rule changed by vote
+    must not move every other row of the voting-rules table in a redline.
+    """
+    order = list(books.federation.decision_rules)
+    return {m: rules[m] for m in [*order, *(m for m in rules if m not in order)] if m in rules}
+
+
+def member_words(text: str) -> str:
+    """The fee engine and rule views speak of providers; a co-op of members speaks of members."""
+    return text.replace("providers", "members").replace("provider", "member")
+
+
+def rule_views(
+    rules: dict[Matter, DecisionRule], titles: dict[Matter, str] | None = None, order: list[Matter] | None = None, members: bool = False
+) -> dict[str, RuleView]:
+    """Each matter's rule in words, keyed by matter: in the manual's ``order`` first, then as the rules list them.
+
+    ``titles`` are a model's own words where they differ from the shared ones;
+    ``members`` says the co-op's people are members, not providers.
+    """
+    titles = titles or {}
+    views: dict[str, RuleView] = {}
+    for m in [*(order or []), *rules]:
+        if m in rules and m.value not in views:
+            v = rule_view(m, rules[m])
+            update = {"title": titles.get(m, v.title)}
+            if members:
+                update["recusal"] = member_words(v.recusal)
+            views[m.value] = v.model_copy(update=update)
+    return views
+
+
+def entity_view(books: Books) -> EntityView:
+    """The co-op's own legal entity (every model but the federation names one; config checks)."""
+    e = books.federation.entity
+    assert e is not None
+    return EntityView(legal_name=e.legal_name, structure=e.structure)
+
+
+def version_view(number: int, effective: date, summary: str, proposal: int | None) -> ManualVersionView:
+    return ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal)
 
 
 def context_for(books: Books) -> Any:
     """The function that builds what this model's manual states."""
-    import importlib
+    from engine.documents.pipeline import for_books
 
-    module, _, function = MODEL_CONTEXTS[books.federation.model].partition(":")
-    return getattr(importlib.import_module(module), function)
+    return for_books(books).manual_context
 
 
 def budget_rows(books: Books, on: date) -> list[BudgetRow]:
@@ -263,12 +297,12 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     """What version ``number`` states, as the books stood on its effective date."""
     fed = books.federation
     lines = lines_on(books, effective)
-    rules, table = rule_book(rules_in_force(books, effective))
+    rules, table = rule_book(in_manual_order(books, rules_in_force(books, effective)))
     return ManualContext(
         federation_name=fed.name,
         parent=ParentParty(legal_name=fed.holder, principal=fed.parent.principal if fed.parent else ""),
         founded=fed.founded,
-        version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
+        version=version_view(number, effective, summary, proposal),
         cycle=cycle_view(fed.cycle),
         policies=PolicyView(
             joiner_charging=JOINER[fed.policies.joiner_charging.at(effective)],
@@ -284,6 +318,7 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
         provider_count=len(active(books, effective)),
         ce_monthly=sum(b.monthly for b in lines if b.category == "education"),
         cooperative_vendors=[b.vendor for b in lines if b.cooperative_vendor],
+        settle_within_days=fed.terms.payment.settle_within_days,
     )
 
 
@@ -379,13 +414,10 @@ def check_amendment(books: Books, changes: dict[str, str], effective: date) -> N
 # --- files -----------------------------------------------------------------------------
 
 
-"""A co-op model's own name for its manual (the federation's is the Co-Op Procedures manual)."""
-
-
 def version_meta(books: Books, number: int, effective: date) -> DocMeta:
     from engine.documents.templates import long_date
 
-    title = MODEL_TITLES.get(books.federation.model, TITLE)
+    title = get(books.federation.model).manual_title
     return DocMeta(
         title=f"{title}, version {number}",
         footer=f"{title} · Version {number} · Effective {long_date(effective)}",
@@ -432,7 +464,7 @@ def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Publis
         f"{md_escape(after.summary)}."
     )
     text = f"{title}\n\n{note}\n{rest}"
-    name = MODEL_TITLES[books.federation.model]
+    name = get(books.federation.model).manual_title
     meta = DocMeta(
         title=f"{name}: redline from version {old} to version {new}",
         footer=f"Redline of the {name} · Version {old} ({long_date(before.effective)}) to version {new} ({long_date(after.effective)})",

@@ -54,8 +54,6 @@ from engine.ledger.closing import Close
 
 ISSUED = "document.issued"
 
-SETTLE_WITHIN_DAYS = 30
-"""A settlement letter's pay-by date is this many days after it is issued (either way)."""
 
 Document = FeeNoticeData | CycleStatementData | SettlementData
 
@@ -199,12 +197,12 @@ def _movements(moves: list[statements.Movement]) -> list[AccountItem]:
     out = []
     for m in moves:
         on = long_date(date.fromisoformat(m.on))
-        if m.kind == ledger.PAYOUT:
+        if m.text is not None:
+            text = m.text
+        elif m.kind == ledger.PAYOUT:
             text = f"Paid to you on {on}"
         elif m.kind == ledger.WRITE_OFF:
             text = f"Written off on {on}{m.what.removeprefix('written off')}"
-        elif m.kind == "revenue.recorded":  # retention model: the member's kept revenue, collected by the co-op
-            text = f"Revenue collected for you on {on}: {m.what.removeprefix('revenue for ')}"
         else:
             text = f"Payment received on {on}"
         out.append(AccountItem(description=text, amount=m.amount))
@@ -255,7 +253,7 @@ def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: dat
             last_day=member.end,
             items=items,
             balance=balance,
-            pay_by=issued + timedelta(days=SETTLE_WITHIN_DAYS),
+            pay_by=issued + timedelta(days=fed.terms.payment.settle_within_days),
         )
         stem, key = f"{provider_id}-settlement", f"settlement:{cycle.id}"
         return Prepared(provider_id, "settlement", cycle.id, "statements", stem, key, data, figures)

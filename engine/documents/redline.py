@@ -162,6 +162,8 @@ def changed(old: Unit, new: Unit) -> str:
     if new.kind in ("separator", "directive"):
         return new.text
     if new.kind == "row":
+        if len(_cells(old.text)) != len(_cells(new.text)):
+            return whole(old, "del") + "\n" + whole(new, "ins")
         return _row([words(x, y) for x, y in zip(_cells(old.text), _cells(new.text), strict=True)])
     (_, r_old), (p_new, r_new) = _prefix(old.text), _prefix(new.text)
     return p_new + words(r_old, r_new)
@@ -175,6 +177,17 @@ class Redline:
     changed: int
 
 
+def identity(u: Unit) -> str:
+    """What a block is, for aligning: a table row is its first cell (the rule, the line, the month), anything else its text.
+
+    Rows are matched by identity, not position, so a row whose figures changed
+    is one changed row and a row that only moved is not a change at all.
+    """
+    if u.kind == "row":
+        return "row:" + _cells(u.text)[0].strip()
+    return u.text
+
+
 def redline(old: str, new: str) -> Redline:
     """The new document with what changed since the old one marked."""
     a, b = units(old), units(new)
@@ -185,13 +198,35 @@ def redline(old: str, new: str) -> Redline:
         # A block that opened its own document opens no longer once something precedes it.
         out.append(((sep or "\n\n") if out else "") + text)
 
-    matcher = SequenceMatcher(None, [u.text for u in a], [u.text for u in b], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    matcher = SequenceMatcher(None, [identity(u) for u in a], [identity(u) for u in b], autojunk=False)
+    opcodes = matcher.get_opcodes()
+    # A row deleted in one place and inserted in another is a move: shown once, where it now stands.
+    gone = {identity(u): u for op, i1, i2, _, _ in opcodes if op != "equal" for u in a[i1:i2] if u.kind == "row"}
+    moved = {identity(u): gone[identity(u)] for op, _, _, j1, j2 in opcodes if op != "equal" for u in b[j1:j2] if identity(u) in gone}
+    for op, i1, i2, j1, j2 in opcodes:
         if op == "equal":
-            for u in b[j1:j2]:
-                emit(u.sep, u.text)
+            for o, u in zip(a[i1:i2], b[j1:j2], strict=True):
+                if o.text == u.text:
+                    emit(u.sep, u.text)
+                else:
+                    emit(u.sep, changed(o, u))
+                    counts["chg"] += 1
             continue
-        olds, news = a[i1:i2], b[j1:j2]
+        olds, news = [u for u in a[i1:i2] if identity(u) not in moved], list(b[j1:j2])
+        if any(identity(u) in moved for u in news):
+            # Rows in their new order: a moved row as it stands, a changed one against its old self, the rest inserted.
+            for u in news:
+                was = moved.get(identity(u))
+                if was is not None:
+                    emit(u.sep, u.text if was.text == u.text else changed(was, u))
+                    counts["chg"] += was.text != u.text
+                elif olds and _similar(olds[0], u):
+                    emit(u.sep, changed(olds.pop(0), u))
+                    counts["chg"] += 1
+                else:
+                    emit(u.sep, whole(u, "ins"))
+                    counts["ins"] += u.kind not in ("directive", "separator")
+            news = []
         while olds and news and _similar(olds[0], news[0]):
             o, n = olds.pop(0), news.pop(0)
             emit(n.sep, changed(o, n))

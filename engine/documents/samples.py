@@ -15,10 +15,15 @@ from engine.documents.data import (
     Addressee,
     AgreementData,
     BudgetRow,
+    BusinessAssociateData,
+    Cover,
     CycleStatementData,
     CycleView,
+    DisputeRung,
     FeeNoticeData,
     FeeTerms,
+    HolderDetails,
+    LegalTerms,
     ManualContext,
     ManualRef,
     ManualVersionView,
@@ -41,6 +46,9 @@ PROVIDER = ProviderParty(
     email="jo@parkfield.example",
     start=date(2027, 1, 1),
     reference="AGR-2027-01-01-jo-park",
+    address="12 Field Lane, Springfield",
+    entity_type="professional limited liability company",
+    formed_in="Illinois",
 )
 ADDRESSEE = Addressee(name=PROVIDER.name, practice=PROVIDER.practice)
 BUDGET = [
@@ -49,6 +57,53 @@ BUDGET = [
 ]
 MANUAL = ManualRef(version=2, effective=date(2027, 7, 1), sha256="0" * 64)
 FEDERATION = "Alder Lane Therapy Co-Op"
+
+
+def business_associate() -> BusinessAssociateData:
+    return BusinessAssociateData(
+        coop_name=FEDERATION,
+        signer_name=PROVIDER.name,
+        provider=PROVIDER.model_copy(update={"reference": "BAA-2027-01-01-jo-park"}),
+        issued=date(2027, 1, 1),
+        holder=sample_legal("the provider").holder,
+        governing_law="the State of Illinois",
+        breach_notice_days=10,
+        services=["Practice software (Example Health Software)"],
+    )
+
+
+def sample_legal(signer_role: str) -> LegalTerms:
+    """Invented terms that reach every branch of the common clauses (a cover with a minimum, a named mediator)."""
+    return LegalTerms(
+        holder=HolderDetails(
+            role="the parent",
+            legal_name=PARENT.legal_name,
+            entity_type="professional limited liability company",
+            formed_in="Illinois",
+            address="1 Alder Lane, Springfield",
+        ),
+        signer_role=signer_role,
+        governing_law="the State of Illinois",
+        venue="the circuit court of Sangamon County",
+        disputes=[
+            DisputeRung(words="the people concerned meet and try to settle it", days=30, last=False),
+            DisputeRung(words="either party may refer it to mediation run by Example Mediation", days=60, last=False),
+            DisputeRung(words="either party may bring it before the courts", days=0, last=True),
+        ],
+        due_day_words="5th",
+        payment_method="bank transfer",
+        grace_days=10,
+        late_words="the parent sends a written reminder",
+        deficit="carried into the next cycle's fee",
+        settle_within_days=30,
+        holder_insurance=[Cover(cover="general liability insurance", minimum=100_000_000)],
+        signer_insurance=[Cover(cover="professional liability insurance", minimum=None)],
+        liability_cap_months=12,
+        withdrawal_notice_days=90,
+        signer_notice_words="at any time",
+        breach_notice_days=10,
+        client_record_services=["Practice software (Example Health Software)"],
+    )
 
 
 def agreement() -> AgreementData:
@@ -66,6 +121,7 @@ def agreement() -> AgreementData:
         termination=TerminationTerms(decided=decided_text(term), notice_days=term.notice_days, response_days=term.response_days),
         leaver_charging="through the end of the month in which their last day falls",
         end_parent_decided=decided_text(DEFAULT_RULES[Matter.end_parent]),
+        legal=sample_legal("the provider"),
     )
 
 
@@ -174,4 +230,5 @@ def manual_context() -> ManualContext:
         provider_count=5,
         ce_monthly=24000,
         cooperative_vendors=["Workers' Payroll Co-op"],
+        settle_within_days=30,
     )

@@ -20,10 +20,11 @@ from fractions import Fraction
 from typing import Any
 
 from engine.books.budget import in_effect, line_versions
-from engine.books.cycles import Cycle, Month
+from engine.books.cycles import Cycle
 from engine.books.folder import Books
 from engine.books.money import cents_to_decimal_text, format_cents, fraction_text
 from engine.books.roster import Membership, memberships, require
+from engine.documents.pipeline import for_books
 from engine.ledger import accounts as ledger
 from engine.ledger import fees
 from engine.ledger.closing import Close, closes
@@ -38,7 +39,7 @@ class MonthRow:
     charged: int
     paid: int
     other: int
-    """Write-offs (negative) and payouts to the provider (positive) in the month; in the retention model, revenue credited (negative)."""
+    """Write-offs (negative) and payouts to the provider (positive) in the month, and what the model credits (negative)."""
     balance: int
 
 
@@ -49,6 +50,8 @@ class Movement:
     amount: int
     """As the provider's account counts it: positive is charged to them (a payout), negative credited."""
     kind: str
+    text: str | None = None
+    """How a document states the movement, when its kind is a model's own (else worded from its kind)."""
 
 
 @dataclass
@@ -148,17 +151,12 @@ def statement(books: Books, provider_id: str, cycle: Cycle, shared: CycleBooks |
         else:
             other[month] -= d["amount"]
             movements.append(Movement(on, f"written off: {d['reason']}", -d["amount"], kind))
-    # --- retention model: revenue the co-op collected for the member is credited to them ---
-    if books.federation.model == "retention":
-        from engine.models.retention.revenue import REVENUE, revenues
-
-        for r in revenues(books, last, provider_id):
-            if r.on >= cycle.first_day:
-                other[str(Month.of(r.on))] -= r.kept
-                levy = f", less {format_cents(r.levy, books.federation.currency)} to the co-op in probation" if r.levy else ""
-                movements.append(Movement(r.on.isoformat(), f"revenue for {r.month}{levy}", -r.kept, REVENUE))
+    credits = for_books(books).statement_credits
+    if credits is not None:  # what the model credits its members besides fees (revenue collected for them, say)
+        for mv in credits(books, provider_id, cycle):
+            other[mv.on[:7]] += mv.amount
+            movements.append(mv)
         movements.sort(key=lambda mv: mv.on)
-    # --- end retention ---
     rows = []
     balance = opening
     for i, m in enumerate(cycle.months):

@@ -124,33 +124,80 @@ class TemplateSpec:
     model: type[BaseModel]
     title: str
     sample: Callable[[], BaseModel]
+    party: str = "provider"
+    """The field of the data naming whom the document is for (its signer or addressee)."""
+    footer: Callable[[Any], str] | None = None
+    """The footer's text from the document's data (None: the agreement's reference and manual version)."""
+    subject: Callable[[Any], str] | None = None
+    """The file's subject property from the data (None: the template's name)."""
+
+
+_INCLUDE = re.compile(r'^\{% include "([a-z_]+\.md\.j2)" %\}\n', re.M)
+
+
+def expand(source: str) -> str:
+    """A template with its ``{% include "..." %}`` lines replaced by the shipped text, so the check sees every name it uses."""
+    return _INCLUDE.sub(lambda m: contract_source(m[1]), source)
 
 
 def contract_source(file: str) -> str:
-    return resources.files("contracts").joinpath(file).read_text(encoding="utf-8")
+    return expand(resources.files("contracts").joinpath(file).read_text(encoding="utf-8"))
 
 
 def registry() -> dict[str, TemplateSpec]:
+    """Every template: the shared ones, then each co-op model's own (its agreement)."""
     from engine.documents import samples
-    from engine.documents.data import AcknowledgmentData, AgreementData, CycleStatementData, FeeNoticeData, SettlementData
+    from engine.documents.data import (
+        AcknowledgmentData,
+        AgreementData,
+        BusinessAssociateData,
+        CycleStatementData,
+        FeeNoticeData,
+        SettlementData,
+    )
+    from engine.documents.pipeline import of
+    from engine.models.registry import get, names
 
+    notice = _notice_footer
     specs = [
         TemplateSpec("agreement", "provider_agreement.md.j2", AgreementData, "Provider services agreement", samples.agreement),
         TemplateSpec("acknowledgment", "manual_acknowledgment.md.j2", AcknowledgmentData, "Manual acknowledgment", samples.acknowledgment),
-        TemplateSpec("fee-notice", "fee_notice.md.j2", FeeNoticeData, "Fee notice", samples.fee_notice),
-        TemplateSpec("settlement", "settlement_letter.md.j2", SettlementData, "Departure settlement letter", samples.settlement),
-        TemplateSpec("cycle-statement", "cycle_statement.md.j2", CycleStatementData, "Cycle statement", samples.cycle_statement),
+        TemplateSpec("fee-notice", "fee_notice.md.j2", FeeNoticeData, "Fee notice", samples.fee_notice, footer=notice("Fee notice")),
+        TemplateSpec(
+            "settlement",
+            "settlement_letter.md.j2",
+            SettlementData,
+            "Departure settlement letter",
+            samples.settlement,
+            footer=notice("Departure settlement letter"),
+        ),
+        TemplateSpec(
+            "cycle-statement",
+            "cycle_statement.md.j2",
+            CycleStatementData,
+            "Cycle statement",
+            samples.cycle_statement,
+            footer=notice("Cycle statement"),
+        ),
     ]
-    # --- retention model: the member agreement ---
-    from engine.models.retention.documents import RetentionAgreementData, sample_agreement
-
     specs.append(
         TemplateSpec(
-            "retention-agreement", "retention_member_agreement.md.j2", RetentionAgreementData, "Member agreement", sample_agreement
+            "business-associate",
+            "business_associate_agreement.md.j2",
+            BusinessAssociateData,
+            "Business associate agreement",
+            samples.business_associate,
+            footer=lambda d: f"{d.provider.reference} · Business associate agreement · Issued {long_date(d.issued)}",
         )
     )
-    # --- end retention ---
+    for name in names():
+        specs += of(get(name)).templates()
     return {s.name: s for s in specs}
+
+
+def _notice_footer(title: str) -> Callable[[Any], str]:
+    """A notice's footer names what it is, the practice it is addressed to and its date."""
+    return lambda data: f"{title} · {data.provider.practice} · Issued {long_date(data.issued)}"
 
 
 # --- the check ---------------------------------------------------------------------------
@@ -315,39 +362,20 @@ def check_sources(name: str, sources: list[str], model: type[BaseModel], sample:
 
 
 def check_all(contracts_dir: Path | None = None) -> list[CheckResult]:
-    """Every contract template with its sample data, then the manual's sections together."""
-    from engine.documents import samples
-    from engine.documents.data import ManualContext
+    """Every contract template with its sample data, then each model's manual sections together."""
     from engine.documents.manual import default_sections
+    from engine.documents.pipeline import of
+    from engine.models.registry import get, names
 
     results = []
     for spec in registry().values():
         mine = contracts_dir / spec.file if contracts_dir else None
-        source = mine.read_text(encoding="utf-8") if mine is not None and mine.is_file() else contract_source(spec.file)
+        source = expand(mine.read_text(encoding="utf-8")) if mine is not None and mine.is_file() else contract_source(spec.file)
         results.append(check_sources(spec.name, [source], spec.model, spec.sample()))
-    sections = default_sections()
-    results.append(check_sources("manual", [s.body for s in sections.values()], ManualContext, samples.manual_context()))
-    # --- flat_pay: its own manual sections and member agreement, each against its model
-    from engine.models.flat_pay import documents as fp
-
-    flat = [s.body for s in default_sections("flat_pay").values()]
-    results.append(check_sources("manual (flat_pay)", flat, fp.FlatPayManualContext, fp.sample_manual_context()))
-    source = contract_source(fp.AGREEMENT_TEMPLATE)
-    results.append(check_sources("member-agreement (flat_pay)", [source], fp.MemberAgreementData, fp.sample_agreement()))
-    # --- session split: the co-op's own manual sections and member agreement ---
-    from engine.models.session_split import documents as split
-
-    split_sections = [s.body for s in default_sections("session_split").values()]
-    results.append(check_sources("manual (session split)", split_sections, split.SplitManualContext, split.sample_context()))
-    agreement = (
-        (contracts_dir / split.AGREEMENT_FILE).read_text(encoding="utf-8") if contracts_dir else contract_source(split.AGREEMENT_FILE)
-    )
-    results.append(check_sources("member agreement (session split)", [agreement], split.MemberAgreementData, split.sample_agreement()))
-    # --- end session split ---
-    # --- retention model: its own manual sections against its own context ---
-    from engine.models.retention.documents import RetentionManualContext, sample_context
-
-    own = default_sections("retention")
-    results.append(check_sources("manual (retention)", [s.body for s in own.values()], RetentionManualContext, sample_context()))
-    # --- end retention ---
+    for name in names():
+        model = get(name)
+        sample = of(model).manual_sample()
+        sections = [s.body for s in default_sections(model).values()]
+        label = "manual" if model.documents is None else f"manual ({model.kind})"
+        results.append(check_sources(label, sections, type(sample), sample))
     return results

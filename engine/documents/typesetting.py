@@ -51,6 +51,9 @@ ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 INSERTED = RGBColor(0x1A, 0x5F, 0xB4)
 DELETED = RGBColor(0xB0, 0x1C, 0x1C)
 
+PARTIES_COLUMNS = (1.3, 2.6, 2.6)
+"""Inches: the label column, then each party's."""
+
 _HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 
 
@@ -261,10 +264,14 @@ def _fld_char(paragraph: Paragraph, kind: str) -> None:
 
 
 class _Builder:
-    def __init__(self, doc: DocxDocument) -> None:
+    def __init__(self, doc: DocxDocument, meta: DocMeta | None = None) -> None:
         self.doc = doc
+        self.author = meta.author if meta is not None else "coop"
+        self.stamp = f"{(meta.issued if meta is not None else date(2027, 1, 1)).isoformat()}T00:00:00Z"
+        self.revision = 0
         self.lists: list[dict[str, Any]] = []
         self.signature_next = False
+        self.parties_next = False
         self.toc_titles: list[str] = []
         self.in_item_paragraph = 0
 
@@ -301,12 +308,22 @@ class _Builder:
         if code:
             run.font.name = "Consolas"
             run.font.size = Pt(8.5)
-        if state["ins"]:
-            run.underline = True
-            run.font.color.rgb = INSERTED
-        if state["del"]:
-            run.font.strike = True
-            run.font.color.rgb = DELETED
+        if state["ins"] or state["del"]:
+            self._track(run, "w:ins" if state["ins"] else "w:del")
+
+    def _track(self, run: Any, tag: str) -> None:
+        """Make the run a Word tracked change (``w:ins``/``w:del`` with author and date) that Word and LibreOffice can accept or reject."""
+        self.revision += 1
+        change = OxmlElement(tag)
+        change.set(qn("w:id"), str(self.revision))
+        change.set(qn("w:author"), self.author)
+        change.set(qn("w:date"), self.stamp)
+        r = run._r
+        r.addprevious(change)
+        change.append(r)
+        if tag == "w:del":
+            for t in r.findall(qn("w:t")):
+                t.tag = qn("w:delText")
 
     # blocks ---------------------------------------------------------------------------------
 
@@ -355,6 +372,8 @@ class _Builder:
                 target.add_run().add_break(WD_BREAK.PAGE)
             elif directive == "<!-- signature-block -->":
                 self.signature_next = True
+            elif directive == "<!-- parties-table -->":
+                self.parties_next = True
             return i + 1
         if t == "table_open":
             return self.table(tokens, i)
@@ -413,7 +432,10 @@ class _Builder:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if not signature:
             table.style = self.doc.styles["Table Grid"]
-        widths = _column_widths(rows, ncols, signature)
+        # A parties table holds each signer's details, filled in per signer after typesetting: its columns are
+        # fixed, so a batch's compiled document and each signer's own rendering are the same bytes.
+        widths = [Inches(w) for w in PARTIES_COLUMNS] if self.parties_next and ncols == 3 else _column_widths(rows, ncols, signature)
+        self.parties_next = False
         text_style = self.doc.part.get_style_id(self.doc.styles["Table Text"], WD_STYLE_TYPE.PARAGRAPH)
         for r, row in enumerate(rows):
             cells = table.rows[r].cells  # once per row: table.cell(r, c) walks the whole table each time
@@ -522,7 +544,7 @@ def _update_fields_on_open(doc: DocxDocument) -> None:
 def to_docx(markdown: str, meta: DocMeta) -> bytes:
     """Typeset a Markdown document; same text and meta, same bytes."""
     doc = Document(io.BytesIO(reference_bytes()))
-    builder = _Builder(doc)
+    builder = _Builder(doc, meta)
     builder.build(parser().parse(markdown))
     _footer(doc, meta.footer)
     if builder.toc_titles and "<!-- toc -->" in markdown:

@@ -70,6 +70,12 @@ class CoopModel:
     - ``status_lines(books, on) -> [str]``: the model's own lines in ``coop status`` (a rate, a split);
     - ``unplanned_leaves(books)`` or ``extended_leaves(books)``: the leave it records, as rows to list.
     """
+    manual_title: str = "Co-Op Procedures manual"
+    """What the model calls its manual: in its heading, its footer and its redlines."""
+    manual_folder: str = "sections"
+    """The folder under ``manual/`` holding the model's own shipped sections, so each manual reads as that co-op's."""
+    documents: str | None = None
+    """``module:function`` giving the model's :class:`engine.documents.pipeline.ModelDocuments` (None: the shared ones)."""
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Run the model's hook ``name``; a model without it simply has no such step (None)."""

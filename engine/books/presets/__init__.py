@@ -7,13 +7,14 @@ a fresh file states exactly what the engine will do.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from importlib import resources
 from typing import Any
 
 import jinja2
 
-from engine.books.config import CycleSpec, Policies
+from engine.books.config import AgreementTerms, CycleSpec, Policies
 from engine.books.money import cents_to_decimal_text
 from engine.models.registry import get as model_named
 
@@ -28,10 +29,12 @@ def render_founding(
     budget: list[dict[str, Any]] | None = None,
     model: str = "federation",
     currency: str = "USD",
+    terms: dict[str, Any] | None = None,
 ) -> str:
     """The text of a commented ``federation.yaml`` for ``model``."""
     source = resources.files(__name__).joinpath("founding.yaml.j2").read_text(encoding="utf-8")
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env.filters["text"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML double-quoted string, apostrophes as written
     defaults = Policies()
     coop = model_named(model)
     rules = [(m.value, _rule_view(r)) for m, r in coop.rules().items()]
@@ -52,7 +55,13 @@ def render_founding(
         cycle_note=coop.cycle_note,
         policies={key: getattr(defaults, key).current for key in Policies.model_fields},
         rules=rules,
+        terms=_terms_view(terms),
     )
+
+
+def _terms_view(terms: dict[str, Any] | None) -> dict[str, Any]:
+    """The agreement terms as the file writes them: validated, with the defaults filled in."""
+    return AgreementTerms.model_validate(terms or {}).model_dump(mode="json")  # money serialises as "1000.00"
 
 
 def _rule_view(rule: Any) -> dict[str, Any]:

@@ -26,7 +26,11 @@ PARENT = {
     "legal_name": "Juniper Street Counseling PLLC",
     "principal": "Rowan Ellery",
     "principal_id": "rowan-ellery",
+    "address": "418 Juniper Street, Suite 2, Fairhaven, OR 97400",
+    "entity_type": "professional limited liability company",
+    "formed_in": "Oregon",
 }
+
 
 PROVIDERS = [
     Person("rowan-ellery", "Rowan Ellery", "LPC-40117", "rowan@juniperstreet.example", "Juniper Street Counseling PLLC"),
@@ -49,7 +53,9 @@ BUDGET = [
 
 def founding_text() -> str:
     """The demo federation's ``federation.yaml``."""
-    return founding("Juniper Street Therapy Co-Op", FOUNDED, PROVIDERS, BUDGET, parent=PARENT)
+    return founding(
+        "Juniper Street Therapy Co-Op", FOUNDED, PROVIDERS, BUDGET, parent=PARENT, own_practices=True, client_records=("software",)
+    )
 
 
 def year() -> tuple[Callable[[], str], list[Step]]:
@@ -204,6 +210,11 @@ DOCUMENT_STEPS: list[Step] = [
         "2027-01-05",
         "A provider services agreement for every provider, with a register (each issuance is recorded in the journal):",
         *("contracts", "issue", "--all", "--on", "2027-01-05"),
+    ),
+    on(
+        "2027-01-05",
+        "The shared software holds clients' records, so each provider's practice also gets a business associate agreement:",
+        *("contracts", "issue", "--all", "--kind", "business-associate", "--on", "2027-01-05"),
     ),
     on("2027-01-07", "Providers sign and return theirs:", "contracts", "signed", "mara-quist", "--on", "2027-01-07"),
     *(

@@ -12,23 +12,30 @@ it, and nothing else has to be edited.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
 from engine.books.folder import Books
-from engine.books.journal import Entry
-from engine.books.output import write_bytes, write_text
-from engine.documents.data import DocModel, ManualRef, ManualVersionView, RuleView, fraction_words, number_words
-from engine.documents.manual import MODEL_TITLES
+from engine.books.roster import Membership
+from engine.documents import versions as mv
+from engine.documents.contracts import Issued, manual_ref
+from engine.documents.data import NOT_ON_FILE, DocModel, LegalTerms, ManualRef, ManualVersionView, RuleView, fraction_words, number_words
+from engine.documents.data import EntityView as SharedEntity
+from engine.documents.manual import in_manual_order, version_view
+from engine.documents.manual import rule_views as shared_rule_views
+from engine.documents.pipeline import AgreementSpec, ModelDocuments
+from engine.documents.samples import sample_legal
+from engine.documents.templates import TemplateSpec, long_date
+from engine.documents.terms import legal_terms
 from engine.errors import UserError
 from engine.governance.rules import DecisionRule, Matter
+from engine.models.flat_pay.model import MODEL
 from engine.models.flat_pay.pay import CLINICAL, MANAGEMENT
 
-MANUAL_TITLE = MODEL_TITLES["flat_pay"]
-AGREEMENT_KIND = "member_agreement"
+MANUAL_TITLE = MODEL.manual_title
 AGREEMENT_TEMPLATE = "flat_pay_member_agreement.md.j2"
+DEFICIT = "carried forward by the management entity to the next year, never charged to a member or their capital account"
 
 
 class RateStep(DocModel):
@@ -50,9 +57,7 @@ class PayTerms(DocModel):
     """Forty hours a week for fifty-two weeks at the rate: the case study's yardstick."""
 
 
-class EntityView(DocModel):
-    legal_name: str
-    structure: str
+class EntityView(SharedEntity):
     clinical_entity: str
     clinical_work: str
     """The kinds of work the clinical entity pays, in words ("clinical"), from :data:`engine.pay.PAID_BY`."""
@@ -93,7 +98,7 @@ class FlatPayRuleNames(DocModel):
     general: str
 
 
-_TITLES = {"onboarding": "Welcoming a new worker", "termination": "Ending a member's work for cause"}
+_TITLES = {Matter.onboarding: "Welcoming a new worker", Matter.termination: "Ending a member's work for cause"}
 """This co-op's own words where the shared titles speak of providers."""
 
 
@@ -108,12 +113,7 @@ def short_text(rule: DecisionRule) -> str:
 
 
 def rule_views(rules: dict[Matter, DecisionRule]) -> tuple[FlatPayRules, list[RuleView], FlatPayRuleNames]:
-    from engine.documents.manual import rule_view
-
-    views = {}
-    for m, r in rules.items():
-        v = rule_view(m, r)
-        views[m.value] = v.model_copy(update={"title": _TITLES.get(m.value, v.title), "recusal": v.recusal.replace("provider", "member")})
+    views = shared_rule_views(rules, _TITLES, members=True)
     names = FlatPayRuleNames(**{m.value: short_text(r) for m, r in rules.items()})
     full = FlatPayRules(**{k: views[k] for k in FlatPayRules.model_fields})
     return full, list(views.values()), names
@@ -148,6 +148,7 @@ class MemberParty(DocModel):
     start: date
     eligible_on: date
     owner: bool
+    address: str
 
 
 class MemberAgreementData(DocModel):
@@ -164,6 +165,7 @@ class MemberAgreementData(DocModel):
     membership_ratification_days: int
     low_rate_decided: str
     amendment_decided: str
+    legal: LegalTerms
 
 
 # --- building the data ----------------------------------------------------------------------
@@ -216,13 +218,13 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     fed = books.federation
     params = in_force(books, effective)
     months = params.membership_after_months.at(effective)
-    rules, table, names = rule_views(rules_in_force(books, effective))
+    rules, table, names = rule_views(in_manual_order(books, rules_in_force(books, effective)))
     return FlatPayManualContext(
         manual_title=MANUAL_TITLE,
         federation_name=fed.name,
         entity=_entity(books, effective),
         founded=fed.founded,
-        version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
+        version=version_view(number, effective, summary, proposal),
         pay=pay_terms(books, effective),
         membership_after_months=months,
         membership_after_words=number_words(months),
@@ -237,31 +239,34 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     )
 
 
-def agreement_data(books: Books, member_id: str, on: date, manual: ManualRef) -> MemberAgreementData:
-    from engine.books.parameters import in_force
-    from engine.books.roster import require
-    from engine.documents.manual import decided_text
-    from engine.governance.proposals import rules_in_force
-    from engine.governance.rules import Matter
+def member_party(books: Books, m: Membership, on: date) -> MemberParty:
     from engine.models.flat_pay.ownership import eligible_on, owners
 
-    m = require(books, member_id, "MEMBER")
+    return MemberParty(
+        name=m.provider.name,
+        id=m.id,
+        licence=m.provider.licence,
+        email=m.provider.email,
+        start=m.start,
+        eligible_on=eligible_on(books, m),
+        owner=m.id in owners(books, on),
+        address=m.provider.address or NOT_ON_FILE,
+    )
+
+
+def agreement_data(books: Books, member: MemberParty, on: date, manual: mv.Version) -> MemberAgreementData:
+    from engine.books.parameters import in_force
+    from engine.documents.manual import decided_text
+    from engine.governance.proposals import rules_in_force
+
     rules = rules_in_force(books, on)
     params = in_force(books, on)
     return MemberAgreementData(
         co_op=books.federation.name,
         entity=_entity(books, on),
-        member=MemberParty(
-            name=m.provider.name,
-            id=m.id,
-            licence=m.provider.licence,
-            email=m.provider.email,
-            start=m.start,
-            eligible_on=eligible_on(books, m),
-            owner=m.id in owners(books, on),
-        ),
+        member=member,
         issued=on,
-        manual=manual,
+        manual=manual_ref(manual),
         manual_title=MANUAL_TITLE,
         pay=pay_terms(books, on),
         membership_after_months=params.membership_after_months.at(on),
@@ -270,85 +275,26 @@ def agreement_data(books: Books, member_id: str, on: date, manual: ManualRef) ->
         membership_ratification_days=rules[Matter.membership].ratification_days,
         low_rate_decided=decided_text(rules[Matter.low_rate]),
         amendment_decided=decided_text(rules[Matter.manual_amendment]),
+        legal=legal_terms(books, on, "the member", DEFICIT),
     )
 
 
 # --- issuing the member agreement ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class IssuedAgreement:
-    member: str
-    markdown: Path
-    docx: Path
-    sha256: str
-    recorded: bool
-
-
-def render_agreement(data: MemberAgreementData, currency: str) -> tuple[str, bytes]:
-    from engine.documents.templates import contract_source, environment, long_date
-    from engine.documents.typesetting import DocMeta, to_docx
-
-    text = environment(currency).from_string(contract_source(AGREEMENT_TEMPLATE)).render(data.model_dump())
-    meta = DocMeta(
-        title=f"Member agreement: {data.member.name}",
-        footer=f"{data.co_op} · Member agreement · {data.member.name} · Issued {long_date(data.issued)}",
-        issued=data.issued,
-        author=data.entity.legal_name,
-        subject=data.co_op,
-    )
-    return text, to_docx(text, meta)
-
-
-def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: Path) -> list[IssuedAgreement]:
-    """A member agreement per member (every active one when ``member_ids`` is None), recorded like other contracts."""
-    import hashlib
-
+def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: Path) -> list[Issued]:
+    """A member agreement per member (every active one when ``member_ids`` is None), issued like every model's agreement."""
     from engine.books.roster import active, require
-    from engine.documents import versions as mv
-    from engine.documents.contracts import ISSUED, latest_issued, manual_ref
+    from engine.documents.contracts import issue
 
-    if books.federation.model != "flat_pay":
+    if books.federation.model != MODEL.name:
         raise UserError("member agreements here are the flat_pay model's; use 'coop contracts issue'", field="model")
-    ids = sorted(m.id for m in active(books, on)) if member_ids is None else member_ids
-    for mid in ids:
+    for mid in member_ids or []:
         if not require(books, mid, "MEMBER").active_on(on):
             raise UserError(f"{mid} is not a member on {on}", field="MEMBER")
-    if not ids:
+    if member_ids is None and not active(books, on):
         raise UserError(f"no members on {on}", field="--on")
-    folder = out / "agreements" / on.isoformat()
-    done: list[IssuedAgreement] = []
-    with books.transaction() as w:
-        version = mv.in_force(books, on)
-        if version.sha256 is None:
-            version = mv.record_founding(w, books)
-        ref = manual_ref(version)
-        known = latest_issued(books)
-        for mid in ids:
-            data = agreement_data(books, mid, on, ref)
-            text, docx = render_agreement(data, books.federation.currency)
-            stem = f"{mid}-member-agreement-v{version.number}"
-            md_path = write_text(folder / f"{stem}.md", text)
-            docx_path = write_bytes(folder / f"{stem}.docx", docx)
-            digest = hashlib.sha256(docx).hexdigest()
-            earlier: Entry | None = known.get((mid, AGREEMENT_KIND))
-            fresh = earlier is None or earlier.data["sha256"] != digest
-            if fresh:
-                w.append(
-                    ISSUED,
-                    on,
-                    {
-                        "provider": mid,
-                        "kind": AGREEMENT_KIND,
-                        "document": f"{stem}.docx",
-                        "manual_version": version.number,
-                        "manual_sha256": version.sha256,
-                        "fee": data.pay.rate,
-                        "sha256": digest,
-                    },
-                )
-            done.append(IssuedAgreement(mid, md_path, docx_path, digest, fresh))
-    return done
+    return issue(books, member_ids, on, out).documents
 
 
 # --- samples for 'coop templates check' ------------------------------------------------------------
@@ -419,6 +365,7 @@ def sample_agreement() -> MemberAgreementData:
             start=date(2027, 2, 1),
             eligible_on=date(2027, 8, 1),
             owner=False,
+            address="1 Example Street, Springfield",
         ),
         issued=date(2027, 2, 1),
         manual=ManualRef(version=1, effective=date(2027, 1, 1), sha256="0" * 64),
@@ -430,4 +377,37 @@ def sample_agreement() -> MemberAgreementData:
         membership_ratification_days=FLAT_PAY_RULES[Matter.membership].ratification_days,
         low_rate_decided=decided_text(FLAT_PAY_RULES[Matter.low_rate]),
         amendment_decided=decided_text(FLAT_PAY_RULES[Matter.manual_amendment]),
+        legal=sample_legal("the member"),
+    )
+
+
+# --- what this model brings to the document pipeline --------------------------------------------
+
+AGREEMENT = TemplateSpec(
+    "flat-pay-agreement",
+    AGREEMENT_TEMPLATE,
+    MemberAgreementData,
+    "Member agreement",
+    sample_agreement,
+    party="member",
+    footer=lambda d: f"{d.co_op} · Member agreement · {d.member.name} · Issued {long_date(d.issued)}",
+    subject=lambda d: d.co_op,
+)
+
+
+def documents() -> ModelDocuments:
+    return ModelDocuments(
+        manual_context=manual_context,
+        manual_sample=sample_manual_context,
+        agreement=AgreementSpec(
+            template=AGREEMENT.name,
+            data=lambda books, party, on, manual, fee, previous: agreement_data(books, party, on, manual),
+            party=member_party,
+            stem="{id}-member-agreement-v{version}",
+            register=False,
+            batch=False,  # whether the member is an owner already changes the text
+            figure=lambda data: data.pay.rate,
+            needs_fee=False,
+        ),
+        templates=lambda: [AGREEMENT],
     )

@@ -23,4 +23,7 @@ MODEL = CoopModel(
         "check_effect": "engine.models.flat_pay.effects:check_effect",
         "apply_effect": "engine.models.flat_pay.effects:apply_effect",
     },
+    manual_title="Members' manual",
+    manual_folder="flat_pay",
+    documents="engine.models.flat_pay.documents:documents",
 )

@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 
 from engine.books.budget import lines_on
+from engine.books.cycles import Cycle
 from engine.books.folder import Books
 from engine.books.money import fraction_text
 from engine.books.parameters import in_force
@@ -21,6 +22,8 @@ from engine.documents.data import (
     BudgetRow,
     CycleView,
     DocModel,
+    EntityView,
+    LegalTerms,
     ManualRef,
     ManualVersionView,
     PolicyView,
@@ -30,20 +33,21 @@ from engine.documents.data import (
     fraction_words,
     number_words,
 )
-from engine.documents.manual import MODEL_TITLES, cycle_view
+from engine.documents.manual import cycle_view, entity_view, member_words, rule_views, version_view
+from engine.documents.pipeline import AgreementSpec, ModelDocuments
+from engine.documents.samples import sample_legal
+from engine.documents.statements import Movement
+from engine.documents.templates import TemplateSpec, long_date
+from engine.documents.terms import legal_terms
 from engine.governance.proposals import rules_in_force
 from engine.governance.rules import DecisionRule, Matter
 from engine.ledger.fee_quote import monthly_fee
 from engine.ledger.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
+from engine.models.retention.model import MODEL
 
-TITLE = MODEL_TITLES["retention"]
+TITLE = MODEL.manual_title
 EXAMPLE_REVENUE = 800_000
 """The worked example the manual gives for the probation levy: $8,000.00 of revenue in a month."""
-
-
-class EntityView(DocModel):
-    legal_name: str
-    structure: str
 
 
 class RetentionRuleBook(DocModel):
@@ -115,6 +119,7 @@ class RetentionAgreementData(DocModel):
     termination: TerminationTerms
     leaver_charging: str
     refund_basis: str
+    legal: LegalTerms
 
 
 def _percent(f: Fraction) -> str:
@@ -149,12 +154,6 @@ def terms(books: Books, on: date) -> RetentionTerms:
     )
 
 
-def _entity(books: Books) -> EntityView:
-    e = books.federation.entity
-    assert e is not None  # a retention co-op names its entity (config checks)
-    return EntityView(legal_name=e.legal_name, structure=e.structure)
-
-
 TITLES = {
     Matter.membership: "Becoming an owner at the end of probation",
     Matter.onboarding: "Admitting a new member",
@@ -169,19 +168,8 @@ TITLES = {
 """This co-op's words for its matters, in the order its handbook lists them."""
 
 
-def _member_words(text: str) -> str:
-    """The fee engine and rule views speak of providers; this co-op's documents speak of members."""
-    return text.replace("providers", "members").replace("provider", "member")
-
-
 def rule_book(rules: dict[Matter, DecisionRule]) -> tuple[RetentionRuleBook, list[RuleView]]:
-    from engine.documents.manual import rule_view
-
-    views = {}
-    for m in [*TITLES, *(m for m in rules if m not in TITLES)]:
-        if m in rules:
-            v = rule_view(m, rules[m])
-            views[m.value] = v.model_copy(update={"title": TITLES.get(m, v.title), "recusal": _member_words(v.recusal)})
+    views = rule_views(rules, TITLES, order=list(TITLES), members=True)
     return RetentionRuleBook(**views), list(views.values())
 
 
@@ -195,15 +183,15 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     return RetentionManualContext(
         title=TITLE,
         federation_name=fed.name,
-        entity=_entity(books),
+        entity=entity_view(books),
         founded=fed.founded,
-        version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
+        version=version_view(number, effective, summary, proposal),
         cycle=cycle_view(fed.cycle),
         policies=PolicyView(
-            joiner_charging=_member_words(JOINER_WORDS[pol.joiner_charging.at(effective)]),
-            leaver_charging=_member_words(LEAVER_WORDS[pol.leaver_charging.at(effective)]),
-            refund_basis=_member_words(REFUND_WORDS[pol.refund_basis.at(effective)]),
-            deficit=_member_words(DEFICIT_WORDS[pol.deficit.at(effective)]).replace("fee", "shares"),
+            joiner_charging=member_words(JOINER_WORDS[pol.joiner_charging.at(effective)]),
+            leaver_charging=member_words(LEAVER_WORDS[pol.leaver_charging.at(effective)]),
+            refund_basis=member_words(REFUND_WORDS[pol.refund_basis.at(effective)]),
+            deficit=member_words(DEFICIT_WORDS[pol.deficit.at(effective)]).replace("fee", "shares"),
         ),
         rules=rules,
         rule_table=table,
@@ -215,18 +203,19 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     )
 
 
-def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: mv.Version, fee: int) -> RetentionAgreementData:
+def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: mv.Version, fee: int | None) -> RetentionAgreementData:
     """The member agreement's shared part (everything but the member), from the books on ``issued``."""
     from engine.documents.contracts import manual_ref
     from engine.documents.manual import budget_rows, decided_text
 
+    assert fee is not None  # the agreement states the fee: issuing refuses without one
     fed = books.federation
     rules = rules_in_force(books, issued)
     term = rules[Matter.termination]
     lines = budget_rows(books, issued)
     return RetentionAgreementData(
         federation_name=fed.name,
-        entity=_entity(books),
+        entity=entity_view(books),
         provider=provider,
         issued=issued,
         manual=manual_ref(manual),
@@ -238,8 +227,11 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
         membership_decided=decided_text(rules[Matter.membership]),
         rent_cover_decided=decided_text(rules[Matter.rent_cover]),
         termination=TerminationTerms(decided=decided_text(term), notice_days=term.notice_days, response_days=term.response_days),
-        leaver_charging=_member_words(LEAVER_WORDS[fed.policies.leaver_charging.at(issued)]),
-        refund_basis=_member_words(REFUND_WORDS[fed.policies.refund_basis.at(issued)]),
+        leaver_charging=member_words(LEAVER_WORDS[fed.policies.leaver_charging.at(issued)]),
+        refund_basis=member_words(REFUND_WORDS[fed.policies.refund_basis.at(issued)]),
+        legal=legal_terms(
+            books, issued, "the member", member_words(DEFICIT_WORDS[fed.policies.deficit.at(issued)]).replace("fee", "shares")
+        ),
     )
 
 
@@ -322,4 +314,43 @@ def sample_agreement() -> RetentionAgreementData:
         termination=TerminationTerms(decided="consensus", notice_days=14, response_days=14),
         leaver_charging=LEAVER_WORDS["through_leaving_month"],
         refund_basis=REFUND_WORDS["months"],
+        legal=sample_legal("the member"),
+    )
+
+
+# --- what this model brings to the document pipeline --------------------------------------------
+
+AGREEMENT = TemplateSpec(
+    "retention-agreement", "retention_member_agreement.md.j2", RetentionAgreementData, "Member agreement", sample_agreement
+)
+
+
+def statement_credits(books: Books, provider_id: str, cycle: Cycle) -> list[Movement]:
+    """The member's kept revenue, collected by the co-op in the cycle: credited on their statement."""
+    from engine.books.money import format_cents
+    from engine.models.retention.revenue import REVENUE, revenues
+
+    out = []
+    for r in revenues(books, cycle.last_day, provider_id):
+        if r.on >= cycle.first_day:
+            levy = f", less {format_cents(r.levy, books.federation.currency)} to the co-op in probation" if r.levy else ""
+            text = f"Revenue collected for you on {long_date(r.on)}: {r.month}{levy}"
+            out.append(Movement(r.on.isoformat(), f"revenue for {r.month}{levy}", -r.kept, REVENUE, text))
+    return out
+
+
+def documents() -> ModelDocuments:
+    from engine.documents.contracts import provider_party_for
+
+    return ModelDocuments(
+        manual_context=manual_context,
+        manual_sample=sample_context,
+        agreement=AgreementSpec(
+            template=AGREEMENT.name,
+            data=lambda books, party, on, manual, fee, previous: agreement_data(books, party, on, manual, fee),
+            party=provider_party_for("agreement"),
+            figure=lambda data: data.fee,
+        ),
+        templates=lambda: [AGREEMENT],
+        statement_credits=statement_credits,
     )

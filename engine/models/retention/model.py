@@ -23,4 +23,7 @@ MODEL = CoopModel(
         "check_effect": "engine.models.retention.effects:check_effect",
         "apply_effect": "engine.models.retention.effects:apply_effect",
     },
+    manual_title="Members' handbook",
+    manual_folder="retention",
+    documents="engine.models.retention.documents:documents",
 )

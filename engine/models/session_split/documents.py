@@ -13,15 +13,34 @@ changes the text with it.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from engine.books.folder import Books
-from engine.documents.data import BudgetRow, DocModel, ManualVersionView, RuleView, TerminationTerms, fraction_words, number_words
+from engine.books.roster import Membership
+from engine.documents import versions as mv
+from engine.documents.contracts import Issued
+from engine.documents.data import (
+    NOT_ON_FILE,
+    BudgetRow,
+    DocModel,
+    EntityView,
+    LegalTerms,
+    ManualVersionView,
+    RuleView,
+    TerminationTerms,
+    fraction_words,
+    number_words,
+)
+from engine.documents.manual import entity_view, rule_views, version_view
+from engine.documents.pipeline import AgreementSpec, ModelDocuments
+from engine.documents.samples import sample_legal
+from engine.documents.templates import TemplateSpec, long_date
+from engine.documents.terms import legal_terms
 from engine.governance.rules import DecisionRule, Matter
+from engine.models.session_split.model import MODEL
 from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
 from engine.models.session_split.rules import RULES as SESSION_SPLIT_RULES
 from engine.models.session_split.sessions import split_session, tie_example
@@ -30,12 +49,7 @@ EXAMPLE_FEE = 12000
 """The seed's own example: a $120 session."""
 
 AGREEMENT_FILE = "member_agreement_split.md.j2"
-ISSUED = "member_agreement.issued"
-
-
-class EntityView(DocModel):
-    legal_name: str
-    structure: str
+DEFICIT = "carried by the co-op into the next quarter and made good from later shares, never charged to a member"
 
 
 class QuarterView(DocModel):
@@ -97,6 +111,7 @@ class MemberParty(DocModel):
     email: str
     start: date
     reference: str
+    address: str
 
 
 class MemberAgreementData(DocModel):
@@ -116,6 +131,7 @@ class MemberAgreementData(DocModel):
     surplus_use_decided: str
     termination: TerminationTerms
     amendment_decided: str
+    legal: LegalTerms
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -164,14 +180,7 @@ TITLES = {
 
 
 def split_rules(rules: dict[Matter, DecisionRule]) -> tuple[SplitRuleBook, list[RuleView]]:
-    from engine.documents.manual import rule_view
-
-    views = {}
-    for m in SESSION_SPLIT_RULES:
-        if m in rules:
-            v = rule_view(m, rules[m])
-            recusal = "the member the matter concerns does not vote on it" if "subject" in rules[m].recuse else v.recusal
-            views[m.value] = v.model_copy(update={"title": TITLES.get(m, v.title), "recusal": recusal})
+    views = rule_views(rules, TITLES, order=list(SESSION_SPLIT_RULES), members=True)
     return SplitRuleBook(**views), list(views.values())
 
 
@@ -194,12 +203,10 @@ def build_context(
     member_count: int,
 ) -> SplitManualContext:
     """The manual's context from plain data (the books, or a sample)."""
-    from engine.documents.manual import MODEL_TITLES
-
     book, table = split_rules(rules)
     cats = [(cat, row.vendor) for cat, row in lines]
     return SplitManualContext(
-        manual_title=MODEL_TITLES["session_split"],
+        manual_title=MODEL.manual_title,
         coop_name=coop_name,
         entity=entity,
         founded=founded,
@@ -226,12 +233,6 @@ def _lines(books: Books, on: date) -> list[tuple[str, BudgetRow]]:
     ]
 
 
-def _entity(books: Books) -> EntityView:
-    e = books.federation.entity
-    assert e is not None  # a non-federation model always names its entity
-    return EntityView(legal_name=e.legal_name, structure=e.structure)
-
-
 def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> SplitManualContext:
     """What version ``number`` of the co-op's manual states, as the books stood on its effective date."""
     from engine.books.parameters import in_force
@@ -242,9 +243,9 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     params = in_force(books, effective)
     return build_context(
         coop_name=fed.name,
-        entity=_entity(books),
+        entity=entity_view(books),
         founded=fed.founded,
-        version=ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal),
+        version=version_view(number, effective, summary, proposal),
         quarter=quarter_view(fed.cycle.start_month, fed.cycle.months),
         share=params.clinician_share.at(effective),
         payout_basis=params.payout_basis.at(effective),
@@ -275,24 +276,25 @@ def sample_context() -> SplitManualContext:
 # --- the member agreement ------------------------------------------------------------------
 
 
-def agreement_data(books: Books, member_id: str, issued: date) -> MemberAgreementData:
-    from engine.books.roster import require
-    from engine.documents.versions import in_force
+def member_party(books: Books, m: Membership, on: date) -> MemberParty:
+    return MemberParty(
+        name=m.provider.name,
+        licence=m.provider.licence,
+        email=m.provider.email,
+        start=m.start,
+        reference=f"MEM-{on.isoformat()}-{m.id}",
+        address=m.provider.address or NOT_ON_FILE,
+    )
 
-    m = require(books, member_id, "MEMBER")
+
+def agreement_data(books: Books, member: MemberParty, issued: date, manual: mv.Version) -> MemberAgreementData:
     ctx = manual_context(books, 1, issued, "agreement")
     return MemberAgreementData(
         coop_name=ctx.coop_name,
         entity=ctx.entity,
-        member=MemberParty(
-            name=m.provider.name,
-            licence=m.provider.licence,
-            email=m.provider.email,
-            start=m.start,
-            reference=f"MEM-{issued.isoformat()}-{member_id}",
-        ),
+        member=member,
         issued=issued,
-        manual_version=in_force(books, issued).number,
+        manual_version=manual.number,
         split=ctx.split,
         payout_basis=ctx.payout_basis,
         quarter=ctx.quarter,
@@ -302,6 +304,7 @@ def agreement_data(books: Books, member_id: str, issued: date) -> MemberAgreemen
         surplus_use_decided=ctx.rules.surplus_use.decided,
         termination=_termination(ctx.rules.termination),
         amendment_decided=ctx.rules.manual_amendment.decided,
+        legal=legal_terms(books, issued, "the member", DEFICIT),
     )
 
 
@@ -314,7 +317,14 @@ def sample_agreement() -> MemberAgreementData:
     return MemberAgreementData(
         coop_name=ctx.coop_name,
         entity=ctx.entity,
-        member=MemberParty(name="Sam Sample", licence="LMSW-0001", email="sam@example.org", start=date(2027, 1, 1), reference="MEM-sample"),
+        member=MemberParty(
+            name="Sam Sample",
+            licence="LMSW-0001",
+            email="sam@example.org",
+            start=date(2027, 1, 1),
+            reference="MEM-sample",
+            address="2 Example Road, Springfield",
+        ),
         issued=date(2027, 1, 5),
         manual_version=1,
         split=ctx.split,
@@ -326,66 +336,17 @@ def sample_agreement() -> MemberAgreementData:
         surplus_use_decided=ctx.rules.surplus_use.decided,
         termination=_termination(ctx.rules.termination),
         amendment_decided=ctx.rules.manual_amendment.decided,
+        legal=sample_legal("the member"),
     )
 
 
-def render_agreement(data: MemberAgreementData, currency: str) -> tuple[str, bytes]:
-    from engine.documents.manual import number_headings
-    from engine.documents.templates import contract_source, environment, long_date
-    from engine.documents.typesetting import DocMeta, to_docx
-
-    markdown = number_headings(environment(currency).from_string(contract_source(AGREEMENT_FILE)).render(data.model_dump()))
-    meta = DocMeta(
-        title=f"Member agreement: {data.member.name}",
-        footer=f"{data.member.reference} · {data.entity.legal_name} · Issued {long_date(data.issued)}",
-        issued=data.issued,
-        author=data.entity.legal_name,
-        subject="member agreement",
-    )
-    return markdown, to_docx(markdown, meta)
-
-
-@dataclass(frozen=True)
-class IssuedAgreement:
-    member: str
-    markdown: Path
-    docx: Path
-    sha256: str
-    seq: int
-
-
-def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: Path) -> list[IssuedAgreement]:
-    """``coop member agreement``: one agreement per member (or every member active on ``on``), recorded in the journal."""
-    import hashlib
-
-    from engine.books.output import write_bytes, write_text
-    from engine.books.roster import active
-    from engine.documents.versions import in_force, record_founding
+def issue_agreements(books: Books, member_ids: list[str] | None, on: date, out: Path) -> list[Issued]:
+    """``coop member agreement``: one agreement per member (or every member active on ``on``), issued like every model's agreement."""
+    from engine.documents.contracts import issue
     from engine.models.session_split.sessions import require_model
 
     require_model(books)
-    ids = member_ids if member_ids else [m.id for m in active(books, on)]
-    docs = []
-    for mid in ids:
-        data = agreement_data(books, mid, on)
-        docs.append((mid, data, *render_agreement(data, books.federation.currency)))
-    folder = out / "agreements"
-    # Files first (each written whole, by rename), then one journal transaction recording them all.
-    paths = [
-        (write_text(folder / f"member-agreement-{mid}.md", md), write_bytes(folder / f"member-agreement-{mid}.docx", docx))
-        for mid, _, md, docx in docs
-    ]
-    out_docs = []
-    with books.transaction() as w:
-        manual = in_force(books, on)
-        if manual.sha256 is None:  # the first agreement fixes the founding manual's text, as a provider agreement does
-            manual = record_founding(w, books)
-        for (mid, data, _, docx), (md_path, docx_path) in zip(docs, paths, strict=True):
-            digest = hashlib.sha256(docx).hexdigest()
-            record = {"member": mid, "reference": data.member.reference, "sha256": digest, "manual_version": manual.number}
-            e = w.append(ISSUED, on, {**record, "manual_sha256": manual.sha256})
-            out_docs.append(IssuedAgreement(mid, md_path, docx_path, digest, e.seq))
-    return out_docs
+    return issue(books, member_ids or None, on, out).documents
 
 
 def money_rules(books: Books, on: date) -> list[str]:
@@ -415,3 +376,35 @@ def money_rules(books: Books, on: date) -> list[str]:
         "Nothing is kept back: shares in, less expenses, commitments, payouts and the amount carried forward, is exactly zero.",
     ]
     return out
+
+
+# --- what this model brings to the document pipeline --------------------------------------------
+
+AGREEMENT = TemplateSpec(
+    "session-split-agreement",
+    AGREEMENT_FILE,
+    MemberAgreementData,
+    "Member agreement",
+    sample_agreement,
+    party="member",
+    footer=lambda d: f"{d.member.reference} · {d.entity.legal_name} · Issued {long_date(d.issued)}",
+    subject=lambda d: "member agreement",
+)
+
+
+def documents() -> ModelDocuments:
+    return ModelDocuments(
+        manual_context=manual_context,
+        manual_sample=sample_context,
+        agreement=AgreementSpec(
+            template=AGREEMENT.name,
+            data=lambda books, party, on, manual, fee, previous: agreement_data(books, party, on, manual),
+            party=member_party,
+            stem="member-agreement-{id}",
+            dated=False,
+            register=False,
+            figure=lambda data: None,
+            needs_fee=False,
+        ),
+        templates=lambda: [AGREEMENT],
+    )

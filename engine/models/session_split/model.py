@@ -27,4 +27,7 @@ MODEL = CoopModel(
         "apply_effect": "engine.models.session_split.effects:apply_effect",
         "check_config": "engine.models.session_split.parameters:check_config",
     },
+    manual_title="Members' manual",
+    manual_folder="session_split",
+    documents="engine.models.session_split.documents:documents",
 )
