@@ -152,7 +152,7 @@ def credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL")
     """The member's credential: from the environment for scripts, else typed with hidden input."""
     import os
 
-    value = os.environ.get(env)
+    value = os.environ.pop(env, None)  # read once: it must not outlive its use in the environment
     if value is not None:
         return value
     return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import _enrol
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -99,7 +100,7 @@ def make(folder: Path, share: str | None = None) -> Callable[..., Result]:
     )
     assert run("fees", "recalc", "2027-01").exit_code == 0
     for m in [*FOUNDERS, KIT]:
-        assert run("member", "credential", "set", m, member=m).exit_code == 0
+        assert _enrol(run, m, member=m).exit_code == 0
     run.folder = folder  # type: ignore[attr-defined]
     return run
 
