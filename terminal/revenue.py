@@ -117,12 +117,10 @@ def revenue_statement(
 @click.pass_context
 def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
     """Every member's annual statement for a year: CSV, Markdown and DOCX each (default folder BOOKS/documents/statements)."""
-    from engine.books.naming import documents_folder
-    from engine.models.retention.revenue import write_statements
+    from engine.models.retention.views import year_statements
 
     books = open_books(ctx)
-    folder = documents_folder(books, out) / "statements" / str(year)
-    done = write_statements(books, year, folder)
+    folder, done = year_statements(books, year, out)
     rows = [
         [
             s.member,

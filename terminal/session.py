@@ -60,13 +60,10 @@ def session_import(ctx: click.Context, csv_file: Path) -> None:
 @click.pass_context
 def session_list(ctx: click.Context, member_id: str | None, quarter_id: str | None, as_json: bool) -> None:
     """Recorded sessions with their split, and the totals."""
-    from engine.books.naming import cycle_named
-    from engine.models.session_split.sessions import require_model, sessions
+    from engine.models.session_split.views import sessions_in
 
     books = open_books(ctx)
-    require_model(books)
-    q = cycle_named(books, quarter_id, "--quarter") if quarter_id else None
-    rows = sessions(books, q.first_day if q else None, q.last_day if q else None, member_id)
+    rows = sessions_in(books, quarter_id, member_id)
     if as_json:
         emit_json(
             [
