@@ -44,7 +44,7 @@ def _summary(data: dict[str, Any], width: int = 60) -> str:
 @click.pass_context
 def journal_void(ctx: click.Context, seq: int, reason: str) -> None:
     """Withdraw a mistaken entry: a new entry that points at it (nothing is deleted)."""
-    from engine.books.corrections import void
+    from engine.ledger.corrections import void
 
     books = open_books(ctx, write=True)
     entry = void(books, seq, reason)

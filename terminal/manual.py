@@ -57,7 +57,7 @@ def manual_diff(ctx: click.Context, v1: int, v2: int, out: Path | None, pdf: boo
 @click.pass_context
 def manual_versions_cmd(ctx: click.Context, as_json: bool) -> None:
     """Every manual version: number, effective date, the vote that adopted it, its SHA-256."""
-    from engine.documents.versions import versions
+    from engine.governance.versions import versions
 
     books = open_books(ctx)
     vs = versions(books)

@@ -22,9 +22,9 @@ def _propose_options(f: Any) -> Any:
 def _open(
     ctx: click.Context, matter: str, data: dict[str, Any], title: str | None, default_title: str, by: str | None, deadline: date | None
 ) -> None:
+    from engine.books.rules import Matter
     from engine.governance.credentials import check
     from engine.governance.proposals import ADMINISTRATOR, open_proposal
-    from engine.governance.rules import Matter
 
     books = open_books(ctx)
     secret = credential(by) if by is not None else None

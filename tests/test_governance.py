@@ -16,7 +16,7 @@ from engine.books import roster
 from engine.books.budget import lines_on
 from engine.books.folder import open_books
 from engine.books.journal import entry_hash
-from engine.documents import versions as manual_versions
+from engine.governance import versions as manual_versions
 
 Coop = Callable[..., Result]
 MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]

@@ -19,9 +19,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from engine.books.money import Money
 from engine.books.parameters import parameter_classes, parameters_of
+from engine.books.rules import DecisionRule, Matter, model_rules
 from engine.books.schedules import Schedule
 from engine.errors import UserError
-from engine.governance.rules import DecisionRule, Matter, model_rules
 from engine.models.registry import get as model_named
 from engine.models.registry import names as model_names
 

@@ -32,7 +32,7 @@ from engine.books.journal import Entry, Writer
 from engine.books.money import cents_to_decimal_text
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import Membership, active, require
-from engine.documents import versions as mv
+from engine.books.rules import Matter
 from engine.documents.data import (
     NOT_ON_FILE,
     AcknowledgmentData,
@@ -51,7 +51,7 @@ from engine.documents.templates import TOKEN, TemplateSpec, contract_source, env
 from engine.documents.terms import legal_terms
 from engine.documents.typesetting import DocMeta, docx_parts, to_docx, write_zip
 from engine.errors import UserError
-from engine.governance.rules import Matter
+from engine.governance import versions as mv
 from engine.ledger.fee_quote import monthly_fee
 from engine.ledger.fees import DEFICIT_WORDS as DEFICIT
 from engine.ledger.fees import LEAVER_WORDS as LEAVER

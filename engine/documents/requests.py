@@ -18,7 +18,7 @@ from engine.books.naming import cycle_named, documents_folder
 from engine.books.output import write_bytes, write_text
 from engine.documents import notices, statements
 from engine.documents.manual import Published, publish_version
-from engine.documents.versions import versions
+from engine.governance.versions import versions
 
 
 def issue_cycle_statements(books: Books, cycle: str, day: date, out: Path | None) -> list[notices.Issued]:

@@ -29,8 +29,8 @@ from engine.books.config import Identifier, Provider, Text
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer, canonical
 from engine.books.roster import active, memberships
+from engine.books.rules import DecisionRule, Matter
 from engine.errors import UserError
-from engine.governance.rules import DecisionRule, Matter
 from engine.models.registry import of as model_of
 
 OPENED = "proposal.opened"

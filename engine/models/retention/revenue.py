@@ -129,8 +129,8 @@ def member_statuses(books: Books, on: date) -> list[dict[str, Any]]:
 
 def due_memberships(books: Books, on: date) -> list[tuple[Membership, date]]:
     """Probationers whose decision date has come and who have no membership proposal yet."""
+    from engine.books.rules import Matter
     from engine.governance.proposals import all_proposals
-    from engine.governance.rules import Matter
 
     asked = {p.fields.subject() for p in all_proposals(books) if p.matter == Matter.membership}
     out = []
@@ -144,8 +144,8 @@ def due_memberships(books: Books, on: date) -> list[tuple[Membership, date]]:
 
 def open_due(books: Books) -> list[tuple[Any, date]]:
     """``coop due``: open each membership proposal whose date has come (idempotent; each in its own transaction)."""
+    from engine.books.rules import Matter
     from engine.governance.proposals import open_proposal
-    from engine.governance.rules import Matter
 
     if books.federation.model != "retention":
         return []
