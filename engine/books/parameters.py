@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.books.money import Money
+from engine.books.money import DEFAULT_CAP, Money, cents_to_decimal_text
 from engine.books.schedules import Schedule
 from engine.governance.rules import Ratio
 
@@ -33,6 +33,9 @@ def _dated(value: Any, kind: Any) -> Any:
 
 class ModelParameters(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount_cap: Schedule[Money] = _dated(cents_to_decimal_text(DEFAULT_CAP), Money)
+    """The largest single amount (a payment, expense, fee or budget line) the books record: a typo of extra zeros is refused."""
 
 
 class FederationParameters(ModelParameters):

@@ -60,7 +60,7 @@ def render_founding(
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     defaults = Policies()
     rules = [(m.value, _rule_view(r)) for m, r in MODEL_RULES[model].items()]
-    params = PARAMETER_MODELS[model]().model_dump(mode="json", by_alias=True, exclude={"model"})
+    params = PARAMETER_MODELS[model]().model_dump(mode="json", by_alias=True, exclude={"model", "amount_cap"})
     lines = [{**b, "monthly": cents_to_decimal_text(b["monthly"])} for b in budget or []]
     return env.from_string(source).render(
         name=name,
