@@ -67,22 +67,23 @@ class DateType(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
+        from engine.books.clock import in_range, parse_date
+
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date (expected YYYY-MM-DD)", param, ctx)
+            return in_range(value) if isinstance(value, date) else parse_date(str(value))
+        except UserError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class MoneyType(click.ParamType):
     name = "AMOUNT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from engine.books.config import currency_of
         from engine.books.money import parse_cents
 
         try:
-            return parse_cents(str(value))
+            return parse_cents(str(value), currency=currency_of(ctx.find_root().obj.get("books") if ctx and ctx.find_root().obj else None))
         except ValueError as exc:
             self.fail(f"'{value}' is not an amount (expected {exc})", param, ctx)
 
@@ -691,14 +692,14 @@ def propose_rule_change(
     deadline: date | None,
 ) -> None:
     """Propose changing the decision rule for MATTER (two readings)."""
-    import yaml
+    from engine.books.config import yaml_value
 
     changes: dict[str, Any] = {}
     for spec in settings:
         key, sep, value = spec.partition("=")
         if not sep:
             raise UserError(f"'{spec}' is not FIELD=VALUE", field="--set")
-        changes[key.strip()] = value.strip() if key.strip() in ("threshold", "quorum") else yaml.safe_load(value)
+        changes[key.strip()] = value.strip() if key.strip() in ("threshold", "quorum") else yaml_value(value, f"--set {key.strip()}")
     _open(
         ctx, "rule_change", {"matter": matter, "changes": changes, "effective": effective}, title, f"Change the {matter} rule", by, deadline
     )
