@@ -42,9 +42,25 @@ def _email(value: str) -> str:
     return value
 
 
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]|\u27e6|\u27e7|\\{\\{|\\}\\}|\\{%|%\\}|\\{#|#\\}")
+
+
+def _one_line(value: str) -> str:
+    """A name printed in documents: a newline could start a heading or a clause, ``⟦provider.email⟧`` a placeholder."""
+    found = _NOT_ONE_LINE.search(value)
+    if found:
+        char = found[0]
+        escaped = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        shown = char if len(char) == 2 or char in "\u27e6\u27e7" else escaped
+        raise ValueError(f"one line of text without control characters or placeholder syntax, not one holding '{shown}'")
+    return value
+
+
 Identifier = Annotated[str, AfterValidator(_id)]
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
+Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+"""A name or other single-line field: it appears in documents, so it may not add lines or placeholders to them."""
 
 
 class Strict(BaseModel):
@@ -55,9 +71,9 @@ class Provider(Strict):
     """A licensed provider who owns an independent practice and joins the federation."""
 
     id: Identifier
-    name: Text
-    practice: Text = Field(description="the provider's own practice's legal name")
-    licence: Text
+    name: Line
+    practice: Line = Field(description="the provider's own practice's legal name")
+    licence: Line
     email: Email
     start: date
 
@@ -66,7 +82,7 @@ class BudgetLine(Strict):
     """One agreed shared expense: what the parent buys for everyone."""
 
     id: Identifier
-    name: Text
+    name: Line
     category: Literal[
         "software",
         "admin_staff",
@@ -82,7 +98,7 @@ class BudgetLine(Strict):
         "state_fees",
     ]
     monthly: Money
-    vendor: Text
+    vendor: Line
     cooperative_vendor: bool = False
     effective: date = Field(alias="from")
     until: date | None = None
@@ -97,16 +113,16 @@ class BudgetLine(Strict):
 class Parent(Strict):
     """The parent practice that holds the shared accounts and makes no profit."""
 
-    legal_name: Text
-    principal: Text
+    legal_name: Line
+    principal: Line
     principal_id: Identifier | None = Field(default=None, description="the principal's provider id, if they are a provider")
 
 
 class Entity(Strict):
     """The co-op's own legal entity, for the models that have no parent practice."""
 
-    legal_name: Text
-    structure: Text = Field(default="LLC", description="e.g. LLC, cooperative corporation")
+    legal_name: Line
+    structure: Line = Field(default="LLC", description="e.g. LLC, cooperative corporation")
 
 
 class CycleSpec(Strict):
@@ -141,7 +157,7 @@ class Federation(Strict):
     """The whole of ``federation.yaml``."""
 
     version: Literal[1] = FILE_VERSION
-    name: Text
+    name: Line
     model: Literal["federation", "retention", "flat_pay", "session_split"] = "federation"
     parameters: AnyParameters = Field(default_factory=FederationParameters)
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
