@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine.books import clock, config, journal, money
+from engine.books import clock, config, journal, money, output
 from engine.errors import BooksError, UserError
 
 SEALED = "books.sealed"
@@ -207,6 +207,7 @@ def open_books(
         raise BooksError(f"not a federation: no {journal.FILENAME}", file=folder, field="--books")
     jour = journal.Journal(folder / journal.FILENAME)
     try:
+        output.recover(folder, jour)
         if for_writing:
             jour.lock(on_wait=on_wait)
         federation = config.load_federation(folder / config.FILENAME)

@@ -30,7 +30,7 @@ from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
 from engine.books.money import cents_to_decimal_text, format_cents
-from engine.books.output import write_bytes, write_text
+from engine.books.output import staged, write_bytes, write_text
 from engine.books.roster import Membership, active, require
 from engine.documents import versions as mv
 from engine.documents.data import (
@@ -45,6 +45,7 @@ from engine.documents.data import (
 )
 from engine.documents.manual import budget_rows, decided_text
 from engine.documents.templates import TOKEN, TemplateSpec, contract_source, environment, md_escape, pending, plain_value, registry
+from engine.documents.text import xml_text
 from engine.documents.typesetting import DocMeta, docx_parts, to_docx, write_zip
 from engine.errors import UserError
 from engine.governance.rules import Matter
@@ -241,7 +242,7 @@ def fill(compiled: Compiled, provider: ProviderParty) -> tuple[str, bytes]:
     parts = []
     for name, blob in compiled.parts:
         if name in compiled.filled:
-            blob = TOKEN.sub(lambda m: xml_escape(plain(m)), blob.decode("utf-8")).encode("utf-8")
+            blob = TOKEN.sub(lambda m: xml_escape(xml_text(plain(m))), blob.decode("utf-8")).encode("utf-8")
         parts.append((name, blob))
     return markdown, write_zip(parts, compiled.issued)
 
@@ -347,7 +348,7 @@ def issue(
     folder = out / "agreements" / on.isoformat()
     batch = Batch(folder)
     currency = books.federation.currency
-    with books.transaction() as w:
+    with staged(books.journal) as stage, books.transaction() as w:
         manual = _recorded_in_force(w, books, on)
         previous = {pid: e.data["manual_version"] for pid, e in latest_signed(books).items()}
         known = latest_issued(books)
@@ -361,15 +362,16 @@ def issue(
                     compiled[key] = compile_document(spec, _shared(books, spec.name, party, on, manual, fee, prev), currency)
                 markdown, docx = fill(compiled[key], party)
                 stem = f"{m.id}-{kind}-v{manual.number}"
-                write_text(folder / f"{stem}.md", markdown)
-                write_bytes(folder / f"{stem}.docx", docx)
+                write_text(stage.at(folder / f"{stem}.md"), markdown)
+                write_bytes(stage.at(folder / f"{stem}.docx"), docx)
                 digest = _sha(docx)
                 earlier = known.get((m.id, kind))
                 fresh = earlier is None or earlier.data["sha256"] != digest
                 if fresh:
                     _record(w, m.id, kind, f"{stem}.docx", manual, fee, digest, on)
                 batch.documents.append(Issued(m.id, kind, f"{stem}.docx", manual.number, fee, digest, on, fresh))
-        batch.register_csv, batch.register_json = write_register(folder, batch.documents)
+        write_register(stage.at(folder / "register.csv").parent, batch.documents)
+    batch.register_csv, batch.register_json = folder / "register.csv", folder / "register.json"
     return batch
 
 
