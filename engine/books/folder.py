@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine.books import clock, config, journal, money, output
+from engine.books import clock, config, imports, journal, money, output
 from engine.errors import BooksError, UserError
 
 SEALED = "books.sealed"
@@ -45,7 +45,27 @@ class Books:
             if seal is None:
                 writer.append(SEALED, self.federation.founded, {"sha256": file_digest(self), "reason": "founding"})
             writer.guards.append(EntryGuard(self))
+            pending = imports.PENDING.get()
+            if pending is not None:
+                self._check_not_imported(pending)
+                imports.PENDING.set(None)
+                writer.stamp = {imports.STAMP: pending.sha256}
             yield writer
+
+    def _check_not_imported(self, pending: imports.ImportFile) -> None:
+        """The same file twice would record every payment in it twice."""
+        if imports.ANOTHER_BATCH.get():
+            return
+        row = self.journal.conn.execute(
+            f"SELECT seq, on_date FROM entries WHERE json_extract(data, '$.{imports.STAMP}') = ? AND {journal.LIVE} ORDER BY seq LIMIT 1",
+            (pending.sha256,),
+        ).fetchone()
+        if row is not None:
+            raise UserError(
+                f"this file was already imported: its rows start at journal entry {row[0]} ({row[1]}); nothing recorded",
+                file=pending.path,
+                expected="a new file, or --another-batch if the same rows really are a second batch",
+            )
 
     def check_before_writing(self, *, seal: bool = True, recent: int = 10_000) -> None:
         """Refuse to add history to a broken chain, or on top of an unsealed edit of federation.yaml.
@@ -205,6 +225,7 @@ def open_books(
         raise BooksError(f"not a federation: no {config.FILENAME}", file=folder, field="--books")
     if not (folder / journal.FILENAME).is_file():
         raise BooksError(f"not a federation: no {journal.FILENAME}", file=folder, field="--books")
+    imports.PENDING.set(None)  # a file read by an earlier command in this process is not this one's
     jour = journal.Journal(folder / journal.FILENAME)
     try:
         output.recover(folder, jour)

@@ -114,6 +114,8 @@ class Writer:
         self._seq, self._hash = (row[0], row[1]) if row else (0, GENESIS)
         self._recorded_at = clock.now().isoformat()
         self.written: list[Entry] = []
+        self.stamp: dict[str, Any] = {}
+        """Fields added to every entry of this transaction: an import's file hash, so the batch can be found by it."""
         self.guards: list[Callable[[str, str, dict[str, Any]], None]] = []
         """Checks every entry must pass before it is written (see Books.transaction): they raise UserError."""
 
@@ -124,6 +126,8 @@ class Writer:
 
     def append(self, kind: str, on: date | str, data: dict[str, Any], ref: int | None = None) -> Entry:
         on_text = on.isoformat() if isinstance(on, date) else on
+        if self.stamp:
+            data = {**data, **self.stamp}
         for guard in self.guards:
             guard(kind, on_text, data)
         data_text = canonical(data)
@@ -301,6 +305,8 @@ class Journal:
         return {r[0] for r in self.conn.execute("SELECT ref FROM entries WHERE kind = ?", (VOID,))}
 
     def entry(self, seq: int) -> Entry | None:
+        if not 0 < seq < 2**63:  # SQLite's integers end here; no entry lies beyond
+            return None
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM entries WHERE seq = ?", (seq,)).fetchone()
         return Entry(*row) if row else None
 
