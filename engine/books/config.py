@@ -50,8 +50,7 @@ def _one_line(value: str) -> str:
     found = _NOT_ONE_LINE.search(value)
     if found:
         char = found[0]
-        escaped = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-        shown = char if len(char) == 2 or char in "\u27e6\u27e7" else escaped
+        shown = char if len(char) == 2 or char in "\u27e6\u27e7" else ascii(char)[1:-1]
         raise ValueError(f"one line of text without control characters or placeholder syntax, not one holding '{shown}'")
     return value
 
@@ -477,6 +476,43 @@ def load_federation(path: Path) -> Federation:
     CURRENCY.set(currency if isinstance(currency, str) else "USD")
     try:
         # by alias only: a budget line's 'from' may not be written 'effective'
-        return Federation.model_validate(data, by_alias=True, by_name=False)
+        federation = Federation.model_validate(data, by_alias=True, by_name=False)
     except ValidationError as exc:
         raise validation_error(exc, path) from None
+    _within_bounds(federation, path)
+    return federation
+
+
+def _within_bounds(federation: Federation, path: Path) -> None:
+    """Dates the books can count with, and budget lines within the amount cap in force on their date.
+
+    Checked after validation so the line named is the one written: a founding
+    date in 9999 would otherwise overflow the first cycle's arithmetic.
+    """
+    from engine.books.clock import EARLIEST, LATEST
+    from engine.books.money import format_cents
+
+    dates: list[tuple[tuple[Any, ...], date | None]] = [(("founded",), federation.founded)]
+    dates += [(("providers", i, "start"), p.start) for i, p in enumerate(federation.providers)]
+    dates += [(("budget", i, "from"), b.effective) for i, b in enumerate(federation.budget)]
+    dates += [(("budget", i, "until"), b.until) for i, b in enumerate(federation.budget)]
+    for loc, day in dates:
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise UserError(
+                f"{day} is out of range",
+                file=path,
+                line=line_of(path, loc),
+                field=dotted(loc),
+                expected=f"a date from {EARLIEST} to {LATEST}",
+            )
+    cap = federation.parameters.amount_cap
+    for i, b in enumerate(federation.budget):
+        if b.monthly > cap.at(b.effective):
+            loc = ("budget", i, "monthly")
+            raise UserError(
+                f"{format_cents(b.monthly, federation.currency)} is more than one amount may be",
+                file=path,
+                line=line_of(path, loc),
+                field=dotted(loc),
+                expected=f"at most {format_cents(cap.at(b.effective), federation.currency)} (parameter amount_cap)",
+            )

@@ -32,7 +32,7 @@ LIMIT = 1_000_000_000_000_00
 _AMOUNT = re.compile(
     r"""^(?P<sign>[-+])?[ ]?(?P<symbol>[^0-9\s.,+-])?[ ]?
         (?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?
-        (?:\.(?P<frac>[0-9]*))?$""",
+        (?:\.(?P<frac>[0-9]*))?\Z""",
     re.VERBOSE | re.ASCII,
 )
 _EXPECTED = "an amount written as digits with at most two decimals, e.g. 1250.00 or 1,250.00"
@@ -80,7 +80,7 @@ def _decimal_cents(amount: Decimal, cap: int) -> int:
 
 
 def _text_cents(value: str, currency: str | None, cap: int) -> int:
-    text = value.strip()
+    text = value.strip(" \t")  # a newline or NUL inside an amount is not padding
     match = _AMOUNT.match(text) if len(text) <= 40 else None
     if match is None or (match["whole"] is None and not match["frac"]):
         raise ValueError(f"{_EXPECTED}, not {value!r}")
