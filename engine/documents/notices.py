@@ -289,10 +289,16 @@ def _after(books: Books, provider_id: str, cycle: Cycle, issued: date) -> list[s
 
 def statement_documents(books: Books, cycle: Cycle, issued: date) -> list[Prepared]:
     """Every provider who was a member at any time in ``cycle``: a statement each, a settlement letter for a leaver."""
+    from engine.ledger.closing import closed
+
     shared = statements.cycle_books(books, cycle)
     ids = sorted(pid for pid, m in shared.members.items() if m.start <= cycle.last_day and (m.end is None or m.end >= cycle.first_day))
     if not ids:
         raise UserError(f"no provider was a member in {cycle.label}", field="CYCLE")
+    if cycle.id not in closed(books):  # a batch before the close would be issued with no refund worked out
+        raise UserError(
+            f"cycle {cycle.id} is not closed yet", field="--all", expected="'coop cycle close' first, or one provider's statement"
+        )
     return [statement_document(books, pid, cycle, issued, shared) for pid in ids]
 
 
