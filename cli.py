@@ -85,7 +85,7 @@ class MoneyType(click.ParamType):
         try:
             return parse_cents(str(value), currency=currency_of(ctx.find_root().obj.get("books") if ctx and ctx.find_root().obj else None))
         except ValueError as exc:
-            self.fail(f"'{value}' is not an amount (expected {exc})", param, ctx)
+            self.fail(f"{value!r} is not an amount (expected {exc})", param, ctx)
 
 
 DATE = DateType()
@@ -2797,6 +2797,28 @@ def _quote(arg: str) -> str:
     import shlex
 
     return shlex.quote(arg)
+
+
+# --- hostile input (to move into terminal/) ---
+
+
+def _another_batch(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    from engine.books.imports import ANOTHER_BATCH
+
+    ANOTHER_BATCH.set(bool(value))
+    return value
+
+
+for _import_command in (provider_import, payment_import, expense_import, hours_import, session_import, revenue_import):
+    _import_command.params.append(
+        click.Option(
+            ["--another-batch"],
+            is_flag=True,
+            expose_value=False,
+            callback=_another_batch,
+            help="The same file was imported before and these rows really are a second batch: record them again.",
+        )
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
