@@ -75,6 +75,7 @@ class Staged:
         self.token = f"{os.getpid()}-{os.urandom(4).hex()}"
         self.pairs: dict[Path, Path] = {}
         self.note: Path | None = None
+        self.sealed = False
         self._lock: int | None = None
 
     def at(self, final: Path) -> Path:
@@ -91,22 +92,33 @@ class Staged:
         _sweep(folder, self.notes)
         stage = folder.parent / f".{folder.name}.staging-{self.token}"
         folder.parent.mkdir(parents=True, exist_ok=True)
+        self.pairs[folder] = stage
+        self._write_note(None)  # before the twin exists, so a kill from here on is found and undone
         if folder.is_dir():
             shutil.copytree(folder, stage, copy_function=_link)
         else:
             stage.mkdir()
-        self.pairs[folder] = stage
         return stage
 
     def seal(self, head: str) -> None:
-        """Leave the note (the journal head this batch commits as), just before the commit."""
-        self.notes.mkdir(exist_ok=True)
-        self.note = self.notes / f"{self.token}.json"
-        self._lock = os.open(self.note, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
-        body = json.dumps({"head": head, "pairs": [[str(s), str(f)] for f, s in self.pairs.items()]}).encode()
-        os.write(self._lock, body)
-        os.fsync(self._lock)
+        """Add to the note the journal head this batch commits as, just before the commit."""
+        if self.pairs:
+            self._write_note(head)
+            self.sealed = True
+
+    def _write_note(self, head: str | None) -> None:
+        """The note lists every staging twin; ``head`` is None until the entries are about to commit.
+
+        Its lock is held until the batch is published or discarded, so
+        :func:`recover` in another command leaves a live batch alone.
+        """
+        if self._lock is None:
+            self.notes.mkdir(exist_ok=True)
+            self.note = self.notes / f"{self.token}.json"
+            self._lock = os.open(self.notes / f"{self.token}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        assert self.note is not None
+        write_text(self.note, json.dumps({"head": head, "pairs": [[str(s), str(f)] for f, s in self.pairs.items()]}))
 
     def publish(self) -> None:
         for folder, stage in self.pairs.items():
@@ -121,6 +133,7 @@ class Staged:
     def _forget(self) -> None:
         if self.note is not None:
             self.note.unlink(missing_ok=True)
+            self.note.with_suffix(".lock").unlink(missing_ok=True)
             with suppress(OSError):  # another batch's note may be there
                 self.notes.rmdir()
         if self._lock is not None:
@@ -149,7 +162,7 @@ def staged(journal: _Journal) -> Iterator[Staged]:
     except BaseException:
         batch.discard()
         raise
-    if batch.pairs and batch.note is None:
+    if batch.pairs and not batch.sealed:
         batch.discard()
         raise RuntimeError("a staged batch must record its entries in a journal transaction inside the block")
     batch.publish()
@@ -165,19 +178,16 @@ def recover(books_folder: Path, journal: _Journal) -> None:
     if not notes.is_dir():
         return
     for note in sorted(notes.glob("*.json")):
-        try:
-            fd = os.open(note, os.O_RDWR)
-        except FileNotFoundError:
-            continue
+        lock = os.open(note.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue
             try:
                 plan = json.loads(note.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                plan = {"head": None, "pairs": []}
+            except FileNotFoundError:
+                continue
             committed = plan["head"] is not None and journal.by_hash(plan["head"]) is not None
             for stage, folder in plan["pairs"]:
                 if committed:
@@ -185,8 +195,9 @@ def recover(books_folder: Path, journal: _Journal) -> None:
                 else:
                     shutil.rmtree(stage, ignore_errors=True)
             note.unlink(missing_ok=True)
+            note.with_suffix(".lock").unlink(missing_ok=True)
         finally:
-            os.close(fd)
+            os.close(lock)
 
 
 def _publish(stage: Path, folder: Path) -> None:
