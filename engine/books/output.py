@@ -177,8 +177,10 @@ def recover(books_folder: Path, journal: _Journal) -> None:
     notes = books_folder / STAGING
     if not notes.is_dir():
         return
-    for note in sorted(notes.glob("*.json")):
-        lock = os.open(note.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    tokens = sorted({p.name.lstrip(".").split(".", 1)[0] for p in notes.iterdir()})
+    for token in tokens:
+        note = notes / f"{token}.json"
+        lock = os.open(notes / f"{token}.lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -187,17 +189,19 @@ def recover(books_folder: Path, journal: _Journal) -> None:
             try:
                 plan = json.loads(note.read_text(encoding="utf-8"))
             except FileNotFoundError:
-                continue
+                plan = {"head": None, "pairs": []}  # killed before its first note: no staging folder yet
             committed = plan["head"] is not None and journal.by_hash(plan["head"]) is not None
             for stage, folder in plan["pairs"]:
                 if committed:
                     _publish(Path(stage), Path(folder))
                 else:
                     shutil.rmtree(stage, ignore_errors=True)
-            note.unlink(missing_ok=True)
-            note.with_suffix(".lock").unlink(missing_ok=True)
+            for leftover in (note, *notes.glob(f".{token}.json.*.tmp"), notes / f"{token}.lock"):
+                leftover.unlink(missing_ok=True)
         finally:
             os.close(lock)
+    with suppress(OSError):
+        notes.rmdir()
 
 
 def _publish(stage: Path, folder: Path) -> None:
