@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, as_of_option, json_option, open_books, today
+from terminal.params import DATE, another_batch_option, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, fee_changes_since, table
 
 
@@ -89,6 +89,7 @@ def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) 
 
 
 @provider.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def provider_import(ctx: click.Context, csv_file: Path) -> None:

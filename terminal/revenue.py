@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import MONEY, as_of_option, json_option, open_books, out_option, today
+from terminal.params import MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
 
 
@@ -34,6 +34,7 @@ def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, 
 
 
 @revenue.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def revenue_import(ctx: click.Context, csv_file: Path) -> None:

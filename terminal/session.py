@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, correction_option, json_option, open_books
+from terminal.params import DATE, MONEY, another_batch_option, correction_option, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -38,6 +38,7 @@ def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: 
 
 
 @session.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def session_import(ctx: click.Context, csv_file: Path) -> None:

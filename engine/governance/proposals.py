@@ -306,7 +306,7 @@ class Proposal:
 
 
 def parse_id(text: str) -> int:
-    m = re.fullmatch(r"(?i)p-?(\d+)|(\d+)", text.strip())
+    m = re.fullmatch(r"(?i)p-?(\d{1,18})|(\d{1,18})", text.strip())  # past 18 digits SQLite cannot hold it
     if not m:
         raise UserError(f"'{text}' is not a proposal id", field="PROPOSAL", expected="an id such as P-12")
     return int(m.group(1) or m.group(2))
