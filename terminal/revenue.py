@@ -90,7 +90,13 @@ def revenue_statement(
 ) -> None:
     """MEMBER's annual statement: revenue, levy, retained share, expenses, leave, rent covered, net kept."""
     from engine.books.output import write_bytes, write_text
-    from engine.models.retention.revenue import STATEMENT_COLUMNS, STATEMENT_HEADINGS, annual_statement, statement_csv, statement_markdown
+    from engine.models.retention.statements import (
+        STATEMENT_COLUMNS,
+        STATEMENT_HEADINGS,
+        annual_statement,
+        statement_csv,
+        statement_markdown,
+    )
 
     books = open_books(ctx)
     s = annual_statement(books, member_id, year)
@@ -107,7 +113,7 @@ def revenue_statement(
     if md_file:
         click.echo(f"Wrote {write_text(md_file, statement_markdown(s))}")
     if docx_file:
-        from engine.models.retention.revenue import statement_docx
+        from engine.models.retention.statements import statement_docx
 
         click.echo(f"Wrote {write_bytes(docx_file, statement_docx(s))}")
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from engine.books.folder import Books
 from engine.books.naming import documents_folder
-from engine.models.retention.revenue import AnnualStatement, leaves, write_statements
+from engine.models.retention.revenue import leaves
+from engine.models.retention.statements import AnnualStatement, write_statements
 
 
 def extended_leave_rows(books: Books) -> list[dict[str, Any]]:
