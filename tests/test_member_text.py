@@ -117,3 +117,14 @@ def test_a_document_from_hostile_text_opens(coop: Coop, books_dir: Path, name: s
     [docx] = (books_dir / "documents").rglob("*zed-one*.docx")
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert name in text
+
+
+def test_a_multi_line_text_adds_no_heading_or_rule() -> None:
+    from markdown_it import MarkdownIt
+
+    from engine.documents.templates import md_escape
+
+    text = "We agree.\n# 9. Forged clause\nThe parent may keep a profit.\n===\n---"
+    tokens = [t.type for t in MarkdownIt().parse(md_escape(text))]
+    assert "heading_open" not in tokens and "hr" not in tokens
+    assert md_escape("Room #4, Suite 2") == "Room #4, Suite 2"

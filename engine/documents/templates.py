@@ -32,11 +32,14 @@ from engine.books.money import format_cents
 from engine.documents.placeholders import joined
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_LINE_START = re.compile(r"(?m)^([ \t]*)(#|=+[ \t]*$|-{3,}[ \t]*$)")
+"""What would make a line of a member's text a heading or a rule: ``# ...``, or a line of ``===``/``---`` under it."""
 
 
 def md_escape(text: str) -> str:
-    """Backslash-escape the characters Markdown would read as markup."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Backslash-escape the characters Markdown would read as markup, so a text adds no heading, clause or link."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2", escaped) if "#" in escaped or "\n" in escaped else escaped
 
 
 class Pending(str):
