@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, another_batch_option, correction_option, open_books
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, open_books
 from terminal.present import money
 
 
@@ -16,7 +16,7 @@ def expense() -> None:
     """Shared expenses the parent pays."""
 
 
-@expense.command("record")
+@expense.command("record", context_settings=AMOUNT_ARGUMENTS)
 @click.argument("line_id", metavar="LINE")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date paid.")

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from terminal.params import DATE, MONEY, as_of_option, correction_option, json_option, open_books, today
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, as_of_option, correction_option, json_option, open_books, today
 from terminal.present import emit_json, money, table
 
 
@@ -67,7 +67,7 @@ def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None,
     click.echo(table(rows, ["on", "what", "postings"]))
 
 
-@ledger.command("write-off")
+@ledger.command("write-off", context_settings=AMOUNT_ARGUMENTS)
 @click.argument("provider_id", metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True)

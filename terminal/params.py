@@ -92,6 +92,9 @@ class ModelType(click.Choice):
         return key if key in self.choices else super().convert(value, param, ctx)
 
 
+AMOUNT_ARGUMENTS = {"ignore_unknown_options": True}
+"""For a command taking an amount argument: ``-5.00`` reaches the money check (and its own refusal), not click's option parser."""
+
 DATE = DateType()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, another_batch_option, correction_option, open_books
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, open_books
 from terminal.present import money
 
 
@@ -16,7 +16,7 @@ def payment() -> None:
     """Money from and to providers."""
 
 
-@payment.command("record")
+@payment.command("record", context_settings=AMOUNT_ARGUMENTS)
 @click.argument("provider_id", metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date received.")
@@ -33,7 +33,7 @@ def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, 
     click.echo(f"Payment of {money(amount, books)} from {provider_id} on {on} (journal entry {entry.seq}); balance {money(owes, books)}.")
 
 
-@payment.command("payout")
+@payment.command("payout", context_settings=AMOUNT_ARGUMENTS)
 @click.argument("provider_id", metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date paid.")

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from terminal.params import DATE, MONEY, json_option, open_books, today
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, json_option, open_books, today
 from terminal.present import emit_json, money, table
 
 
@@ -73,7 +73,7 @@ def payout_commitments(ctx: click.Context, as_json: bool) -> None:
     click.echo(table(rows, ["vote", "on", "quarter", "member", "committed", "spent", "for"], {4: "right", 5: "right"}))
 
 
-@payout.command("spend")
+@payout.command("spend", context_settings=AMOUNT_ARGUMENTS)
 @click.argument("proposal_id", metavar="PROPOSAL")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date paid.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
+from terminal.params import AMOUNT_ARGUMENTS, MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
 
 
@@ -16,7 +16,7 @@ def revenue() -> None:
     """Retention model: members' revenue (each keeps it, less the probation levy) and annual statements."""
 
 
-@revenue.command("record")
+@revenue.command("record", context_settings=AMOUNT_ARGUMENTS)
 @click.argument("member_id", metavar="MEMBER")
 @click.argument("amount", type=MONEY)
 @click.option("--month", required=True, help="The month the services were provided, YYYY-MM.")

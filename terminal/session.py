@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, another_batch_option, correction_option, json_option, open_books
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -16,7 +16,7 @@ def session() -> None:
     """Sessions of the session split co-op: each fee split between clinician and co-op."""
 
 
-@session.command("record")
+@session.command("record", context_settings=AMOUNT_ARGUMENTS)
 @click.argument("member_id", metavar="MEMBER")
 @click.argument("fee", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date the session's fee was received.")
