@@ -156,10 +156,19 @@ correction_option = click.option(
 def credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL") -> str:
     """The member's credential: from the environment for scripts, else typed with hidden input."""
     import os
+    import sys
 
     value = os.environ.pop(env, None)  # read once: it must not outlive its use in the environment
     if value is not None:
         return value
+    if sys.stdin is None or not sys.stdin.isatty():
+        # No terminal (cron, ssh host cmd, a pipe): read what was piped, without getpass's echo warnings.
+        lines = [(sys.stdin.readline() if sys.stdin else "").rstrip("\r\n") for _ in range(2 if confirm else 1)]
+        if not lines[0]:
+            raise UserError(f"no credential for {member}: no terminal to type it in", field=env, expected=f"{env} set for this command")
+        if confirm and lines[1] != lines[0]:
+            raise UserError("the two entries of the credential differ", field="credential")
+        return lines[0]
     return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))
 
 

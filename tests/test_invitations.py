@@ -124,3 +124,13 @@ def test_the_demo_prints_no_credential(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "session_split"], catch_exceptions=False).output
     assert "COOP_CREDENTIAL" not in out and "-secret" not in out
     assert "member invite" in out
+
+
+def test_a_vote_with_no_terminal_and_no_credential_is_one_line_naming_the_variable(coop: Coop) -> None:
+    code = _code(coop("member", "invite", "mara-quist", env=at("2027-01-04")))
+    assert coop("member", "credential", "set", "mara-quist", "--invitation", code, env=at("2027-01-04", "pass-mara-1")).exit_code == 0
+    assert coop("propose", "general", "--text", "Shared intake form", env=at("2027-02-01")).exit_code == 0
+    result = coop("vote", "cast", "P-1", "--member", "mara-quist", "--choice", "yes", env=at("2027-02-02"))
+    assert result.exit_code == 2
+    assert "COOP_CREDENTIAL" in result.output and len(result.output.strip().splitlines()) == 1
+    assert "Warning" not in result.output
