@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "payout": "terminal.payout:payout",
     "proposal": "terminal.proposal:proposal",
     "provider": "terminal.provider:provider",
+    "proxy": "terminal.proxy:proxy",
     "propose": "terminal.propose:propose",
     "reminders": "terminal.reminders:reminders",
     "report": "terminal.report:report",

@@ -17,16 +17,18 @@ def vote() -> None:
 @click.option("--member", "member_id", required=True, help="Your member id (asks for your credential, or reads COOP_CREDENTIAL).")
 @click.option("--choice", type=click.Choice(["yes", "no", "abstain", "stand_aside", "block"]), required=True)
 @click.option("--reason", default="", help="Why (required for a block).")
+@click.option("--for", "for_member", default=None, help="Cast the ballot of a member whose accepted proxy you hold.")
 @click.pass_context
-def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str) -> None:
+def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str, for_member: str | None) -> None:
     """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""
     from engine.governance.ballots import cast
 
     books = open_books(ctx)
     secret = credential(member_id)
     open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
-    p, entry = cast(books, proposal_id, member_id, choice, secret, reason)
+    p, entry = cast(books, proposal_id, member_id, choice, secret, reason, for_member)
     what = "Ratification response" if entry.data["phase"] == "ratification" else "Ballot"
     changed = " (replaces your earlier ballot)" if "supersedes" in entry.data else ""
-    click.echo(f"{what} recorded on {p.label}{changed}. Receipt: {entry.hash}")
+    proxy = f" for {entry.data['member']} (proxy {entry.data['proxy']})" if "proxy" in entry.data else ""
+    click.echo(f"{what}{proxy} recorded on {p.label}{changed}. Receipt: {entry.hash}")
     click.echo("Keep the receipt; 'coop audit receipt RECEIPT' checks it is in the record.")

@@ -87,12 +87,14 @@ def check_votes(books: Books, report: Report) -> None:
     from engine.books.roster import memberships
     from engine.governance.decisions import recount
     from engine.governance.proposals import all_proposals, check_seal
+    from engine.governance.proxies import proxies
 
     credential_from = {}
     for seq, member in books.journal.conn.execute(
         "SELECT seq, json_extract(data, '$.member') FROM entries WHERE kind = 'member.credential_set' ORDER BY seq"
     ):
         credential_from.setdefault(member, seq)
+    proxies_by_seq = {x.seq: x for x in proxies(books)}
     for p in all_proposals(books):
         broken = check_seal(p)
         if broken:
@@ -103,8 +105,14 @@ def check_votes(books: Books, report: Report) -> None:
                 report.problems.append(f"{where}: cast before voting opened")
             elif b.member not in (p.eligible or ()):
                 report.problems.append(f"{where}: {b.member} was not eligible")
-            elif credential_from.get(b.member, b.entry.seq) >= b.entry.seq:
-                report.problems.append(f"{where}: {b.member} had no credential when it was cast")
+            elif credential_from.get(b.cast_by or b.member, b.entry.seq) >= b.entry.seq:
+                report.problems.append(f"{where}: {b.cast_by or b.member} had no credential when it was cast")
+            if b.proxy is not None:
+                given = proxies_by_seq.get(b.proxy)
+                if given is None or given.grantor != b.member or given.holder != b.cast_by or not given.in_force(before=b.entry.seq):
+                    report.problems.append(f"{where}: cast by {b.cast_by} for {b.member} without an accepted proxy in force")
+                elif not given.covers(p.label, b.entry.date):
+                    report.problems.append(f"{where}: proxy {b.proxy} does not cover {p.label} on {b.entry.on}")
             if p.results and b.phase == "voting" and b.entry.seq > p.results[0].seq:
                 report.problems.append(f"{where}: cast after the vote closed")
             elif b.phase == "voting" and b.entry.date > p.deadline:

@@ -36,6 +36,8 @@ class ModelParameters(BaseModel):
 
     amount_cap: Schedule[Money] = dated(cents_to_decimal_text(DEFAULT_CAP), Money)
     """The largest single amount (a payment, expense, fee or budget line) the books record: a typo of extra zeros is refused."""
+    proxies_per_holder: Schedule[int] = dated(1, int)
+    """How many absent members one member may vote for on one proposal (see engine.governance.proxies)."""
 
 
 def parameter_classes() -> tuple[type[ModelParameters], ...]:

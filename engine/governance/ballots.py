@@ -24,7 +24,7 @@ from typing import Any
 from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry
-from engine.books.roster import memberships
+from engine.books.roster import active, memberships
 from engine.errors import UserError
 from engine.governance import credentials, tally
 from engine.governance.proposals import BALLOT, RESULT, Proposal, freeze, load
@@ -50,13 +50,22 @@ def absent(p: Proposal, counted: dict[str, object]) -> list[str]:
     return sorted(set(p.eligible or ()) - set(counted) - set(p.result.data["dropped"] if p.result else ()))
 
 
-def cast(books: Books, pid: str, member: str, choice: str, secret: str | None, reason: str = "") -> tuple[Proposal, Entry]:
-    """Record ``member``'s ballot if the credential is theirs and they may vote today; else nothing."""
+def cast(
+    books: Books, pid: str, member: str, choice: str, secret: str | None, reason: str = "", for_member: str | None = None
+) -> tuple[Proposal, Entry]:
+    """Record ``member``'s ballot if the credential is theirs and they may vote today; else nothing.
+
+    With ``for_member``, ``member`` casts the ballot of the absent ``for_member`` under an accepted proxy
+    (engine.governance.proxies): it counts once, as theirs, marked as a proxy ballot.
+    """
     if choice not in tally.CHOICES:
         raise UserError(f"'{choice}' is not a choice", field="--choice", expected=", ".join(tally.CHOICES))
     today = clock.today()
     load(books, pid)  # an unknown proposal is named before any credential is asked about
     credentials.check(books, member, secret)
+    holder = None
+    if for_member is not None and for_member != member:
+        holder, member = member, for_member
     with books.transaction() as w:
         p = load(books, pid)
         if p.final is not None:
@@ -91,6 +100,8 @@ def cast(books: Books, pid: str, member: str, choice: str, secret: str | None, r
             raise UserError(f"voting on {p.label} ended on {p.deadline}; ballots are no longer accepted", field="PROPOSAL")
         previous = p.current_ballots(phase).get(member)
         data = {"member": member, "choice": choice, "reason": reason.strip(), "phase": phase}
+        if holder is not None:
+            data |= _proxy_terms(books, p, holder, member, previous, phase, today)
         if previous is not None:
             data["supersedes"] = previous.entry.seq
         entry = w.append(BALLOT, today, data, ref=p.id)
@@ -108,6 +119,22 @@ def cast(books: Books, pid: str, member: str, choice: str, secret: str | None, r
                 ref=p.id,
             )
     return p, entry
+
+
+def _proxy_terms(books: Books, p: Proposal, holder: str, member: str, previous: Any, phase: str, today: date) -> dict[str, Any]:
+    """Check a proxy ballot: an accepted proxy covering this vote, under the holder's cap, never over the member's own ballot."""
+    from engine.governance.proxies import holders_count, usable
+
+    if holder not in {m.id for m in active(books, today)}:
+        raise UserError(f"{holder} is not an active member and cannot vote for others", field="--member")
+    proxy = usable(books, member, holder, p.label, today)
+    if previous is not None and previous.proxy is None:
+        raise UserError(f"{member} voted on {p.label} themselves; a proxy cannot replace a member's own ballot", field="--for")
+    cap = holders_count(books)
+    others = {b.member for b in p.current_ballots(phase).values() if b.cast_by == holder and b.member != member}
+    if len(others) >= cap:
+        raise UserError(f"{holder} already votes for {len(others)} member(s) on {p.label}; the books allow {cap}", field="--for")
+    return {"proxy": proxy.seq, "cast_by": holder}
 
 
 def ratification_until(closed_on: date, days: int) -> date:

@@ -54,6 +54,12 @@ def close(books: Books, pid: str, statement: str = "") -> Proposal:
     return load(books, p.number)
 
 
+def _proxy_count(p: Proposal, counted: dict[str, int]) -> dict[str, Any]:
+    """Ballots counted that a proxy holder cast, marked as such (only when there are any, so older results read the same)."""
+    by_proxy = sorted(b.member for b in p.ballots if b.proxy is not None and counted.get(b.member) == b.entry.seq)
+    return {"proxy_ballots": by_proxy if not p.rule.secret else len(by_proxy)} if by_proxy else {}
+
+
 def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: str) -> None:
     if today < p.voting_opens:
         raise UserError(f"voting on {p.label} has not opened yet (opens {p.voting_opens})", field="PROPOSAL")
@@ -76,6 +82,7 @@ def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: st
         "early": early,
         "ballots": r.counted,
         "dropped": dropped,
+        **_proxy_count(p, r.counted),
         "statement": statement.strip(),
         "reading": p.reading,
     }

@@ -231,6 +231,10 @@ class Ballot:
     choice: str
     reason: str
     phase: Literal["voting", "ratification"]
+    proxy: int | None = None
+    """The proxy (its ``proxy.given`` entry) this ballot was cast under, by another member; None: the member's own."""
+    cast_by: str | None = None
+    """Who cast it: the member, or the holder of their proxy."""
 
     @property
     def receipt(self) -> str:
@@ -349,7 +353,9 @@ def _build(opened: Entry, rows: list[Any]) -> Proposal:
         if e.kind == VOTING_OPENED:
             p.frozen, p.eligible, p.recused = e, tuple(data["eligible"]), dict(data["recused"])
         elif e.kind == BALLOT:
-            p.ballots.append(Ballot(e, data["member"], data["choice"], data.get("reason", ""), data["phase"]))
+            p.ballots.append(
+                Ballot(e, data["member"], data["choice"], data.get("reason", ""), data["phase"], data.get("proxy"), data.get("cast_by"))
+            )
         elif e.kind == COMMENT:
             p.comments.append(e)
         elif e.kind == STATEMENT:
