@@ -97,20 +97,26 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
 @fees.command("notices")
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today).")
+@click.option("--from", "from_month", default=None, metavar="YYYY-MM", help="Only the fee setting from this month (the one just set).")
 @out_option
 @pdf_option
 @json_option
 @click.pass_context
-def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path | None, pdf: bool, as_json: bool) -> None:
+def fees_notices(
+    ctx: click.Context, cycle_id: str, on: date | None, from_month: str | None, out: Path | None, pdf: bool, as_json: bool
+) -> None:
     """Issue a fee notice (Markdown and DOCX) to each provider for each time CYCLE's fee was set or re-evaluated."""
-    from engine.books.naming import cycle_named, documents_folder
-    from engine.documents.notices import fee_notices, issue
+    from engine.books.naming import cycle_named, documents_folder, month_named
+    from engine.documents.notices import fee_notices, issue, late_warning
     from engine.ledger.fees import settings
 
     books = open_books(ctx, write=True)
     c = cycle_named(books, cycle_id)
     day = on or today()
-    done = issue(books, fee_notices(books, c, day), documents_folder(books, out), day)
+    done = issue(books, fee_notices(books, c, day, month_named(from_month, "--from")), documents_folder(books, out), day)
+    warning = late_warning(done, day)
+    if warning:
+        click.echo(warning, err=True)
     if as_json:
         emit_json([issued_json(d) for d in done])
     else:

@@ -102,3 +102,21 @@ def test_amounts_are_recognised(text: str) -> None:
 @pytest.mark.parametrize("text", ["2027-01", "owner", "5 of 39", "P-3", "Total"])
 def test_other_cells_are_not_amounts(text: str) -> None:
     assert not is_amount(text)
+
+
+def test_every_demo_fee_notice_is_dated_on_or_before_the_first_charge_it_governs_or_says_it_is_late(demo_books: Path) -> None:
+    from engine.books.folder import open_books
+    from engine.documents.notices import ISSUED
+
+    books = open_books(demo_books)
+    try:
+        notices = [e for e in books.journal.entries([ISSUED]) if e.data["kind"] == "fee-notice"]
+    finally:
+        books.close()
+    for e in notices:
+        first_charge = date.fromisoformat(e.data["from_month"] + "-01")
+        text = (demo_books / "documents" / e.data["document"]).with_suffix(".md").read_text()
+        assert date.fromisoformat(str(e.on)) <= first_charge or "This notice is late:" in text, e.data["document"]
+        assert not e.data["late"], f"{e.data['document']} came after the charge it announces"
+    if (demo_books / "documents" / "notices").is_dir():
+        assert len(notices) >= 30

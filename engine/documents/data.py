@@ -251,6 +251,10 @@ class FeeNoticeData(DocModel):
     provider_count: int
     budget: list[BudgetRow]
     budget_total: int
+    charged_before_notice: list[str] = []
+    """Months (as "January 2027") charged at this fee before the notice's date: the notice says it is late."""
+    previous_cycle_open: str | None = None
+    """The previous cycle's label when it had not closed by the notice: its result comes later, as a fee from a later month."""
 
 
 class AccountItem(DocModel):

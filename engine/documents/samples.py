@@ -157,6 +157,8 @@ def fee_notice() -> FeeNoticeData:
         provider_count=5,
         budget=BUDGET,
         budget_total=290000,
+        charged_before_notice=["July 2027"],
+        previous_cycle_open="2027-01 to 2027-06",
     )
 
 

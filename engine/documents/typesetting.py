@@ -70,6 +70,9 @@ PORTRAIT_WIDTH = 6.5
 LANDSCAPE_WIDTH = 9.0
 """Inches of text width on a US Letter page with one-inch side margins, each way up."""
 
+KEEP_WHOLE_ROWS = 16
+"""A table this short moves whole to the next page rather than leaving a row or two behind."""
+
 TABLE_TEXT_PT = 9.5
 CELL_MARGIN_PT = 5.4
 """Word's default left and right cell margin (0.075 in, 108 twips) in a Table Grid table."""
@@ -523,8 +526,8 @@ class _Builder:
                 self.inline(para, children, bold=header)
                 if signature:
                     _signature_cell(para, children, header)
-                    if r < len(rows) - 1:
-                        para.paragraph_format.keep_with_next = True  # the block stays on one page
+                if (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < len(rows) - 1:
+                    para.paragraph_format.keep_with_next = True  # a signature block or a short table stays on one page
                 elif header:
                     _shade(cell, "DCE4EE")
                 if not signature and is_amount(_cell_text(children)):
