@@ -216,7 +216,7 @@ def manual_context() -> ManualContext:
         federation_name=FEDERATION,
         parent=PARENT,
         founded=date(2027, 1, 1),
-        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="Prefer cooperative vendors", proposal=4),
+        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="Prefer cooperative vendors", proposal="P-4"),
         cycle=CycleView(months=6, months_words="six", start_month_name="January", per_year_words="two"),
         policies=PolicyView(
             joiner_charging="from the first full calendar month of membership",
