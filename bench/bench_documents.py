@@ -30,7 +30,7 @@ from engine.books.founding import create_books
 from engine.books.presets import render_founding
 from engine.documents.contracts import agreement_data, compile_document, fill, issue, provider_party
 from engine.documents.templates import TOKEN, long_date, registry
-from engine.documents.versions import record_founding
+from engine.governance.versions import record_founding
 from engine.models.federation.demo import BUDGET, FOUNDED, PARENT
 
 ISSUE_DAY = date(2027, 1, 15)

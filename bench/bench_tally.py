@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import timeit
 
+from engine.books.rules import Matter
 from engine.governance.credentials import derive
-from engine.governance.rules import Matter
 from engine.governance.tally import Counts, certain, decide
 from engine.models.federation.rules import RULES as DEFAULT_RULES
 

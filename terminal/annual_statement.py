@@ -22,29 +22,10 @@ def annual_statement_cmd(
     ctx: click.Context, member_id: str, year: str, csv_file: Path | None, md_file: Path | None, docx_file: Path | None, as_json: bool
 ) -> None:
     """MEMBER's statement for YEAR (flat_pay model): hours and pay by month, leave, capital account."""
-    from engine.books.output import write_bytes, write_text
-    from engine.models.flat_pay.management import parse_year
-    from engine.models.flat_pay.statements import statement as build
-    from engine.models.flat_pay.statements import to_csv, to_markdown
+    from engine.models.flat_pay.views import annual_statement
 
     books = open_books(ctx)
-    s = build(books, member_id, parse_year(books, year))
-    text = to_markdown(s, books.federation.holder, books.federation.currency)
-    if csv_file:
-        write_text(csv_file, to_csv(s))
-    if md_file:
-        write_text(md_file, text)
-    if docx_file:
-        from engine.documents.typesetting import DocMeta, to_docx
-
-        meta = DocMeta(
-            title=f"Annual statement {s.cycle.label}: {s.name}",
-            footer=f"{books.federation.holder} · Annual statement {s.cycle.label} · {s.name}",
-            issued=s.cycle.last_day,
-            author=books.federation.holder,
-            subject=books.federation.name,
-        )
-        write_bytes(docx_file, to_docx(text, meta))
+    s = annual_statement(books, member_id, year, csv_file=csv_file, md_file=md_file, docx_file=docx_file)
     if as_json:
         emit_json(s.as_json())
         return

@@ -67,7 +67,7 @@ def audit_export(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def audit_seal(ctx: click.Context, reason: str) -> None:
     """Accept an edit to federation.yaml, on the record."""
-    books = open_books(ctx, write=True)
+    books = open_books(ctx)  # read: the seal is what is being mended; reseal takes the lock itself
     entry = books.reseal(reason)
     click.echo(f"federation.yaml sealed again at entry {entry.seq}: {reason}")
 

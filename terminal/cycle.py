@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import click
 
@@ -25,19 +24,14 @@ def cycle() -> None:
 @click.pass_context
 def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close CYCLE: refund the surplus (or carry/assess a deficit), leaving the parent no profit."""
-    from engine.books.naming import cycle_named
-    from engine.ledger.closing import close, settle
+    from engine.ledger.requests import close_cycle
 
     books = open_books(ctx, write=not dry_run)
     if hand_over(ctx, books.federation.model, "cycle close"):
         return  # the model closes its period with its own command (a quarter's payout)
-    c = cycle_named(books, cycle_id)
     day = on or today()
-    plans: list[Any] = []
-    if dry_run:
-        result = settle(books, c, day)
-    else:
-        result, _, plans = close(books, c, day)
+    done = close_cycle(books, cycle_id, day, dry_run)
+    c, result, plans = done.cycle, done.result, done.plans
     if as_json:
         emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
         return

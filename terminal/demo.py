@@ -23,7 +23,7 @@ from terminal.params import ModelType
 def demo(folder: Path, model: str) -> None:
     """Found a sample co-op in FOLDER (default ./coop-demo) and run a year of every capability."""
     from engine.books.founding import create_demo_books
-    from engine.models.federation.demo import script
+    from engine.demo import script
     from engine.models.registry import get
 
     root = click.get_current_context().find_root().command
@@ -37,7 +37,8 @@ def demo(folder: Path, model: str) -> None:
         if step.prepare is not None:
             step.prepare(folder)
         args = [a.replace("{books}", str(folder)) for a in step.args]
-        env = "".join(f"{k}={_quote(v)} " for k, v in step.env.items())
+        # A credential is never printed: pasted without it, the command asks the member to type theirs.
+        env = "".join(f"{k}={_quote(v)} " for k, v in step.env.items() if k != "COOP_CREDENTIAL")
         click.secho(f"$ {env}coop " + " ".join(_quote(a) for a in args), fg="cyan")
         with _environment(step.env):
             root.main(["--books", str(folder), *args], standalone_mode=False)

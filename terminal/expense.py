@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, correction_option, open_books
+from terminal.params import DATE, MONEY, another_batch_option, correction_option, open_books
 from terminal.present import money
 
 
@@ -40,6 +40,7 @@ def expense_record(
 
 
 @expense.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def expense_import(ctx: click.Context, csv_file: Path) -> None:

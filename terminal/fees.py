@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -24,12 +23,10 @@ def fees() -> None:
 @click.pass_context
 def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reason: str | None) -> None:
     """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
-    from engine.books.naming import cycle_named, month_named
-    from engine.ledger.fees import recalc
+    from engine.ledger.requests import recalc_fee
 
     books = open_books(ctx, write=True)
-    cycle = cycle_named(books, cycle_id)
-    plan, recorded = recalc(books, cycle, month_named(from_month, "--from"), reason)
+    cycle, plan, recorded = recalc_fee(books, cycle_id, from_month, reason)
     if recorded:
         click.echo(f"Fee for {cycle.label}: {plan_text(plan, books)}.")
     else:
@@ -42,13 +39,11 @@ def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reaso
 @click.pass_context
 def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
     """The fee in each month of a cycle (default: the current one) and why it changed."""
-    from engine.books.naming import cycle_named
-    from engine.ledger.fees import schedule, settings
+    from engine.ledger.requests import fee_schedule
 
     books = open_books(ctx)
-    cycle = cycle_named(books, cycle_id)
-    found = settings(books, cycle)
-    months = schedule(books, cycle, found)
+    sched = fee_schedule(books, cycle_id)
+    cycle, found, months = sched.cycle, sched.settings, sched.months
     if as_json:
         emit_json(
             {
@@ -106,28 +101,18 @@ def fees_notices(
     ctx: click.Context, cycle_id: str, on: date | None, from_month: str | None, out: Path | None, pdf: bool, as_json: bool
 ) -> None:
     """Issue a fee notice (Markdown and DOCX) to each provider for each time CYCLE's fee was set or re-evaluated."""
-    from engine.books.naming import cycle_named, documents_folder, month_named
-    from engine.documents.notices import fee_notices, issue, late_warning
-    from engine.ledger.fees import settings
+    from engine.documents.requests import issue_fee_notices
 
     books = open_books(ctx, write=True)
-    c = cycle_named(books, cycle_id)
-    day = on or today()
-    done = issue(books, fee_notices(books, c, day, month_named(from_month, "--from")), documents_folder(books, out), day)
-    warning = late_warning(done, day)
-    if warning:
-        click.echo(warning, err=True)
+    run = issue_fee_notices(books, cycle_id, on or today(), out, from_month)
+    done = run.issued
+    if run.warning:
+        click.echo(run.warning, err=True)
     if as_json:
         emit_json([issued_json(d) for d in done])
     else:
         issued_summary(done)
-        rows: dict[int, list[Any]] = {}
-        for d in done:
-            f = d.figures
-            row = rows.setdefault(f["setting"], [f["from_month"], money(f["fee"], books), 0])
-            row[2] += 1
-        reasons = {s.seq: s.reason for s in settings(books, c)}
-        body = [[*r, reasons[seq]] for seq, r in rows.items()]
+        body = [[start, money(fee, books), count, why] for start, fee, count, why in run.settings]
         click.echo(table(body, ["from", "new fee", "notices", "why"], {1: "right", 2: "right"}))
     if pdf:
         write_pdfs([d.docx for d in done])

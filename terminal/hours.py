@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import json_option, open_books
+from terminal.params import another_batch_option, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -33,6 +33,7 @@ def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, ki
 
 
 @hours.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def hours_import(ctx: click.Context, csv_file: Path) -> None:

@@ -21,30 +21,14 @@ def journal() -> None:
 @click.pass_context
 def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """Every entry in order, including withdrawn ones."""
-    from engine.governance.ballots import public_view
+    from engine.governance.views import public_journal
 
     books = open_books(ctx)
-    entries = books.journal.entries([kind] if kind else None, include_voided=True)
-    voided = books.journal.voided()
-    shown = public_view(books)  # secret ballots never show who chose what
+    entries = public_journal(books, kind)  # secret ballots never show who chose what
     if as_json:
-        emit_json(
-            [
-                {
-                    "seq": e.seq,
-                    "kind": e.kind,
-                    "on": e.on,
-                    "recorded_at": e.recorded_at,
-                    "data": shown(e),
-                    "ref": e.ref,
-                    "hash": e.hash,
-                    "voided": e.seq in voided,
-                }
-                for e in entries
-            ]
-        )
+        emit_json(entries)
         return
-    rows = [[e.seq, e.on, e.kind, _summary(shown(e)), e.ref or "", "withdrawn" if e.seq in voided else ""] for e in entries]
+    rows = [[e["seq"], e["on"], e["kind"], _summary(e["data"]), e["ref"] or "", "withdrawn" if e["voided"] else ""] for e in entries]
     click.echo(table(rows, ["#", "on", "kind", "what", "ref", ""], {0: "right"}))
 
 
@@ -60,7 +44,7 @@ def _summary(data: dict[str, Any], width: int = 60) -> str:
 @click.pass_context
 def journal_void(ctx: click.Context, seq: int, reason: str) -> None:
     """Withdraw a mistaken entry: a new entry that points at it (nothing is deleted)."""
-    from engine.books.corrections import void
+    from engine.ledger.corrections import void
 
     books = open_books(ctx, write=True)
     entry = void(books, seq, reason)

@@ -56,13 +56,10 @@ def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> Non
 @click.pass_context
 def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None, as_json: bool) -> None:
     """Every balanced transaction up to a date."""
-    from engine.books.roster import require
-    from engine.ledger.accounts import transactions
+    from engine.ledger.requests import transactions_of
 
     books = open_books(ctx)
-    if provider_id:
-        require(books, provider_id, "--provider")
-    txs = list(transactions(books, as_of or today(), provider_id))
+    txs = transactions_of(books, as_of or today(), provider_id)
     if as_json:
         emit_json([{"on": t.on.isoformat(), "memo": t.memo, "postings": dict(t.postings), "source": t.source} for t in txs])
         return

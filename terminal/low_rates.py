@@ -13,10 +13,10 @@ from terminal.present import emit_json, money, table
 @click.pass_context
 def low_rates(ctx: click.Context, as_json: bool) -> None:
     """Very low client rates the collective approved (client references, not names)."""
-    from engine.governance.outcomes import LOW_RATE_APPROVED
+    from engine.governance.views import approved_low_rates
 
     books = open_books(ctx)
-    found = [{"on": e.on, **e.data} for e in books.journal.entries([LOW_RATE_APPROVED])]
+    found = approved_low_rates(books)
     if as_json:
         emit_json(found)
         return

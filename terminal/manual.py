@@ -22,13 +22,10 @@ def manual() -> None:
 @click.pass_context
 def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf: bool) -> None:
     """Write manual VERSION (default: the latest) as Markdown and DOCX."""
-    from engine.books.naming import documents_folder
-    from engine.documents.manual import publish_version
-    from engine.documents.versions import versions
+    from engine.documents.requests import publish_manual
 
     books = open_books(ctx)
-    number = version if version is not None else len(versions(books))
-    done = publish_version(books, number, documents_folder(books, out))
+    number, done = publish_manual(books, version, out)
     state = "as adopted (stored in the journal)" if done.stored else "rendered now; fixed in the journal at the first issuance or amendment"
     click.echo(f"Manual version {number}, {state}; SHA-256 {done.sha256}")
     click.echo(f"  {done.markdown}\n  {done.docx}")
@@ -60,7 +57,7 @@ def manual_diff(ctx: click.Context, v1: int, v2: int, out: Path | None, pdf: boo
 @click.pass_context
 def manual_versions_cmd(ctx: click.Context, as_json: bool) -> None:
     """Every manual version: number, effective date, the vote that adopted it, its SHA-256."""
-    from engine.documents.versions import versions
+    from engine.governance.versions import versions
 
     books = open_books(ctx)
     vs = versions(books)

@@ -22,23 +22,67 @@ def member_credential() -> None:
     """A member's voting credential (kept only as a salted scrypt hash)."""
 
 
+@member.command("invite")
+@click.argument("member_id")
+@click.option("--days", type=int, default=14, show_default=True, help="How long the invitation stays valid.")
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the code to FILE for delivery by hand."
+)
+@click.pass_context
+def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | None) -> None:
+    """Invite MEMBER_ID to set their own credential: a one-time code, shown once; only its hash is kept."""
+    from engine.books.output import write_text
+    from engine.governance.invitations import invite
+
+    books = open_books(ctx, write=True)
+    entry, code = invite(books, member_id, days)
+    expires = entry.data["expires"]
+    if out is not None:
+        write_text(out, f"{code}\n")
+        click.echo(f"Invitation for {member_id} written to {out} (journal entry {entry.seq}); valid until {expires}.")
+    else:
+        click.echo(f"Invitation for {member_id} (journal entry {entry.seq}), valid until {expires}. Give this code to them alone:")
+        click.echo(code)
+
+
 @member_credential.command("set")
 @click.argument("member_id")
+@click.option("--invitation", default=None, help="The invitation code (or COOP_INVITATION; or --invitation-file).")
+@click.option("--invitation-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A file holding the code.")
 @click.pass_context
-def member_credential_set(ctx: click.Context, member_id: str) -> None:
+def member_credential_set(ctx: click.Context, member_id: str, invitation: str | None, invitation_file: Path | None) -> None:
     """Set MEMBER_ID's credential (typed by the member; COOP_CREDENTIAL for scripts).
 
-    Replacing a credential needs the current one (COOP_OLD_CREDENTIAL, or typed).
+    A first credential, or one replacing a lost credential, needs the member's
+    invitation; replacing a credential otherwise needs the current one
+    (COOP_OLD_CREDENTIAL, or typed).
     """
+    import os
+
     from engine.governance.credentials import current, set_credential
 
+    if invitation is None and invitation_file is not None:
+        try:
+            invitation = invitation_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            raise UserError("cannot read the invitation code", file=invitation_file) from None
+    invitation = invitation or os.environ.pop("COOP_INVITATION", None)
     books = open_books(ctx)
-    old = credential(member_id, env="COOP_OLD_CREDENTIAL") if current(books, member_id) is not None else None
+    has = current(books, member_id) is not None
+    if invitation is None and not has:
+        invitation = click.prompt(f"Invitation code for {member_id}", hide_input=True) if _interactive() else None
+    old = credential(member_id, env="COOP_OLD_CREDENTIAL") if has and invitation is None else None
     new = credential(member_id, confirm=True)
     open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
-    entry = set_credential(books, member_id, new, old)
+    entry = set_credential(books, member_id, new, old, invitation)
     verb = "replaced" if entry.data["replaces"] else "set"
     click.echo(f"Voting credential for {member_id} {verb} (journal entry {entry.seq}; only a salted hash is kept).")
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
 
 
 @member.command("statement")

@@ -16,15 +16,11 @@ from terminal.present import emit_json, table
 @click.pass_context
 def parameters_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """The co-op model's dated parameters in force (rates, shares), with their history."""
-    from engine.books.parameters import dated_names, in_force
+    from engine.books.views import parameter_steps
 
     books = open_books(ctx)
-    params = in_force(books, as_of)
+    params, rows = parameter_steps(books, as_of)
     on = as_of or today()
-    rows = []
-    for name in dated_names(params):
-        for step in getattr(params, name).model_dump(mode="json", by_alias=True)["steps"]:
-            rows.append([name, step["from"] or books.federation.founded.isoformat(), step["value"]])  # as written in the file
     if as_json:
         emit_json({"model": books.federation.model, "as_of": on.isoformat(), "parameters": params.model_dump(mode="json", by_alias=True)})
         return

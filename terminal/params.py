@@ -55,24 +55,26 @@ class DateType(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
+        from engine.books.clock import in_range, parse_date
+
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date (expected YYYY-MM-DD)", param, ctx)
+            return in_range(value) if isinstance(value, date) else parse_date(str(value))
+        except UserError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class MoneyType(click.ParamType):
     name = "AMOUNT"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from engine.books.config import currency_of
         from engine.books.money import parse_cents
 
+        root = ctx.find_root().obj if ctx else None
         try:
-            return parse_cents(str(value))
+            return parse_cents(str(value), currency=currency_of(root.get("books") if root else None))
         except ValueError as exc:
-            self.fail(f"'{value}' is not an amount (expected {exc})", param, ctx)
+            self.fail(f"{value!r} is not an amount (expected {exc})", param, ctx)
 
 
 class ModelType(click.Choice):
@@ -152,7 +154,23 @@ def credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL")
     """The member's credential: from the environment for scripts, else typed with hidden input."""
     import os
 
-    value = os.environ.get(env)
+    value = os.environ.pop(env, None)  # read once: it must not outlive its use in the environment
     if value is not None:
         return value
     return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))
+
+
+def _another_batch(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    from engine.books.imports import ANOTHER_BATCH
+
+    ANOTHER_BATCH.set(bool(value))
+    return value
+
+
+another_batch_option = click.option(
+    "--another-batch",
+    is_flag=True,
+    expose_value=False,
+    callback=_another_batch,
+    help="The same file was imported before and these rows really are a second batch: record them again.",
+)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, correction_option, open_books
+from terminal.params import DATE, MONEY, another_batch_option, correction_option, open_books
 from terminal.present import money
 
 
@@ -50,6 +50,7 @@ def payment_payout(ctx: click.Context, provider_id: str, amount: int, on: date, 
 
 
 @payment.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def payment_import(ctx: click.Context, csv_file: Path) -> None:

@@ -23,16 +23,13 @@ def payout() -> None:
 @click.pass_context
 def payout_quarter(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close QUARTER: pay its surplus out to the member-owners, or carry its deficit to the next quarter."""
-    from engine.books.naming import cycle_named
-    from engine.ledger.closing import close, settle
     from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
-    from engine.models.session_split.sessions import require_model
+    from engine.models.session_split.views import close_quarter
 
     books = open_books(ctx, write=not dry_run)
-    require_model(books)
-    q = cycle_named(books, cycle_id, "QUARTER")
     day = on or today()
-    result = settle(books, q, day) if dry_run else close(books, q, day)[0]
+    done = close_quarter(books, cycle_id, day, dry_run)
+    q, result = done.cycle, done.result
     if as_json:
         emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
         return

@@ -43,21 +43,18 @@ def write_pdfs(paths: list[Path]) -> None:
 
 
 def plan_text(p: Any, books: Books) -> str:
-    old = f"was {money(p.old, books)}" if p.old is not None else "first fee of the cycle"
-    return (
-        f"{money(p.amount, books)} a month from {p.from_month} ({old}): "
-        f"{money(p.to_collect, books)} to collect over {pm(p.provider_months)} provider-months, rounded up"
-    )
+    from engine.ledger.requests import plan_text as words
+
+    return words(p, books.federation.currency)
 
 
 def fee_changes_since(books: Books, seq: int) -> None:
     """Say which fees a staffing change re-evaluated (the engine did it in the same transaction)."""
-    from engine.ledger.fees import settings
+    from engine.ledger.requests import fee_changes_since as changes
 
-    for s in settings(books):
-        if s.seq > seq:
-            was = f" (was {money(s.old, books)})" if s.old is not None else ""
-            click.echo(f"Fee for cycle {s.cycle} re-evaluated from {s.from_month}: {money(s.amount, books)}{was}.")
+    for s in changes(books, seq):
+        was = f" (was {money(s.old, books)})" if s.old is not None else ""
+        click.echo(f"Fee for cycle {s.cycle} re-evaluated from {s.from_month}: {money(s.amount, books)}{was}.")
 
 
 def pm(value: Any) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,61 +11,12 @@ from terminal.params import DATE, as_of_option, credential, json_option, open_bo
 from terminal.present import emit_json, money, table
 
 if TYPE_CHECKING:
-    from engine.books.folder import Books
+    pass
 
 
 @click.group()
 def proposal() -> None:
     """Proposals: list, show, close, comment, second reading."""
-
-
-def _proposal_json(p: Any, on: date, books: Books | None = None, detail: bool = False) -> dict[str, Any]:
-    counts = p.result.data["counts"] if p.result is not None else None
-    out: dict[str, Any] = {
-        "id": p.label,
-        "matter": p.matter.value,
-        "title": p.title,
-        "status": p.status(on),
-        "opened_on": p.opened_on.isoformat(),
-        "voting_opens": p.voting_opens.isoformat(),
-        "deadline": p.deadline.isoformat(),
-        "reading": p.reading,
-        "counts": counts,
-    }
-    if detail:
-        from engine.governance.proposals import electorate
-
-        secret = p.rule.secret
-        eligible, recused = (p.eligible, p.recused) if p.eligible is not None else electorate(books, p)
-        out |= {
-            "fields": p.fields.model_dump(mode="json", by_alias=True),
-            "rule": p.rule.model_dump(mode="json"),
-            "rule_text": p.rule.describe(),
-            "proposer": p.proposer,
-            "first_reading": f"P-{p.first_reading}" if p.first_reading else None,
-            "journal_entry": p.id,
-            "eligible": list(eligible),
-            "recused": recused,
-            "electorate_frozen": p.eligible is not None,
-            "ballots": [
-                {
-                    "receipt": b.receipt,
-                    "on": b.entry.on,
-                    "phase": b.phase,
-                    **({} if secret else {"member": b.member, "choice": b.choice, "reason": b.reason}),
-                }
-                for b in p.ballots
-            ],
-            "comments": [{"member": c.data["member"], "on": c.on, "text": c.data["text"]} for c in p.comments],
-            "statements": [{"author": st.data["author"], "on": st.on, "text": st.data["text"]} for st in p.statements],
-            "result": p.result.data if p.result is not None else None,
-            "effect": p.effect.data if p.effect is not None else None,
-        }
-        if secret and p.result is not None:
-            from engine.governance.ballots import public_view
-
-            out["result"] = public_view(books)(p.result)
-    return out
 
 
 def _counts_text(c: dict[str, int]) -> str:
@@ -78,13 +29,13 @@ def _counts_text(c: dict[str, int]) -> str:
 @click.pass_context
 def proposal_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Every proposal and where it stands."""
-    from engine.governance.proposals import all_proposals
+    from engine.governance.views import proposal_data, proposals_on
 
     books = open_books(ctx)
     on = as_of or today()
-    props = [p for p in all_proposals(books) if p.opened_on <= on]
+    props = proposals_on(books, on)
     if as_json:
-        emit_json([_proposal_json(p, on) for p in props])
+        emit_json([proposal_data(p, on) for p in props])
         return
     rows = []
     for p in props:
@@ -107,10 +58,11 @@ def proposal_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None
 def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
     """One proposal: its fields, rule, electorate, ballots (or only receipts if secret), result and effect."""
     from engine.governance.proposals import load
+    from engine.governance.views import current_ballots, proposal_data
 
     books = open_books(ctx)
     p = load(books, proposal_id)
-    data = _proposal_json(p, today(), books, detail=True)
+    data = proposal_data(p, today(), books, detail=True)
     if as_json:
         emit_json(data)
         return
@@ -135,7 +87,7 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
         click.echo(f"Recused: {who}: {why}")
     if p.ballots:
         click.echo("")
-        current = {b.entry.seq for phase in ("voting", "ratification") for b in p.current_ballots(phase).values()}
+        current = current_ballots(p)
         if p.rule.secret:
             click.echo(f"Ballots (secret: receipts only; {len(current)} current, {len(p.ballots) - len(current)} superseded)")
             rows = [[b.entry.on, b.receipt[:16], "" if b.entry.seq in current else "superseded"] for b in p.ballots]
@@ -174,11 +126,10 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
 @click.pass_context
 def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None:
     """Count and decide; refused before the deadline unless the outcome is already certain."""
-    from engine.books.output import write_text
-    from engine.governance.decisions import close
+    from engine.governance.views import close_proposal
 
     books = open_books(ctx, write=True)
-    p = close(books, proposal_id, statement)
+    p, checklist = close_proposal(books, proposal_id, statement)
     r = p.result.data
     c = r["counts"]
     stage = "provisionally " if r["stage"] == "provisional" else ""
@@ -189,10 +140,8 @@ def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None
     if p.effect is not None:
         e = p.effect.data
         click.echo(f"Effect: {e['summary']}" if e["applied"] else f"Passed but NOT applied: {e['reason']}")
-        if e["applied"] and p.matter.value == "end_parent":
-            checklist = books.journal.require(e["entries"][0]).data["checklist"]
-            path = write_text(books.folder / f"transition-{p.label}.md", checklist)
-            click.echo(f"Transition checklist: {path}")
+        if checklist is not None:
+            click.echo(f"Transition checklist: {checklist}")
 
 
 @proposal.command("comment")

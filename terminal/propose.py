@@ -22,9 +22,9 @@ def _propose_options(f: Any) -> Any:
 def _open(
     ctx: click.Context, matter: str, data: dict[str, Any], title: str | None, default_title: str, by: str | None, deadline: date | None
 ) -> None:
+    from engine.books.rules import Matter
     from engine.governance.credentials import check
     from engine.governance.proposals import ADMINISTRATOR, open_proposal
-    from engine.governance.rules import Matter
 
     books = open_books(ctx)
     secret = credential(by) if by is not None else None
@@ -193,14 +193,14 @@ def propose_rule_change(
     deadline: date | None,
 ) -> None:
     """Propose changing the decision rule for MATTER (two readings)."""
-    import yaml
+    from engine.books.config import yaml_value
 
     changes: dict[str, Any] = {}
     for spec in settings:
         key, sep, value = spec.partition("=")
         if not sep:
             raise UserError(f"'{spec}' is not FIELD=VALUE", field="--set")
-        changes[key.strip()] = value.strip() if key.strip() in ("threshold", "quorum") else yaml.safe_load(value)
+        changes[key.strip()] = value.strip() if key.strip() in ("threshold", "quorum") else yaml_value(value, f"--set {key.strip()}")
     _open(
         ctx, "rule_change", {"matter": matter, "changes": changes, "effective": effective}, title, f"Change the {matter} rule", by, deadline
     )

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from terminal.params import DATE, as_of_option, json_option, open_books, today
+from terminal.params import DATE, another_batch_option, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, fee_changes_since, table
 
 
 @click.group()
 def provider() -> None:
     """The roster: list, show, join, leave, import."""
-
-
-def _membership_json(m: Any, on: date) -> dict[str, Any]:
-    return {
-        **m.provider.model_dump(mode="json"),
-        "status": m.status(on),
-        "end": m.end.isoformat() if m.end else None,
-        "leaving_reason": m.reason,
-    }
 
 
 @provider.command("list")
@@ -33,14 +23,13 @@ def _membership_json(m: Any, on: date) -> dict[str, Any]:
 @click.pass_context
 def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_json: bool) -> None:
     """Providers in the federation."""
-    from engine.books.roster import memberships
+    from engine.books.views import membership_data, roster_on
 
     books = open_books(ctx)
     on = as_of or today()
-    members = [m for m in memberships(books, on).values() if everyone or m.active_on(on)]
-    members.sort(key=lambda m: m.id)
+    members = roster_on(books, on, everyone)
     if as_json:
-        emit_json([_membership_json(m, on) for m in members])
+        emit_json([membership_data(m, on) for m in members])
         return
     rows = [[m.id, m.provider.name, m.provider.practice, m.provider.licence, m.start.isoformat(), m.status(on)] for m in members]
     click.echo(table(rows, ["id", "name", "practice", "licence", "since", "status"]))
@@ -54,11 +43,11 @@ def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_jso
 def provider_show(ctx: click.Context, provider_id: str, as_of: date | None, as_json: bool) -> None:
     """One provider's details and membership."""
     from engine.books.roster import require
+    from engine.books.views import membership_data
 
     books = open_books(ctx)
     on = as_of or today()
-    m = require(books, provider_id)
-    data = _membership_json(m, on)
+    data = membership_data(require(books, provider_id), on)
     if as_json:
         emit_json(data)
         return
@@ -100,6 +89,7 @@ def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) 
 
 
 @provider.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def provider_import(ctx: click.Context, csv_file: Path) -> None:

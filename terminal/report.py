@@ -28,19 +28,11 @@ def report_transparency(
     """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
     from dataclasses import asdict
 
-    from engine.books.naming import cycle_named
-    from engine.books.output import write_bytes, write_text
-    from engine.documents.statements import result_rows, transparency, transparency_csv, transparency_docx, transparency_markdown
+    from engine.documents.requests import transparency_report
+    from engine.documents.statements import result_rows
 
     books = open_books(ctx)
-    c = cycle_named(books, cycle_id)
-    t = transparency(books, c)
-    if csv_file:
-        write_text(csv_file, transparency_csv(t))
-    if md_file:
-        write_text(md_file, transparency_markdown(t))
-    if docx_file:
-        write_bytes(docx_file, transparency_docx(t, books.federation.holder, c.last_day))
+    t = transparency_report(books, cycle_id, csv_file=csv_file, md_file=md_file, docx_file=docx_file)
     if as_json:
         data = asdict(t)
         data["close"] = t.close.as_data() if t.close else None

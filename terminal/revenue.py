@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import MONEY, as_of_option, json_option, open_books, out_option, today
+from terminal.params import MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
 
 
@@ -34,6 +34,7 @@ def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, 
 
 
 @revenue.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def revenue_import(ctx: click.Context, csv_file: Path) -> None:
@@ -89,7 +90,13 @@ def revenue_statement(
 ) -> None:
     """MEMBER's annual statement: revenue, levy, retained share, expenses, leave, rent covered, net kept."""
     from engine.books.output import write_bytes, write_text
-    from engine.models.retention.revenue import STATEMENT_COLUMNS, STATEMENT_HEADINGS, annual_statement, statement_csv, statement_markdown
+    from engine.models.retention.statements import (
+        STATEMENT_COLUMNS,
+        STATEMENT_HEADINGS,
+        annual_statement,
+        statement_csv,
+        statement_markdown,
+    )
 
     books = open_books(ctx)
     s = annual_statement(books, member_id, year)
@@ -106,7 +113,7 @@ def revenue_statement(
     if md_file:
         click.echo(f"Wrote {write_text(md_file, statement_markdown(s))}")
     if docx_file:
-        from engine.models.retention.revenue import statement_docx
+        from engine.models.retention.statements import statement_docx
 
         click.echo(f"Wrote {write_bytes(docx_file, statement_docx(s))}")
 
@@ -117,12 +124,10 @@ def revenue_statement(
 @click.pass_context
 def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
     """Every member's annual statement for a year: CSV, Markdown and DOCX each (default folder BOOKS/documents/statements)."""
-    from engine.books.naming import documents_folder
-    from engine.models.retention.revenue import write_statements
+    from engine.models.retention.views import year_statements
 
     books = open_books(ctx)
-    folder = documents_folder(books, out) / "statements" / str(year)
-    done = write_statements(books, year, folder)
+    folder, done = year_statements(books, year, out)
     rows = [
         [
             s.member,

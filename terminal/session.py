@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, MONEY, correction_option, json_option, open_books
+from terminal.params import DATE, MONEY, another_batch_option, correction_option, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -38,6 +38,7 @@ def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: 
 
 
 @session.command("import")
+@another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def session_import(ctx: click.Context, csv_file: Path) -> None:
@@ -60,13 +61,10 @@ def session_import(ctx: click.Context, csv_file: Path) -> None:
 @click.pass_context
 def session_list(ctx: click.Context, member_id: str | None, quarter_id: str | None, as_json: bool) -> None:
     """Recorded sessions with their split, and the totals."""
-    from engine.books.naming import cycle_named
-    from engine.models.session_split.sessions import require_model, sessions
+    from engine.models.session_split.views import sessions_in
 
     books = open_books(ctx)
-    require_model(books)
-    q = cycle_named(books, quarter_id, "--quarter") if quarter_id else None
-    rows = sessions(books, q.first_day if q else None, q.last_day if q else None, member_id)
+    rows = sessions_in(books, quarter_id, member_id)
     if as_json:
         emit_json(
             [

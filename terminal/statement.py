@@ -45,11 +45,7 @@ def statement(
     """
     from dataclasses import asdict
 
-    from engine.books.naming import cycle_named, documents_folder
-    from engine.books.output import write_bytes, write_text
-    from engine.documents.notices import issue, render, statement_document, statement_documents
-    from engine.documents.statements import statement as build
-    from engine.documents.statements import statement_csv, summary_rows
+    from engine.documents.requests import issue_cycle_statements, provider_statement
 
     books = open_books(ctx, write=everyone or issue_docs)
     day = on or today()
@@ -58,8 +54,7 @@ def statement(
             raise UserError("with --all give only the cycle", field="CYCLE", expected="e.g. coop statement --all 2027-01")
         if csv_file or md_file or docx_file:
             raise UserError("--csv, --md and --docx write one provider's statement; --all issues every one", field="--all")
-        c = cycle_named(books, targets[0])
-        done = issue(books, statement_documents(books, c, day), documents_folder(books, out), day)
+        done = issue_cycle_statements(books, targets[0], day, out)
         if as_json:
             emit_json([issued_json(d) for d in done])
         else:
@@ -70,20 +65,12 @@ def statement(
     if len(targets) != 2:
         raise UserError("give a provider and a cycle", field="PROVIDER CYCLE", expected="e.g. 'mara-quist 2027-01', or '--all 2027-01'")
     provider_id, cycle_id = targets
-    c = cycle_named(books, cycle_id)
-    s = build(books, provider_id, c)
-    doc = statement_document(books, provider_id, c, day) if md_file or docx_file or issue_docs else None
-    if csv_file:
-        write_text(csv_file, statement_csv(s))
-    if doc is not None and (md_file or docx_file):
-        markdown, docx = render(doc, books.federation.currency)
-        if md_file:
-            write_text(md_file, markdown)
-        if docx_file:
-            write_bytes(docx_file, docx)
-    done = issue(books, [doc], documents_folder(books, out), day) if doc is not None and issue_docs else []
+    found = provider_statement(
+        books, provider_id, cycle_id, day, csv_file=csv_file, md_file=md_file, docx_file=docx_file, issue=issue_docs, out=out
+    )
+    s, done = found.statement, found.issued
     if as_json:
-        emit_json({**asdict(s), "summary": dict(summary_rows(s)), "issued": [issued_json(d) for d in done]})
+        emit_json({**asdict(s), "summary": dict(found.summary), "issued": [issued_json(d) for d in done]})
         return
     click.echo(f"{'Final settlement statement' if s.final else 'Statement'}: {s.name} ({s.provider}), cycle {s.label}")
     if s.final:
@@ -102,7 +89,7 @@ def statement(
     ]
     click.echo(table(rows, ["month", "fee", "charged", "paid", "other", "balance"], {i: "right" for i in range(1, 6)}))
     click.echo("")
-    click.echo(table([[k, money(v, books)] for k, v in summary_rows(s)], ["", "amount"], {1: "right"}))
+    click.echo(table([[k, money(v, books)] for k, v in found.summary], ["", "amount"], {1: "right"}))
     if not s.closed:
         click.echo("The cycle is not closed yet: any refund is worked out at its close.")
     for d in done:

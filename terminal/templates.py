@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from engine.errors import UserError
 from terminal.params import json_option, pdf_option
 from terminal.present import emit_json, write_pdfs
 
@@ -45,14 +44,9 @@ def templates_check(as_json: bool) -> None:
 @pdf_option
 def templates_sample(names: tuple[str, ...], out: Path, pdf: bool) -> None:
     """Render templates (default: all) with their sample data, as Markdown and DOCX, to look at."""
-    from engine.documents.contracts import render_sample
-    from engine.documents.templates import registry
+    from engine.documents.requests import render_samples
 
-    known = registry()
-    for name in names:
-        if name not in known:
-            raise UserError(f"no template '{name}'", field="NAME", expected=", ".join(known))
-    written = [render_sample(name, out) for name in names or known]
+    written = render_samples(names, out)
     for md, docx in written:
         click.echo(f"  {md}\n  {docx}")
     if pdf:

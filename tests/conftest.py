@@ -68,3 +68,18 @@ def _rewrite_whole_chain(books_dir: Path, seq: int, data: dict) -> None:
 def rewrite_chain() -> Callable[..., None]:
     """Replace one entry's data and recompute every hash: what whoever holds the database can do."""
     return _rewrite_whole_chain
+
+
+def _enrol(call: Callable[..., object], who: str, /, **kw: object) -> object:
+    """Invite ``who`` and set their credential with the code, through the same runner (``call``) and options."""
+    out = call("member", "invite", who, **kw)
+    text = out if isinstance(out, str) else out.output  # type: ignore[attr-defined]
+    assert "Invitation for" in text, text
+    code = text.strip().splitlines()[-1]
+    return call("member", "credential", "set", who, "--invitation", code, **kw)
+
+
+@pytest.fixture
+def enrol() -> Callable[..., object]:
+    """A member's first credential the way a member sets it: with the invitation the administrator issued."""
+    return _enrol

@@ -31,10 +31,10 @@ def ok(result: Result) -> Result:
 
 
 @pytest.fixture
-def voted(coop: Coop) -> Coop:
+def voted(coop: Coop, enrol: Callable[..., Result]) -> Coop:
     """Every member has a credential; P-1 opened on 1 March and noor-haddad voted on 5 March."""
     for m in MEMBERS:
-        ok(coop("member", "credential", "set", m, env=at("2027-01-04", m)))
+        ok(enrol(coop, m, env=at("2027-01-04", m)))
     ok(coop("propose", "general", "--text", "Shared intake form", env=at("2027-03-01")))
     ok(coop("vote", "cast", "P-1", "--member", "noor-haddad", "--choice", "yes", env=at("2027-03-05", "noor-haddad")))
     return coop

@@ -43,5 +43,11 @@ def test_a_proposal_by_a_member_names_them_and_carries_their_credential() -> Non
     assert step.env == {"COOP_NOW": "2027-02-01T09:00:00", "COOP_CREDENTIAL": "demo-bo-lind-secret"}
     assert "COOP_CREDENTIAL" not in propose("2027-02-01", "An open matter:", "general", "--text", "x").env
     assert vote("2027-02-02", "P-1", "bo-lind").args[-2:] == ("--choice", "yes")
-    assert [s.say for s in credential_steps(["a", "b"], "2027-01-01")][1] == "... and b:"
+    enrolled = credential_steps(["a", "b"], "2027-01-01")
+    assert [s.args[:3] for s in enrolled] == [("member", "invite", "a"), ("member", "credential", "set")] * 1 + [
+        ("member", "invite", "b"),
+        ("member", "credential", "set"),
+    ]
+    assert enrolled[1].args[-2:] == ("--invitation-file", enrolled[0].args[-1]), "the member sets it with the invitation issued"
+    assert "COOP_CREDENTIAL" not in enrolled[0].env, "the administrator's invitation needs no member's credential"
     assert on("2027-01-01", "Status:", "status").args == ("status",)

@@ -17,7 +17,6 @@ from click.testing import Result
 from docx import Document
 
 from engine.books.folder import Books, open_books
-from engine.documents import versions as mv
 from engine.documents.contracts import ISSUED, SIGNED, agreement_data, compile_document, fill, provider_party, render_document
 from engine.documents.data import ProviderParty, fraction_words
 from engine.documents.manual import render_version
@@ -25,6 +24,7 @@ from engine.documents.redline import redline
 from engine.documents.templates import check_sources, registry
 from engine.documents.typesetting import DocMeta, build_reference, reference_bytes, to_docx
 from engine.errors import UserError
+from engine.governance import versions as mv
 
 Coop = Callable[..., Result]
 DEMO_AMENDMENT = Path(__file__).resolve().parent.parent / "manual" / "demo" / "cooperation_v2.md"

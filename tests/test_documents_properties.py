@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.books.folder import Books
-from engine.documents import versions as mv
 from engine.documents.contracts import agreement_data, compile_document, fill, render_document
 from engine.documents.data import ProviderParty
 from engine.documents.redline import redline
 from engine.documents.templates import registry
+from engine.governance import versions as mv
 
 WORDS = st.sampled_from(["fee", "the", "members", "vote", "$646.67", "two", "thirds", "**bold phrase**", "quorum", "a", "of", "notice"])
 PARAGRAPH = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import _enrol
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -349,7 +350,7 @@ def test_every_cent_of_income_is_pay_capital_or_carried(
 
 def _credentials(coop: Coop, members: list[str], day: str) -> None:
     for m in members:
-        coop.ok("member", "credential", "set", m, day=day, member=m)
+        _enrol(coop.ok, m, day=day, member=m)
 
 
 def test_membership_after_six_months_by_consensus(tmp_path: Path) -> None:

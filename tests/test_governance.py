@@ -16,7 +16,7 @@ from engine.books import roster
 from engine.books.budget import lines_on
 from engine.books.folder import open_books
 from engine.books.journal import entry_hash
-from engine.documents import versions as manual_versions
+from engine.governance import versions as manual_versions
 
 Coop = Callable[..., Result]
 MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]
@@ -44,10 +44,10 @@ def refused(result: Result, text: str) -> None:
 
 
 @pytest.fixture
-def gov(coop: Coop) -> Coop:
+def gov(coop: Coop, enrol: Callable[..., Result]) -> Coop:
     """The demo federation with every founding member's credential set on 4 January."""
     for m in MEMBERS:
-        ok(coop("member", "credential", "set", m, env=at("2027-01-04", m)))
+        ok(enrol(coop, m, env=at("2027-01-04", m)))
     return coop
 
 
@@ -99,7 +99,7 @@ def test_credential_is_kept_only_as_a_salted_scrypt_hash(gov: Coop, books_dir: P
     assert rows[0]["scrypt"] == {"n": 16384, "r": 8, "p": 1}
 
 
-def test_wrong_credential_is_refused_and_nothing_recorded(gov: Coop, books_dir: Path) -> None:
+def test_wrong_credential_is_refused_and_only_the_failure_recorded(gov: Coop, books_dir: Path) -> None:
     ok(propose_onboarding(gov))
     before = journal_count(books_dir)
     refused(
@@ -111,7 +111,14 @@ def test_wrong_credential_is_refused_and_nothing_recorded(gov: Coop, books_dir: 
         gov("vote", "cast", "P-1", "--member", "mara-quist", "--choice", "yes", env=at("2027-02-02", "x", secret_of("rowan-ellery"))),
         "wrong credential",
     )
-    assert journal_count(books_dir) == before
+    # Failed checks are journaled (who and when, never what was typed); no ballot is recorded.
+    books = open_books(books_dir)
+    failed = books.journal.entries(["member.credential_failed"])
+    ballots = books.journal.entries(["ballot.cast"])
+    books.close()
+    assert journal_count(books_dir) == before + 2
+    assert [e.data for e in failed] == [{"member": "mara-quist"}, {"member": "mara-quist"}]
+    assert ballots == []
 
 
 def test_credential_is_prompted_with_hidden_input(gov: Coop) -> None:
@@ -246,7 +253,7 @@ def test_early_close_only_when_certain(gov: Coop) -> None:
     assert show(gov, "P-1")["result"]["early"] is True
 
 
-def test_eligibility_is_frozen_when_voting_opens(gov: Coop, books_dir: Path) -> None:
+def test_eligibility_is_frozen_when_voting_opens(gov: Coop, books_dir: Path, enrol: Callable[..., Result]) -> None:
     ok(propose_onboarding(gov))  # P-1: lena joins 2027-03-01 if it passes
     for m in ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell"]:
         ok(vote(gov, "2027-02-02", "P-1", m, "yes"))
@@ -254,7 +261,7 @@ def test_eligibility_is_frozen_when_voting_opens(gov: Coop, books_dir: Path) -> 
     # A termination vote opens on 2027-03-01 (with 28 days' notice and response): lena is a member then.
     # A general matter opened on 2027-02-20 has its electorate frozen without her.
     ok(gov("propose", "general", "--text", "Adopt a shared intake form", env=at("2027-02-20")))
-    ok(gov("member", "credential", "set", "lena-marsh", env=at("2027-03-01", "lena-marsh")))
+    ok(enrol(gov, "lena-marsh", env=at("2027-03-01", "lena-marsh")))
     refused(vote(gov, "2027-03-01", "P-2", "lena-marsh", "yes"), "not an active member when voting opened on 2027-02-20")
     assert "lena-marsh" not in show(gov, "P-2")["eligible"]
 
@@ -652,7 +659,7 @@ def test_proposer_and_deadline(gov: Coop) -> None:
     assert [(p["id"], p["status"]) for p in json.loads(listing)] == [("P-1", "voting ended"), ("P-2", "notice")]
 
 
-def test_rules_come_from_federation_yaml(coop: Coop, books_dir: Path) -> None:
+def test_rules_come_from_federation_yaml(coop: Coop, books_dir: Path, enrol: Callable[..., Result]) -> None:
     path = books_dir / "federation.yaml"
     text = path.read_text()
     start = text.index("  onboarding:\n")
@@ -660,7 +667,7 @@ def test_rules_come_from_federation_yaml(coop: Coop, books_dir: Path) -> None:
     custom = '  onboarding:\n    method: supermajority\n    threshold: "3/4"\n    quorum: "2/3"\n    voting_days: 7\n    secret: true'
     path.write_text(text[:start] + custom + text[block_end:])
     for m in MEMBERS:
-        ok(coop("member", "credential", "set", m, env=at("2027-01-04", m)))
+        ok(enrol(coop, m, env=at("2027-01-04", m)))
     ok(propose_onboarding(coop))
     data = show(coop, "P-1")
     assert data["deadline"] == "2027-02-07"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import _enrol
 
 from cli import main
 from engine.books.config import load_federation
@@ -71,7 +72,7 @@ def flat_pay(tmp_path: Path) -> Callable[..., Result]:
         return runner.invoke(main, ["--books", str(folder), *args], env=env, catch_exceptions=False)
 
     for w in WORKERS:
-        assert run("member", "credential", "set", w, day="2026-01-02", member=w).exit_code == 0
+        assert _enrol(run, w, day="2026-01-02", member=w).exit_code == 0
     run.folder = folder  # type: ignore[attr-defined]
     return run
 

@@ -10,7 +10,7 @@ from test_governance import MEMBERS, at, gov, ok, vote  # noqa: F401 - gov is a 
 
 from engine.books.folder import open_books
 from engine.books.money import format_cents
-from engine.documents import versions as manual_versions
+from engine.governance import versions as manual_versions
 from engine.ledger.fee_quote import monthly_fee
 
 

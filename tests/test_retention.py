@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import _enrol
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ from engine.books.presets import render_founding
 from engine.ledger import fees
 from engine.ledger.accounts import provider_balances, trial_balance
 from engine.models.retention import revenue as retention
+from engine.models.retention import statements as retention_statements
 
 FOUNDERS = ["ada-fenn", "ben-oduya", "cleo-marr", "dev-patel", "eli-soto", "fay-lund"]
 KIT = "kit-haas"
@@ -99,7 +101,7 @@ def make(folder: Path, share: str | None = None) -> Callable[..., Result]:
     )
     assert run("fees", "recalc", "2027-01").exit_code == 0
     for m in [*FOUNDERS, KIT]:
-        assert run("member", "credential", "set", m, member=m).exit_code == 0
+        assert _enrol(run, m, member=m).exit_code == 0
     run.folder = folder  # type: ignore[attr-defined]
     return run
 
@@ -149,7 +151,7 @@ def test_a_probationer_with_8000_of_revenue_pays_800_to_the_coop(coop: Callable[
     assert balances[KIT] == 200_000 - 720_000
     assert balances["ada-fenn"] == 200_000 - 800_000
     books = open_books(coop.folder)  # type: ignore[attr-defined]
-    s = retention.annual_statement(books, KIT, 2027)
+    s = retention_statements.annual_statement(books, KIT, 2027)
     books.close()
     summary = dict(s.rows())
     assert summary["Revenue recorded"] == 800_000 and summary["Co-op levy (probation)"] == 80_000
@@ -201,7 +203,7 @@ def test_a_rent_cover_vote_relieves_the_member_and_the_statement_shows_it(coop: 
     assert ch["cleo-marr"][1:4] == [0, 0, 0]
     assert sum(sum(row) for row in ch.values()) >= 6 * 700_000
     books = open_books(coop.folder)  # type: ignore[attr-defined]
-    s = retention.annual_statement(books, "cleo-marr", 2027)
+    s = retention_statements.annual_statement(books, "cleo-marr", 2027)
     books.close()
     assert s.total("rent_covered") == 3 * 60_000
     assert [m.status for m in s.months[:5]] == [
@@ -365,7 +367,7 @@ def test_charges_collect_the_budget_and_the_ledger_balances(
             assert -tb.get("income:probation_levy", 0) == sum(rv.levy for rv in retention.revenues(books))
             balances = provider_balances(books, date(2027, 12, 31))
             for member in [*FOUNDERS, KIT]:
-                statement = retention.annual_statement(books, member, 2027)
+                statement = retention_statements.annual_statement(books, member, 2027)
                 assert statement.net_kept == -balances.get(member, 0), "the statement reconciles with the ledger"
         finally:
             books.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import _enrol
 
 from cli import main
 from engine.books.folder import Books, open_books
@@ -84,7 +85,7 @@ def make(folder: Path, share: str | None = None) -> Run:
 def split(tmp_path: Path) -> Run:
     run = make(tmp_path / "split")
     for m in MEMBERS:
-        assert run("member", "credential", "set", m, day="2027-01-02", member=m).exit_code == 0
+        assert _enrol(run, m, day="2027-01-02", member=m).exit_code == 0
     return run
 
 

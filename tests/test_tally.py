@@ -7,7 +7,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.governance.rules import DecisionRule, Matter
+from engine.books.rules import DecisionRule, Matter
 from engine.governance.tally import Counts, ceil_share, certain, decide, evaluate, quorum_needed
 from engine.models.federation.rules import RULES as DEFAULT_RULES
 

@@ -17,11 +17,11 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from engine.books.money import Money
+from engine.books.money import CURRENCY, Money
 from engine.books.parameters import parameter_classes, parameters_of
+from engine.books.rules import DecisionRule, Matter, model_rules
 from engine.books.schedules import Schedule
 from engine.errors import UserError
-from engine.governance.rules import DecisionRule, Matter, model_rules
 from engine.models.registry import get as model_named
 from engine.models.registry import names as model_names
 
@@ -49,9 +49,26 @@ def _email(value: str) -> str:
     return value
 
 
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]|\u27e6|\u27e7|\\{\\{|\\}\\}|\\{%|%\\}|\\{#|#\\}")
+
+
+def _one_line(value: str) -> str:
+    """A name printed in documents: a newline could start a heading or a clause, ``⟦provider.email⟧`` a placeholder."""
+    found = _NOT_ONE_LINE.search(value)
+    if found:
+        char = found[0]
+        shown = char if len(char) == 2 or char in "\u27e6\u27e7" else ascii(char)[1:-1]
+        raise ValueError(f"one line of text without control characters or placeholder syntax, not one holding '{shown}'")
+    return value
+
+
 Identifier = Annotated[str, AfterValidator(_id)]
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
+Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+"""A name or other single-line field: it appears in documents, so it may not add lines or placeholders to them."""
+OptionalLine = Annotated[str, AfterValidator(_one_line)]
+"""A single-line field that may be left blank (documents then say it is not on file)."""
 
 
 class Strict(BaseModel):
@@ -62,21 +79,21 @@ class Provider(Strict):
     """A licensed provider who owns an independent practice and joins the federation."""
 
     id: Identifier
-    name: Text
-    practice: Text = Field(description="the provider's own practice's legal name")
-    licence: Text
+    name: Line
+    practice: Line = Field(description="the provider's own practice's legal name")
+    licence: Line
     email: Email
     start: date
-    address: str = Field(default="", description="the practice's postal address, for notices")
-    entity_type: str = Field(default="", description="e.g. professional limited liability company")
-    formed_in: str = Field(default="", description="the state the practice's entity was formed in")
+    address: OptionalLine = Field(default="", description="the practice's postal address, for notices")
+    entity_type: OptionalLine = Field(default="", description="e.g. professional limited liability company")
+    formed_in: OptionalLine = Field(default="", description="the state the practice's entity was formed in")
 
 
 class BudgetLine(Strict):
     """One agreed shared expense: what the parent buys for everyone."""
 
     id: Identifier
-    name: Text
+    name: Line
     category: Literal[
         "software",
         "admin_staff",
@@ -92,7 +109,7 @@ class BudgetLine(Strict):
         "state_fees",
     ]
     monthly: Money
-    vendor: Text
+    vendor: Line
     cooperative_vendor: bool = False
     effective: date = Field(alias="from")
     until: date | None = None
@@ -110,21 +127,21 @@ class BudgetLine(Strict):
 class Parent(Strict):
     """The parent practice that holds the shared accounts and makes no profit."""
 
-    legal_name: Text
-    principal: Text
+    legal_name: Line
+    principal: Line
     principal_id: Identifier | None = Field(default=None, description="the principal's provider id, if they are a provider")
-    address: str = Field(default="", description="postal address, for notices")
-    entity_type: str = Field(default="", description="e.g. professional limited liability company")
-    formed_in: str = Field(default="", description="the state the entity was formed in")
+    address: OptionalLine = Field(default="", description="postal address, for notices")
+    entity_type: OptionalLine = Field(default="", description="e.g. professional limited liability company")
+    formed_in: OptionalLine = Field(default="", description="the state the entity was formed in")
 
 
 class Entity(Strict):
     """The co-op's own legal entity, for the models that have no parent practice."""
 
-    legal_name: Text
-    structure: Text = Field(default="LLC", description="e.g. LLC, cooperative corporation")
-    address: str = Field(default="", description="postal address, for notices")
-    formed_in: str = Field(default="", description="the state the entity was formed in")
+    legal_name: Line
+    structure: Line = Field(default="LLC", description="e.g. LLC, cooperative corporation")
+    address: OptionalLine = Field(default="", description="postal address, for notices")
+    formed_in: OptionalLine = Field(default="", description="the state the entity was formed in")
 
 
 class CycleSpec(Strict):
@@ -210,7 +227,7 @@ class Federation(Strict):
     """The whole of ``federation.yaml``."""
 
     version: Literal[1] = FILE_VERSION
-    name: Text
+    name: Line
     model: ModelName = "federation"
     parameters: AnyParameters = Field(default_factory=lambda: parameters_of("federation")())
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
@@ -300,12 +317,51 @@ class DuplicateError(ValueError):
 # --- reading YAML -----------------------------------------------------------------
 
 
+MAX_BYTES = 64 * 1024 * 1024
+"""Larger than any real federation's file (20,000 providers is about 5 MB); a bigger one is refused unread."""
+MAX_ALIASES = 20
+"""YAML aliases allowed in one file: enough to share a rule, too few to multiply a file into gigabytes."""
+
+
 class _DecimalLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML whose decimal numbers become ``Decimal``, never ``float``."""
+    """Safe YAML whose decimal numbers become ``Decimal``, never ``float``, and whose keys are unique.
+
+    A second ``providers:`` would otherwise silently replace the first roster.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _Duplicate(f"duplicate key '{key}' (first written on line {seen[key]})", line)
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+class _Duplicate(ValueError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+_PLAIN_DECIMAL = re.compile(r"^[-+]?[0-9]+\.[0-9]*$|^[-+]?\.[0-9]+$", re.ASCII)
+_PLAIN_INT = re.compile(r"^[-+]?[0-9]+$", re.ASCII)
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
+    """A plain decimal as ``Decimal``; ``1.5e3``, ``1_000.0`` or ``.inf`` stay text, so money refuses them by name."""
+    text = str(loader.construct_scalar(node))
+    return Decimal(text) if _PLAIN_DECIMAL.match(text) else text
+
+
+def _int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    """Plain digits as ``int``; YAML 1.1's ``0x10``, ``0o17``, ``1_000`` and ``1:30`` stay text and are refused where a number is due."""
+    text = str(loader.construct_scalar(node))
+    return int(text) if _PLAIN_INT.match(text) and len(text) <= 30 else text
 
 
 def _as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
@@ -314,28 +370,89 @@ def _as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:int", _int)
 _DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning syntax errors into a one-line :class:`UserError`."""
+def _count_aliases(text: str) -> int:
+    """Aliases in ``text``, counted on the parser's events before anything is built from them."""
+    if "*" not in text:
+        return 0
+    return sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=_DecimalLoader))
+
+
+def parse_yaml(text: str, *, file: Path | None = None, field: str | None = None) -> Any:
+    """YAML text to plain data, safely: every refusal is a one-line :class:`UserError`.
+
+    The same rules for ``federation.yaml`` and for a value typed on the
+    command line (``rule-change --set secret=true``): no Python tags, no
+    duplicate keys, no alias bombs, no floats.
+    """
+    where: dict[str, Any] = {"file": file, "field": field}
     try:
+        aliases = _count_aliases(text)
+        if aliases > MAX_ALIASES:
+            raise UserError(
+                f"{aliases} YAML aliases (*name); at most {MAX_ALIASES} are allowed", **where, expected="the values written out"
+            )
+        return yaml.load(text, Loader=_DecimalLoader)
+    except _Duplicate as exc:
+        raise UserError(str(exc), **where, line=exc.line if file else None, expected="each key once") from None
+    except (yaml.YAMLError, ValueError, ArithmeticError, RecursionError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["too deeply nested"])[0]
+        raise UserError(
+            f"malformed YAML: {problem}",
+            **where,
+            line=mark.line + 1 if mark and file else None,
+            expected="valid YAML",
+        ) from None
+
+
+def yaml_value(text: str, field: str) -> Any:
+    """One value as written on the command line (``true``, ``3``, ``[a, b]``), read by :func:`parse_yaml`."""
+    return parse_yaml(text, field=field)
+
+
+_CURRENCY_LINE = re.compile(r"""^currency:[ \t]*["']?([A-Z]{3})\b""", re.MULTILINE)
+
+
+def currency_of(folder: Path | None) -> str | None:
+    """The currency written in the books' file, read cheaply before the books are opened.
+
+    The command line parses an amount before the command opens the books, and
+    a symbol (``€5``) must still be checked against the federation's own.
+    ``None`` when there are no books to ask: opening them will say why.
+    """
+    candidates = [folder] if folder is not None else [Path.cwd(), *Path.cwd().parents]
+    for place in candidates:
+        try:
+            text = (Path(place) / FILENAME).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        match = _CURRENCY_LINE.search(text)
+        return match[1] if match else "USD"
+    return None
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, turning syntax errors and size limits into a one-line :class:`UserError`."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise UserError(f"the file is {size:,} bytes; at most {MAX_BYTES:,} are read", file=path)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError("file not found", file=path) from None
+    except IsADirectoryError:
+        raise UserError("is a folder, not a YAML file", file=path) from None
+    except PermissionError:
+        raise UserError("cannot be read (permission denied)", file=path) from None
     except UnicodeDecodeError:
         raise UserError("not UTF-8 text", file=path) from None
-    try:
-        return yaml.load(text, Loader=_DecimalLoader)
-    except (yaml.YAMLError, ValueError, ArithmeticError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UserError(
-            f"malformed YAML: {problem}",
-            file=path,
-            line=mark.line + 1 if mark else None,
-            expected="valid YAML",
-        ) from None
+    except OSError as exc:
+        raise UserError(f"cannot be read ({exc.strerror or exc})", file=path) from None
+    return parse_yaml(text, file=path)
 
 
 def line_of(path: Path, loc: tuple[Any, ...]) -> int | None:
@@ -402,7 +519,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def validation_error(exc: ValidationError, path: Path, root: tuple[Any, ...] = ()) -> UserError:
     """Reduce a pydantic error to its first, most useful line."""
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])  # a misspelt key explains a "missing" one
     ctx_error = (err.get("ctx") or {}).get("error")
     loc = root + _clean_loc(tuple(err["loc"]))
     message = err["msg"].removeprefix("Value error, ")
@@ -425,7 +543,47 @@ def load_federation(path: Path) -> Federation:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise UserError("the file must be a mapping of keys to values", file=path, line=1, expected="'name: ...' and so on")
+    currency = data.get("currency")
+    CURRENCY.set(currency if isinstance(currency, str) else "USD")
     try:
-        return Federation.model_validate(data)
+        # by alias only: a budget line's 'from' may not be written 'effective'
+        federation = Federation.model_validate(data, by_alias=True, by_name=False)
     except ValidationError as exc:
         raise validation_error(exc, path) from None
+    _within_bounds(federation, path)
+    return federation
+
+
+def _within_bounds(federation: Federation, path: Path) -> None:
+    """Dates the books can count with, and budget lines within the amount cap in force on their date.
+
+    Checked after validation so the line named is the one written: a founding
+    date in 9999 would otherwise overflow the first cycle's arithmetic.
+    """
+    from engine.books.clock import EARLIEST, LATEST
+    from engine.books.money import format_cents
+
+    dates: list[tuple[tuple[Any, ...], date | None]] = [(("founded",), federation.founded)]
+    dates += [(("providers", i, "start"), p.start) for i, p in enumerate(federation.providers)]
+    dates += [(("budget", i, "from"), b.effective) for i, b in enumerate(federation.budget)]
+    dates += [(("budget", i, "until"), b.until) for i, b in enumerate(federation.budget)]
+    for loc, day in dates:
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise UserError(
+                f"{day} is out of range",
+                file=path,
+                line=line_of(path, loc),
+                field=dotted(loc),
+                expected=f"a date from {EARLIEST} to {LATEST}",
+            )
+    cap = federation.parameters.amount_cap
+    for i, b in enumerate(federation.budget):
+        if b.monthly > cap.at(b.effective):
+            loc = ("budget", i, "monthly")
+            raise UserError(
+                f"{format_cents(b.monthly, federation.currency)} is more than one amount may be",
+                file=path,
+                line=line_of(path, loc),
+                field=dotted(loc),
+                expected=f"at most {format_cents(cap.at(b.effective), federation.currency)} (parameter amount_cap)",
+            )

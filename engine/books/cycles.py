@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from engine.books.clock import EARLIEST, LATEST, in_range
 from engine.books.config import CycleSpec
 from engine.errors import UserError
 
@@ -96,9 +97,11 @@ def parse_cycle(text: str, spec: CycleSpec, field: str = "CYCLE") -> Cycle:
             start = Month(int(match[1]), int(match[2]))
             start.first  # noqa: B018 - validates the month
         else:
-            start = Month.of(date.fromisoformat(text.strip()))
+            start = Month.of(in_range(date.fromisoformat(text.strip()), field))
     except ValueError:
         raise UserError(f"'{text}' is not a cycle", field=field, expected="a cycle id such as 2027-01 or a date YYYY-MM-DD") from None
+    if not EARLIEST.year <= start.year < LATEST.year:
+        raise UserError(f"'{text}' is out of range", field=field, expected=f"a cycle from {EARLIEST.year} to {LATEST.year - 1}")
     cycle = cycle_containing(start.first, spec)
     if match and cycle.start != start:
         raise UserError(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from engine.books import clock, config, journal
-from engine.errors import BooksError
+from engine.books import clock, config, imports, journal, money, output
+from engine.errors import BooksError, UserError
 
 SEALED = "books.sealed"
 """Records the SHA-256 of federation.yaml: founding facts may not change silently."""
@@ -37,22 +40,142 @@ class Books:
         rule or roster edited by hand must not quietly become history.
         """
         with self.journal.transaction() as writer:
+            self.check_before_writing()
             seal = latest_seal(self.journal)
-            digest = file_digest(self)
             if seal is None:
-                writer.append(SEALED, self.federation.founded, {"sha256": digest, "reason": "founding"})
-            elif seal[1] != digest:
-                raise BooksError(
-                    f"federation.yaml was edited after it was sealed at entry {seal[0]}; "
-                    "undo the edit, or record it with 'coop audit seal --reason TEXT'",
-                    file=self.config_path,
-                )
+                writer.append(SEALED, self.federation.founded, {"sha256": file_digest(self), "reason": "founding"})
+            writer.guards.append(EntryGuard(self))
+            pending = imports.PENDING.get()
+            if pending is not None:
+                self._check_not_imported(pending)
+                imports.PENDING.set(None)
+                writer.stamp = {imports.STAMP: pending.sha256}
             yield writer
+
+    def _check_not_imported(self, pending: imports.ImportFile) -> None:
+        """The same file twice would record every payment in it twice."""
+        if imports.ANOTHER_BATCH.get():
+            return
+        row = self.journal.conn.execute(
+            f"SELECT seq, on_date FROM entries WHERE json_extract(data, '$.{imports.STAMP}') = ? AND {journal.LIVE} ORDER BY seq LIMIT 1",
+            (pending.sha256,),
+        ).fetchone()
+        if row is not None:
+            raise UserError(
+                f"this file was already imported: its rows start at journal entry {row[0]} ({row[1]}); nothing recorded",
+                file=pending.path,
+                expected="a new file, or --another-batch if the same rows really are a second batch",
+            )
+
+    def check_before_writing(self, *, seal: bool = True, recent: int = 10_000) -> None:
+        """Refuse to add history to a broken chain, or on top of an unsealed edit of federation.yaml.
+
+        Either would make the new entries vouch for a past nobody recorded.
+        """
+        problem = self.journal.chain_problem(recent=recent)
+        if problem is not None:
+            raise BooksError(
+                f"the journal's hash chain is broken ({problem}); nothing is written until 'coop audit verify' is clean",
+                file=self.journal.path,
+            )
+        found = latest_seal(self.journal)
+        if seal and found is not None and found[1] != file_digest(self):
+            raise BooksError(
+                f"federation.yaml was edited after it was sealed at entry {found[0]}; "
+                "undo the edit, or record it with 'coop audit seal --reason TEXT'",
+                file=self.config_path,
+            )
+
+    def warnings(self) -> list[str]:
+        """What a read should say before it answers from books whose chain or seal does not hold."""
+        try:
+            self.check_before_writing(recent=RECHECKED_ON_READ)
+        except BooksError as exc:
+            return [exc.message.replace("; nothing is written until", ": writes are stopped until")]
+        return []
 
     def reseal(self, reason: str) -> journal.Entry:
         """Accept the current federation.yaml, on the record, with a reason."""
         with self.journal.transaction() as writer:
+            self.check_before_writing(seal=False)
             return writer.append(SEALED, clock.today(), {"sha256": file_digest(self), "reason": reason})
+
+
+RECHECKED_ON_READ = 1_000
+"""Newest entries whose hashes a read recomputes before answering (a write: 10,000); linkage is checked for all."""
+
+CAPPED = {
+    "payment.received": "amount",
+    "payment.paid_out": "amount",
+    "ledger.write_off": "amount",
+    "expense.paid": "amount",
+    "revenue.recorded": "amount",
+    "session.recorded": "fee",
+    "surplus.spent": "amount",
+    "surplus.committed": "amount",
+}
+"""Entry kinds that record one amount someone typed or imported, and the field holding it."""
+PROVIDER_MONEY = {"payment.received", "payment.paid_out", "ledger.write_off"}
+"""Money entries that name a provider: dated from the first of the month they joined, as a payment is."""
+
+
+class EntryGuard:
+    """What every entry must satisfy, whichever command or door it came through.
+
+    Dated within the books' years (the founding year to a horizon), a single
+    amount no larger than the ``amount_cap`` in force on its date, and a
+    provider's money no earlier than their membership. Checked as each entry
+    is appended, inside the transaction, so a refusal changes nothing.
+    """
+
+    def __init__(self, books: Books) -> None:
+        self.books = books
+        from engine.books.cycles import cycle_containing
+
+        founded = books.federation.founded
+        self.first = min(date(founded.year, 1, 1), cycle_containing(founded, books.federation.cycle).first_day)
+        self.last = clock.horizon()
+        self._cap: Any = None
+        self._spans: dict[str, Any] | None = None
+
+    def __call__(self, kind: str, on: str, data: dict[str, Any]) -> None:
+        day = date.fromisoformat(on)
+        if not self.first <= day <= self.last:
+            raise UserError(
+                f"{kind} dated {on} is outside the books' years",
+                field="date",
+                expected=f"a date from {self.first} (the founding year or its first cycle) to {self.last}",
+            )
+        key = CAPPED.get(kind)
+        amount = data.get(key) if key else None
+        if kind == "budget.line_set" and isinstance(data.get("line"), dict):
+            key, amount = "monthly", money.parse_cents(str(data["line"].get("monthly", "0")))
+        if isinstance(amount, int) and abs(amount) > self.cap(day):
+            raise UserError(
+                f"{money.format_cents(amount, self.books.federation.currency)} is more than one amount may be",
+                field=key,
+                expected=f"at most {money.format_cents(self.cap(day), self.books.federation.currency)} (parameter amount_cap)",
+            )
+        if kind in PROVIDER_MONEY:
+            span = self.spans().get(str(data.get("provider")))
+            if span is not None and day < span.start.replace(day=1):
+                raise UserError(
+                    f"{data['provider']} only joined on {span.start}", field="on", expected=f"a date from {span.start.replace(day=1)}"
+                )
+
+    def cap(self, day: date) -> int:
+        if self._cap is None:
+            from engine.books.parameters import in_force
+
+            self._cap = getattr(in_force(self.books), "amount_cap", None)
+        return self._cap.at(day) if self._cap is not None else money.DEFAULT_CAP  # type: ignore[no-any-return]
+
+    def spans(self) -> dict[str, Any]:
+        if self._spans is None:
+            from engine.ledger.fees import spans
+
+            self._spans = spans(self.books)
+        return self._spans
 
 
 def file_digest(books: Books) -> str:
@@ -78,11 +201,15 @@ def open_books(
     *,
     for_writing: bool = False,
     on_wait: Callable[[], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+    check_seal: bool = True,
 ) -> Books:
     """Open the books in ``folder``, or the ones found from ``cwd`` upwards.
 
     ``for_writing`` takes the journal's write lock before anything is read,
-    so a command decides on the state it then writes to (see Journal.lock).
+    so a command decides on the state it then writes to (see Journal.lock),
+    and refuses at once if the chain or the seal does not hold; a read
+    answers, after one warning line each (``on_warning``, else stderr).
     """
     if folder is None:
         found = find_folder((cwd or Path.cwd()).resolve())
@@ -98,12 +225,24 @@ def open_books(
         raise BooksError(f"not a federation: no {config.FILENAME}", file=folder, field="--books")
     if not (folder / journal.FILENAME).is_file():
         raise BooksError(f"not a federation: no {journal.FILENAME}", file=folder, field="--books")
+    imports.PENDING.set(None)  # a file read by an earlier command in this process is not this one's
     jour = journal.Journal(folder / journal.FILENAME)
     try:
+        output.recover(folder, jour)
         if for_writing:
             jour.lock(on_wait=on_wait)
         federation = config.load_federation(folder / config.FILENAME)
+        books = Books(folder, federation, jour)
+        if for_writing:
+            books.check_before_writing(seal=check_seal)
+        else:
+            for warning in books.warnings():
+                (on_warning or _say)(warning)
     except BaseException:
         jour.close()
         raise
-    return Books(folder, federation, jour)
+    return books
+
+
+def _say(warning: str) -> None:
+    sys.stderr.write(f"coop: warning: {warning}\n")

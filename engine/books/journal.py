@@ -114,9 +114,22 @@ class Writer:
         self._seq, self._hash = (row[0], row[1]) if row else (0, GENESIS)
         self._recorded_at = clock.now().isoformat()
         self.written: list[Entry] = []
+        self.stamp: dict[str, Any] = {}
+        """Fields added to every entry of this transaction: an import's file hash, so the batch can be found by it."""
+        self.guards: list[Callable[[str, str, dict[str, Any]], None]] = []
+        """Checks every entry must pass before it is written (see Books.transaction): they raise UserError."""
+
+    @property
+    def head_hash(self) -> str:
+        """The hash the journal's head will have once this transaction commits."""
+        return self._hash
 
     def append(self, kind: str, on: date | str, data: dict[str, Any], ref: int | None = None) -> Entry:
         on_text = on.isoformat() if isinstance(on, date) else on
+        if self.stamp:
+            data = {**data, **self.stamp}
+        for guard in self.guards:
+            guard(kind, on_text, data)
         data_text = canonical(data)
         seq = self._seq + 1
         digest = entry_hash(self._hash, seq, kind, on_text, self._recorded_at, data_text, ref)
@@ -139,6 +152,7 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self._held = False
+        self._before_commit: list[Callable[[str], None]] = []
         if not path.exists():
             raise BooksError("no journal here; run 'coop init' to start a federation", file=path)
         self.path = path
@@ -212,6 +226,8 @@ class Journal:
         try:
             writer = Writer(self.conn)
             yield writer
+            for hook in self._before_commit:
+                hook(writer.head_hash)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -219,6 +235,41 @@ class Journal:
             self.conn.execute("COMMIT")
         finally:
             self._held = False
+            self._before_commit.clear()
+
+    def before_commit(self, hook: Callable[[str], None]) -> None:
+        """Run ``hook(head_hash)`` as the next transaction's last step before COMMIT.
+
+        A batch of documents leaves a note of the head it expects here, so a
+        kill after the commit can be told from one before it (see output.staged).
+        """
+        self._before_commit.append(hook)
+
+    def chain_problem(self, recent: int | None = None) -> str | None:
+        """The first break in the hash chain, in one line; ``None`` when it holds.
+
+        ``recent`` limits the recomputation to the newest entries (a write's
+        quick check on large books); every entry's numbering and linkage is
+        still checked by SQL. ``coop audit verify`` checks everything.
+        """
+        count, last = self.conn.execute("SELECT count(*), coalesce(max(seq), 0) FROM entries").fetchone()
+        if count != last:
+            return f"{last - count} journal entries are missing (entries run to {last} but only {count} exist)"
+        broken = self.conn.execute(
+            "SELECT e.seq FROM entries e JOIN entries p ON p.seq = e.seq - 1 WHERE e.prev_hash != p.hash ORDER BY e.seq LIMIT 1"
+        ).fetchone()
+        if broken:
+            return f"entry {broken[0]} does not follow entry {broken[0] - 1}"
+        first = max(1, last - recent + 1) if recent is not None else 1
+        prev = GENESIS if first == 1 else self.conn.execute("SELECT hash FROM entries WHERE seq = ?", (first - 1,)).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT seq, kind, on_date, recorded_at, data, ref, prev_hash, hash FROM entries WHERE seq >= ? ORDER BY seq", (first,)
+        )
+        for seq, kind, on, recorded_at, data, ref, prev_hash, digest in rows:
+            if prev_hash != prev or entry_hash(prev, seq, kind, on, recorded_at, data, ref) != digest:
+                return f"entry {seq} ({kind}, {on}) does not match its hash: it was edited"
+            prev = digest
+        return None
 
     def entries(
         self,
@@ -254,6 +305,8 @@ class Journal:
         return {r[0] for r in self.conn.execute("SELECT ref FROM entries WHERE kind = ?", (VOID,))}
 
     def entry(self, seq: int) -> Entry | None:
+        if not 0 < seq < 2**63:  # SQLite's integers end here; no entry lies beyond
+            return None
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM entries WHERE seq = ?", (seq,)).fetchone()
         return Entry(*row) if row else None
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.books.money import DEFAULT_CAP, Money, cents_to_decimal_text
 from engine.books.schedules import Schedule
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ class ModelParameters(BaseModel):
     """The base of each model's parameters (each model package defines its own, named by ``model``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount_cap: Schedule[Money] = dated(cents_to_decimal_text(DEFAULT_CAP), Money)
+    """The largest single amount (a payment, expense, fee or budget line) the books record: a typo of extra zeros is refused."""
 
 
 def parameter_classes() -> tuple[type[ModelParameters], ...]:

@@ -52,11 +52,24 @@ def votes(day: str, proposal: str, members: Iterable[str], choice: str = "yes") 
     return [vote(day, proposal, m, choice) for m in members]
 
 
-def credential_steps(members: Iterable[str], day: str, say: str = "Each member sets their own voting credential:") -> list[Step]:
-    """Each member setting their own credential on ``day`` (every demo starts with these, before any vote)."""
+def enrol(day: str, member: str, say: str) -> list[Step]:
+    """The administrator invites ``member`` (the code goes to a file, as if handed over) and the member sets their credential with it."""
+    code = f"{{books}}/invitations/{member}.txt"
     return [
-        Step(say if i == 0 else f"... and {m}:", ("member", "credential", "set", m), environment(day, m)) for i, m in enumerate(members)
+        on(day, say, "member", "invite", member, "--out", code),
+        Step(
+            f"... and {member} sets their own credential with it:",
+            ("member", "credential", "set", member, "--invitation-file", code),
+            environment(day, member),
+        ),
     ]
+
+
+def credential_steps(
+    members: Iterable[str], day: str, say: str = "Each member is invited and sets their own voting credential:"
+) -> list[Step]:
+    """Each member enrolling on ``day`` (every demo starts with these, before any vote)."""
+    return [step for i, m in enumerate(members) for step in enrol(day, m, say if i == 0 else f"... {m} is invited:")]
 
 
 def propose(day: str, say: str, kind: str, *args: str, by: str | None = None) -> Step:

@@ -30,9 +30,9 @@ from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
 from engine.books.money import cents_to_decimal_text
-from engine.books.output import write_bytes, write_text
+from engine.books.output import staged, write_bytes, write_text
 from engine.books.roster import Membership, active, require
-from engine.documents import versions as mv
+from engine.books.rules import Matter
 from engine.documents.data import (
     NOT_ON_FILE,
     AcknowledgmentData,
@@ -49,9 +49,10 @@ from engine.documents.manual import budget_rows, decided_text
 from engine.documents.pipeline import AgreementSpec
 from engine.documents.templates import TOKEN, TemplateSpec, contract_source, environment, md_escape, pending, plain_value, registry
 from engine.documents.terms import legal_terms
+from engine.documents.text import xml_text
 from engine.documents.typesetting import DocMeta, docx_parts, to_docx, write_zip
 from engine.errors import UserError
-from engine.governance.rules import Matter
+from engine.governance import versions as mv
 from engine.ledger.fee_quote import monthly_fee
 from engine.ledger.fees import DEFICIT_WORDS as DEFICIT
 from engine.ledger.fees import LEAVER_WORDS as LEAVER
@@ -255,7 +256,7 @@ def fill(compiled: Compiled, provider: Any) -> tuple[str, bytes]:
     parts = []
     for name, blob in compiled.parts:
         if name in compiled.filled:
-            blob = TOKEN.sub(lambda m: xml_escape(plain(m)), blob.decode("utf-8")).encode("utf-8")
+            blob = TOKEN.sub(lambda m: xml_escape(xml_text(plain(m))), blob.decode("utf-8")).encode("utf-8")
         parts.append((name, blob))
     return markdown, write_zip(parts, compiled.issued)
 
@@ -381,7 +382,7 @@ def issue(
     folder = out / "agreements" / on.isoformat() if agreement.dated else out / "agreements"
     batch = Batch(folder)
     currency = books.federation.currency
-    with books.transaction() as w:
+    with staged(books.journal) as stage, books.transaction() as w:
         manual = _recorded_in_force(w, books, on)
         previous = {pid: e.data["manual_version"] for pid, e in latest_signed(books).items()}
         known = latest_issued(books)
@@ -403,8 +404,9 @@ def issue(
                     data = agreement.data(books, party, on, manual, fee, prev)
                     markdown, docx = render_document(spec, data, currency)
                 stem = agreement.stem.format(id=m.id, kind=kind, version=manual.number)
-                md_path = write_text(folder / f"{stem}.md", markdown)
-                docx_path = write_bytes(folder / f"{stem}.docx", docx)
+                md_path, docx_path = folder / f"{stem}.md", folder / f"{stem}.docx"
+                write_text(stage.at(md_path), markdown)
+                write_bytes(stage.at(docx_path), docx)
                 digest = _sha(docx)
                 earlier = known.get((m.id, kind))
                 fresh = earlier is None or earlier.data["sha256"] != digest
@@ -414,7 +416,8 @@ def issue(
                     Issued(m.id, kind, f"{stem}.docx", manual.number, stated, digest, on, fresh, md_path, docx_path, seq)
                 )
         if agreement.register:
-            batch.register_csv, batch.register_json = write_register(folder, batch.documents)
+            write_register(stage.at(folder / "register.csv").parent, batch.documents)
+            batch.register_csv, batch.register_json = folder / "register.csv", folder / "register.json"
     return batch
 
 

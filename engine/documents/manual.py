@@ -33,6 +33,7 @@ from engine.books.config import CycleSpec
 from engine.books.folder import Books
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import active
+from engine.books.rules import DecisionRule, Matter
 from engine.documents import placeholders
 from engine.documents.data import (
     BudgetRow,
@@ -52,7 +53,6 @@ from engine.documents.templates import environment, md_escape
 from engine.documents.typesetting import DocMeta, to_docx
 from engine.errors import UserError
 from engine.governance.proposals import rules_in_force
-from engine.governance.rules import DecisionRule, Matter
 from engine.ledger.fee_quote import monthly_fee
 from engine.ledger.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
 from engine.models.registry import CoopModel, get
@@ -149,7 +149,7 @@ def apply_changes(sections: dict[str, Section], changes: dict[str, str], origin:
 
 def sections_of(books: Books, number: int, extra: dict[str, str] | None = None) -> dict[str, Section]:
     """The sources of version ``number``; ``extra`` is an amendment being adopted as that version."""
-    from engine.documents.versions import versions
+    from engine.governance.versions import versions
 
     sections = {**default_sections(get(books.federation.model)), **override_sections(books.folder)}
     for v in versions(books)[1:number]:
@@ -403,7 +403,7 @@ def render_version(
     ``proposal`` is the adopting proposal's opening entry (what the journal
     refers to); the text names it by its label, as members know it.
     """
-    from engine.documents.versions import proposal_label
+    from engine.governance.versions import proposal_label
 
     context = context_for(books)(books, number, effective, summary, proposal_label(books, proposal))
     return render_sections(sections_of(books, number, extra), context, books.federation.currency)
@@ -411,7 +411,7 @@ def render_version(
 
 def check_amendment(books: Books, changes: dict[str, str], effective: date) -> None:
     """Render the version an amendment would make, so a broken text is refused when proposed, not when adopted."""
-    from engine.documents.versions import versions
+    from engine.governance.versions import versions
 
     number = len(versions(books)) + 1
     render_version(books, number, effective, "check", extra=changes)
@@ -444,7 +444,7 @@ class Published:
 
 def publish_version(books: Books, number: int, out: Path) -> Published:
     """Write version ``number`` as Markdown and DOCX under ``out/manual``."""
-    from engine.documents.versions import content, require, sha256_text
+    from engine.governance.versions import content, require, sha256_text
 
     v = require(books, number)
     text, stored = content(books, number)
@@ -457,7 +457,7 @@ def publish_version(books: Books, number: int, out: Path) -> Published:
 def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Published, Redline]:
     """The redline from version ``old`` to ``new`` as Markdown and DOCX under ``out/manual``."""
     from engine.documents.templates import long_date, md_escape
-    from engine.documents.versions import content, require, sha256_text
+    from engine.governance.versions import content, require, sha256_text
 
     before, after = require(books, old), require(books, new)
     if old == new:

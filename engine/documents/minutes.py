@@ -28,12 +28,12 @@ from engine.books.folder import Books
 from engine.books.money import format_cents
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import Membership, memberships
+from engine.books.rules import Matter
 from engine.documents.notices import ISSUED
 from engine.documents.templates import long_date, md_escape
 from engine.documents.typesetting import DocMeta, to_docx
 from engine.errors import UserError
 from engine.governance.proposals import Proposal, all_proposals, electorate, load
-from engine.governance.rules import Matter
 
 FOLDER = "governance"
 KINDS = ("proposal-notice", "termination-grounds", "decision-record", "minutes", "pre-signing-packet")
@@ -377,7 +377,7 @@ def issue(books: Books, build: Callable[[Books], list[GovernanceDocument]], out:
     text fixed in the same entry batch (as ``contracts issue`` does), and a
     refusal while building leaves the books as they were.
     """
-    from engine.documents import versions as mv
+    from engine.governance import versions as mv
 
     known = _latest(books)
     done = []
@@ -465,12 +465,12 @@ def pre_signing_packet(books: Books, who: str, issued: date) -> GovernanceDocume
     signed document cannot differ.
     """
     from engine.books.cycles import parse_cycle
-    from engine.documents import versions as mv
     from engine.documents.contracts import fee_day, render_document
     from engine.documents.manual import budget_rows
     from engine.documents.pipeline import for_books
     from engine.documents.statements import transparency, transparency_markdown
     from engine.documents.templates import registry
+    from engine.governance import versions as mv
     from engine.ledger.closing import closed
     from engine.ledger.fee_quote import monthly_fee
 

@@ -32,7 +32,7 @@ from typing import Any
 from engine.books.cycles import Cycle, Month
 from engine.books.folder import Books
 from engine.books.money import cents_to_decimal_text, format_cents, fraction_text
-from engine.books.output import write_bytes, write_text
+from engine.books.output import staged, write_bytes, write_text
 from engine.books.roster import Membership, memberships, require
 from engine.documents import statements
 from engine.documents.data import (
@@ -328,10 +328,16 @@ def _after(books: Books, provider_id: str, cycle: Cycle, issued: date) -> list[s
 
 def statement_documents(books: Books, cycle: Cycle, issued: date) -> list[Prepared]:
     """Every provider who was a member at any time in ``cycle``: a statement each, a settlement letter for a leaver."""
+    from engine.ledger.closing import closed
+
     shared = statements.cycle_books(books, cycle)
     ids = sorted(pid for pid, m in shared.members.items() if m.start <= cycle.last_day and (m.end is None or m.end >= cycle.first_day))
     if not ids:
         raise UserError(f"no provider was a member in {cycle.label}", field="CYCLE")
+    if cycle.id not in closed(books):  # a batch before the close would be issued with no refund worked out
+        raise UserError(
+            f"cycle {cycle.id} is not closed yet", field="--all", expected="'coop cycle close' first, or one provider's statement"
+        )
     return [statement_document(books, pid, cycle, issued, shared) for pid in ids]
 
 
@@ -356,12 +362,12 @@ def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress:
     currency = books.federation.currency
     known = latest(books)
     done = []
-    with books.transaction() as w:
+    with staged(books.journal) as stage, books.transaction() as w:
         for p in progress(prepared) if progress else prepared:
             markdown, docx = render(p, currency)
             folder = out / p.folder / p.cycle
-            md_path = write_text(folder / f"{p.stem}.md", markdown)
-            docx_path = write_bytes(folder / f"{p.stem}.docx", docx)
+            write_text(stage.at(md_path := folder / f"{p.stem}.md"), markdown)
+            write_bytes(stage.at(docx_path := folder / f"{p.stem}.docx"), docx)
             digest = hashlib.sha256(docx).hexdigest()
             fresh = known.get((p.provider, p.key)) != digest
             if fresh:
@@ -369,8 +375,8 @@ def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress:
                 w.append(ISSUED, on, {**data, **p.figures})
                 known[(p.provider, p.key)] = digest
             done.append(Issued(p.provider, p.kind, docx_path, md_path, digest, fresh, p.figures))
-    for folder, cycle in sorted({(p.folder, p.cycle) for p in prepared}):
-        write_register(books, out, folder, cycle)
+        for folder, cycle in sorted({(p.folder, p.cycle) for p in prepared}):
+            write_register(books, out, folder, cycle, stage.at)
     return done
 
 
@@ -381,7 +387,7 @@ REGISTER_FIELDS = {
 _MONEY_FIELDS = {"old", "fee", "arrears", "refund", "assessment", "balance"}
 
 
-def write_register(books: Books, out: Path, folder: str, cycle: str) -> tuple[Path, Path]:
+def write_register(books: Books, out: Path, folder: str, cycle: str, at: Callable[[Path], Path] = Path) -> tuple[Path, Path]:
     """``register.csv`` and ``.json`` beside the documents: the latest issuance of each, from the journal.
 
     Read from the journal rather than from one run, so a statement issued on
@@ -407,4 +413,5 @@ def write_register(books: Books, out: Path, folder: str, cycle: str) -> tuple[Pa
     writer.writeheader()
     writer.writerows(rows)
     where = out / folder / cycle
-    return write_text(where / "register.csv", buf.getvalue()), write_text(where / "register.json", json.dumps(rows, indent=2) + "\n")
+    register = json.dumps(rows, indent=2) + "\n"
+    return write_text(at(where / "register.csv"), buf.getvalue()), write_text(at(where / "register.json"), register)

@@ -21,9 +21,9 @@ from engine.models.registry import CoopModel, get, hook
 if TYPE_CHECKING:
     from engine.books.folder import Books
     from engine.books.roster import Membership
-    from engine.documents import versions as mv
     from engine.documents.statements import Movement
     from engine.documents.templates import TemplateSpec
+    from engine.governance import versions as mv
 
 
 AgreementBuilder = Callable[["Books", Any, date, "mv.Version", "int | None", "int | None"], Any]

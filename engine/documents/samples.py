@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from engine.books.rules import DecisionRule, Matter
 from engine.documents.data import (
     AccountItem,
     AcknowledgmentData,
@@ -35,8 +36,6 @@ from engine.documents.data import (
     StatementMonth,
     TerminationTerms,
 )
-from engine.governance.rules import Matter
-from engine.models.federation.rules import RULES as DEFAULT_RULES
 
 PARENT = ParentParty(legal_name="Alder Lane Counseling PLLC", principal="Sam Ortiz")
 PROVIDER = ProviderParty(
@@ -57,6 +56,13 @@ BUDGET = [
 ]
 MANUAL = ManualRef(version=2, effective=date(2027, 7, 1), sha256="0" * 64)
 FEDERATION = "Alder Lane Therapy Co-Op"
+
+
+def _rules() -> dict[Matter, DecisionRule]:
+    """The federation's rules, the ones the sample documents state."""
+    from engine.models.registry import get
+
+    return get("federation").rules()
 
 
 def business_associate() -> BusinessAssociateData:
@@ -109,7 +115,7 @@ def sample_legal(signer_role: str) -> LegalTerms:
 def agreement() -> AgreementData:
     from engine.documents.manual import decided_text
 
-    term = DEFAULT_RULES[Matter.termination]
+    term = _rules()[Matter.termination]
     return AgreementData(
         federation_name=FEDERATION,
         parent=PARENT,
@@ -120,7 +126,7 @@ def agreement() -> AgreementData:
         budget=BUDGET,
         termination=TerminationTerms(decided=decided_text(term), notice_days=term.notice_days, response_days=term.response_days),
         leaver_charging="through the end of the month in which their last day falls",
-        end_parent_decided=decided_text(DEFAULT_RULES[Matter.end_parent]),
+        end_parent_decided=decided_text(_rules()[Matter.end_parent]),
         legal=sample_legal("the provider"),
     )
 
@@ -210,7 +216,7 @@ def cycle_statement() -> CycleStatementData:
 def manual_context() -> ManualContext:
     from engine.documents.manual import RULE_TITLES, rule_view
 
-    views = {m.value: rule_view(m, rule) for m, rule in DEFAULT_RULES.items()}
+    views = {m.value: rule_view(m, rule) for m, rule in _rules().items()}
     assert set(RULE_TITLES) == set(Matter)
     return ManualContext(
         federation_name=FEDERATION,

@@ -34,7 +34,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -53,6 +53,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from engine.documents.text import xml_text
 
 REFERENCE = "reference.docx"
 BODY_FONT = "Calibri"
@@ -695,6 +697,7 @@ def _update_fields_on_open(doc: DocxDocument) -> None:
 
 def to_docx(markdown: str, meta: DocMeta) -> bytes:
     """Typeset a Markdown document; same text and meta, same bytes."""
+    markdown, meta = xml_text(markdown), DocMeta(*(xml_text(v) if isinstance(v, str) else v for v in astuple(meta)))
     doc = Document(io.BytesIO(reference_bytes()))
     builder = _Builder(doc, meta)
     builder.build(parser().parse(markdown))

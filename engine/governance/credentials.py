@@ -5,12 +5,14 @@ credential is what stops its administrator casting ballots as a member.
 The journal stores only the salt, the scrypt parameters and the derived
 key (``hashlib.scrypt``); checks compare in constant time.
 
-Limits, stated plainly: the first credential is trust-on-first-use (the
-member should type it themselves when they join); replacing one needs the
-old one, so an administrator cannot quietly reset it; but whoever holds the
-database can still append forged entries and recompute the chain. What
-makes that visible is the receipt each voter keeps (see ``coop audit
-receipt``) and the published head hash, not this module.
+Limits, stated plainly: the first credential needs an invitation (see
+engine.governance.invitations), and replacing one needs the old one or a new
+invitation, which every member sees in the journal, so an administrator
+cannot quietly reset it; failed checks are journaled (who and when, never
+the attempt) and refused for a while after a few in a row. Whoever holds the
+database can still append forged entries and recompute the chain: what makes
+that visible is the receipt each voter keeps (``coop audit receipt``) and the
+anchors members hold (``coop audit verify --anchor``), not this module.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hmac
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.books import clock
@@ -29,6 +32,11 @@ from engine.books.roster import require
 from engine.errors import UserError
 
 SET = "member.credential_set"
+FAILED = "member.credential_failed"
+"""A check that failed: who and when, never what was typed."""
+LOCKOUT_AFTER = 5
+LOCKOUT_MINUTES = 15
+"""After this many failed checks in a row, a member's credential is not checked again for this long."""
 ENV = "COOP_CREDENTIAL"
 MIN_LENGTH = 8
 N, R, P, DKLEN = 2**14, 8, 1, 32
@@ -74,28 +82,69 @@ def current(books: Books, member: str) -> Stored | None:
     return Stored.from_json(json.loads(row[0]))
 
 
+def failures_in_a_row(books: Books, member: str) -> list[str]:
+    """When each failed check since the member's credential last worked was recorded (oldest first)."""
+    last_good = books.journal.conn.execute(
+        "SELECT COALESCE(MAX(seq), 0) FROM entries WHERE kind IN (?, 'ballot.cast') AND json_extract(data, '$.member') = ?",
+        (SET, member),
+    ).fetchone()[0]
+    rows = books.journal.conn.execute(
+        "SELECT recorded_at FROM entries WHERE kind = ? AND json_extract(data, '$.member') = ? AND seq > ? ORDER BY seq",
+        (FAILED, member, last_good),
+    )
+    return [r[0] for r in rows]
+
+
+def _locked_until(books: Books, member: str) -> datetime | None:
+    failed = failures_in_a_row(books, member)
+    if len(failed) < LOCKOUT_AFTER:
+        return None
+    until = datetime.fromisoformat(failed[-1]) + timedelta(minutes=LOCKOUT_MINUTES)
+    return until if clock.now() < until else None
+
+
 def check(books: Books, member: str, secret: str | None) -> None:
-    """Refuse unless ``secret`` is ``member``'s credential; nothing is written either way."""
+    """Refuse unless ``secret`` is ``member``'s credential; a failure is journaled (who and when) and counts toward a pause."""
     require(books, member, field="--member")
     stored = current(books, member)
     if stored is None:
         raise UserError(
-            f"{member} has no voting credential yet", field="--member", expected=f"the member to run 'coop member credential set {member}'"
+            f"{member} has no voting credential yet", field="--member", expected=f"an invitation: 'coop member invite {member}'"
+        )
+    until = _locked_until(books, member)
+    if until is not None:
+        raise UserError(
+            f"{LOCKOUT_AFTER} failed credential checks in a row for {member}; try again after {until:%H:%M} UTC", field="credential"
         )
     if not secret or not matches(stored, secret):
-        raise UserError(f"wrong credential for {member}; nothing was recorded", field="credential")
+        with books.transaction() as w:
+            w.append(FAILED, clock.today(), {"member": member})
+        raise UserError(f"wrong credential for {member}; nothing but the failed attempt was recorded", field="credential")
 
 
-def set_credential(books: Books, member: str, new: str, old: str | None = None) -> Entry:
-    """Set a member's first credential, or replace it given the old one."""
+def set_credential(books: Books, member: str, new: str, old: str | None = None, invitation: str | None = None) -> Entry:
+    """Set a member's first credential with their invitation; replace it with the old one or a new invitation."""
+    from engine.governance.invitations import redeemable
+
     require(books, member, field="MEMBER")
     if len(new) < MIN_LENGTH:
         raise UserError(f"a credential needs at least {MIN_LENGTH} characters", field="credential")
     with books.transaction() as w:
         stored = current(books, member)
         replacing = stored is not None
-        if stored is not None and (not old or not matches(stored, old)):
+        extra: dict[str, Any] = {}
+        if invitation is not None:
+            extra["invitation"] = redeemable(books, member, invitation, clock.today(), SET).seq
+        elif stored is None:
             raise UserError(
-                f"{member} already has a credential; replacing it needs the current one", field="--old", expected="the current credential"
+                f"{member}'s first credential needs the invitation code",
+                field="--invitation",
+                expected=f"the code from 'coop member invite {member}' (or COOP_INVITATION)",
             )
-        return w.append(SET, clock.today(), {"member": member, "replaces": replacing, **make(new).as_json()})
+        elif not old or not matches(stored, old):
+            raise UserError(
+                f"{member} already has a credential; replacing it needs the current one or a new invitation",
+                field="--old",
+                expected="the current credential, or --invitation CODE",
+            )
+        return w.append(SET, clock.today(), {"member": member, "replaces": replacing, **extra, **make(new).as_json()})

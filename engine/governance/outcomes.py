@@ -22,8 +22,9 @@ from engine.books.folder import Books
 from engine.books.journal import Writer
 from engine.books.money import cents_to_decimal_text
 from engine.books.parameters import PARAMETER_SET, parse_value
-from engine.documents import versions as manual_versions
+from engine.books.rules import DecisionRule, Matter
 from engine.errors import UserError
+from engine.governance import versions as manual_versions
 from engine.governance.proposals import (
     RULE_SET,
     BudgetFields,
@@ -39,7 +40,6 @@ from engine.governance.proposals import (
     TerminationFields,
     rules_in_force,
 )
-from engine.governance.rules import DecisionRule, Matter
 from engine.models.registry import of as model_of
 
 SETTLEMENT_OPENED = "settlement.opened"

@@ -29,8 +29,8 @@ from engine.books.config import Identifier, Provider, Text
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer, canonical
 from engine.books.roster import active, memberships
+from engine.books.rules import DecisionRule, Matter
 from engine.errors import UserError
-from engine.governance.rules import DecisionRule, Matter
 from engine.models.registry import of as model_of
 
 OPENED = "proposal.opened"
@@ -306,7 +306,7 @@ class Proposal:
 
 
 def parse_id(text: str) -> int:
-    m = re.fullmatch(r"(?i)p-?(\d+)|(\d+)", text.strip())
+    m = re.fullmatch(r"(?i)p-?(\d{1,18})|(\d{1,18})", text.strip())  # past 18 digits SQLite cannot hold it
     if not m:
         raise UserError(f"'{text}' is not a proposal id", field="PROPOSAL", expected="an id such as P-12")
     return int(m.group(1) or m.group(2))

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from engine.governance.rules import DecisionRule
+from engine.books.rules import DecisionRule
 
 Choice = Literal["yes", "no", "abstain", "stand_aside", "block"]
 CHOICES: tuple[Choice, ...] = ("yes", "no", "abstain", "stand_aside", "block")

@@ -38,7 +38,7 @@ def render_founding(
     defaults = Policies()
     coop = model_named(model)
     rules = [(m.value, _rule_view(r)) for m, r in coop.rules().items()]
-    params = coop.parameters()().model_dump(mode="json", by_alias=True, exclude={"model"})
+    params = coop.parameters()().model_dump(mode="json", by_alias=True, exclude={"model", "amount_cap"})
     lines = [{**b, "monthly": cents_to_decimal_text(b["monthly"])} for b in budget or []]
     return env.from_string(source).render(
         name=name,

@@ -20,7 +20,7 @@ from pathlib import Path
 from engine.demo import script as script  # kept for `coop demo` until it asks engine.demo itself
 from engine.demo.files import EXPENSE_HEADER, csv_text, expense_line, monthly_expenses, units
 from engine.demo.founding import BudgetLine, Person, founding
-from engine.demo.steps import Step, credential_steps, imported, on, onboarding, propose, vote, votes
+from engine.demo.steps import Step, credential_steps, enrol, imported, on, onboarding, propose, vote, votes
 
 FOUNDED = date(2027, 1, 1)
 
@@ -172,7 +172,7 @@ GOVERNANCE_STEPS: list[Step] = [
         *("fees", "notices", "2027-01", "--from", "2027-03"),
     ),
     on("2027-02-05", "The ballots are open on this matter (a changed ballot stays on the record):", "proposal", "show", "P-1"),
-    on("2027-03-01", "The new member sets her credential:", "member", "credential", "set", "lena-marsh", member="lena-marsh"),
+    *enrol("2027-03-01", "lena-marsh", "The new member is invited, and sets her own credential:"),
     on(
         "2027-03-01",
         "A manual amendment (two thirds of votes cast, quorum half):",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engine.governance.rules import MAJORITY, TERMINATION, TWO_THIRDS_OF_VOTES, DecisionRule, Matter
+from engine.books.rules import MAJORITY, TERMINATION, TWO_THIRDS_OF_VOTES, DecisionRule, Matter
 
 RULES: dict[Matter, DecisionRule] = {
     Matter.onboarding: MAJORITY,

@@ -18,7 +18,7 @@ from datetime import date
 
 from engine.demo.files import EXPENSE_HEADER, csv_text, monthly_expenses
 from engine.demo.founding import BudgetLine, Person, founding
-from engine.demo.steps import Step, credential_steps, imported, on, outputs, propose, vote, votes
+from engine.demo.steps import Step, credential_steps, enrol, imported, on, outputs, propose, vote, votes
 
 FOUNDED = date(2027, 1, 1)
 ENTITY = {"legal_name": "Fernhollow Collective LLC", "structure": "LLC"}
@@ -91,7 +91,7 @@ STEPS: list[Step] = [
         "1",
     ),
     on("2027-01-05", "A member agreement for every worker, from the same data:", "agreement", "issue", "--all", "--on", "2027-01-05"),
-    on("2027-02-01", "Ines starts in February and sets her credential:", "member", "credential", "set", "ines-vale", member="ines-vale"),
+    *enrol("2027-02-01", "ines-vale", "Ines starts in February; she is invited and sets her own credential:"),
     on("2027-02-01", "... and receives her member agreement:", "agreement", "issue", "ines-vale", "--on", "2027-02-01"),
     on(
         "2027-02-01",

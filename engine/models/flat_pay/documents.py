@@ -18,7 +18,7 @@ from pathlib import Path
 
 from engine.books.folder import Books
 from engine.books.roster import Membership
-from engine.documents import versions as mv
+from engine.books.rules import DecisionRule, Matter
 from engine.documents.contracts import Issued, manual_ref
 from engine.documents.data import NOT_ON_FILE, DocModel, LegalTerms, ManualRef, ManualVersionView, RuleView, fraction_words, number_words
 from engine.documents.data import EntityView as SharedEntity
@@ -29,7 +29,7 @@ from engine.documents.samples import sample_legal
 from engine.documents.templates import TemplateSpec, long_date
 from engine.documents.terms import legal_terms
 from engine.errors import UserError
-from engine.governance.rules import DecisionRule, Matter
+from engine.governance import versions as mv
 from engine.models.flat_pay.model import MODEL
 from engine.models.flat_pay.pay import CLINICAL, MANAGEMENT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from engine.governance.rules import Matter
+from engine.books.rules import Matter
 
 if TYPE_CHECKING:
     from engine.books.folder import Books

@@ -8,8 +8,8 @@ from pydantic import Field
 
 from engine.books.money import Money
 from engine.books.parameters import ModelParameters, dated
+from engine.books.rules import Ratio
 from engine.books.schedules import Schedule
-from engine.governance.rules import Ratio
 
 
 class FlatPayParameters(ModelParameters):

@@ -20,6 +20,7 @@ from engine.books.parameters import in_force
 from engine.models.flat_pay import hours as hours_log
 from engine.models.flat_pay import leave as leave_log
 from engine.models.flat_pay.pay import MANAGEMENT, hourly_rate, pay_for_hours, payer_of, unplanned_leave_day_pay
+from engine.models.flat_pay.statements import AnnualStatement
 
 
 def payer_name(books: Books, kind: str) -> str:
@@ -126,3 +127,31 @@ def unplanned_leave_rows(books: Books) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def annual_statement(
+    books: Books, member: str, year: str, *, csv_file: Path | None = None, md_file: Path | None = None, docx_file: Path | None = None
+) -> AnnualStatement:
+    """A member's statement for a year (hours and pay by month, leave, capital account), written to the files asked for."""
+    from engine.books.output import write_bytes, write_text
+    from engine.models.flat_pay.management import parse_year
+    from engine.models.flat_pay.statements import statement, to_csv, to_markdown
+
+    s = statement(books, member, parse_year(books, year))
+    text = to_markdown(s, books.federation.holder, books.federation.currency)
+    if csv_file:
+        write_text(csv_file, to_csv(s))
+    if md_file:
+        write_text(md_file, text)
+    if docx_file:
+        from engine.documents.typesetting import DocMeta, to_docx
+
+        meta = DocMeta(
+            title=f"Annual statement {s.cycle.label}: {s.name}",
+            footer=f"{books.federation.holder} · Annual statement {s.cycle.label} · {s.name}",
+            issued=s.cycle.last_day,
+            author=books.federation.holder,
+            subject=books.federation.name,
+        )
+        write_bytes(docx_file, to_docx(text, meta))
+    return s

@@ -16,7 +16,7 @@ from datetime import date
 
 from engine.demo.files import EXPENSE_HEADER, csv_text, monthly_expenses, units
 from engine.demo.founding import BudgetLine, Person, founding
-from engine.demo.steps import Step, credential_steps, imported, on, onboarding, outputs, propose, votes
+from engine.demo.steps import Step, credential_steps, enrol, imported, on, onboarding, outputs, propose, votes
 
 FOUNDED = date(2027, 1, 1)
 ENTITY = {"legal_name": "Larkspur Collective Therapy LLC", "structure": "LLC"}
@@ -118,7 +118,7 @@ STEPS: list[Step] = [
     *votes("2027-01-12", "P-1", OWNERS),
     on("2027-01-26", "Everyone agreed: Kit joins on probation, and the charge is re-evaluated over seven:", "proposal", "close", "P-1"),
     on("2027-01-26", "Kit's member agreement states her probation:", "contracts", "issue", _KIT, "--on", "2027-01-26"),
-    on("2027-02-01", "Kit sets her credential:", "member", "credential", "set", _KIT, member=_KIT),
+    *enrol("2027-02-01", _KIT, "Kit is invited and sets her own credential:"),
     on(
         "2027-02-20",
         "Maren takes family leave from 1 March to 31 August: she owes only her share of rent, the others cover the rest:",

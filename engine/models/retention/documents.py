@@ -17,7 +17,7 @@ from engine.books.folder import Books
 from engine.books.money import fraction_text
 from engine.books.parameters import in_force
 from engine.books.roster import active
-from engine.documents import versions as mv
+from engine.books.rules import DecisionRule, Matter
 from engine.documents.data import (
     BudgetRow,
     CycleView,
@@ -39,8 +39,8 @@ from engine.documents.samples import sample_legal
 from engine.documents.statements import Movement
 from engine.documents.templates import TemplateSpec, long_date
 from engine.documents.terms import legal_terms
+from engine.governance import versions as mv
 from engine.governance.proposals import rules_in_force
-from engine.governance.rules import DecisionRule, Matter
 from engine.ledger.fee_quote import monthly_fee
 from engine.ledger.fees import DEFICIT_WORDS, JOINER_WORDS, LEAVER_WORDS, REFUND_WORDS
 from engine.models.retention.model import MODEL

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from engine.books.rules import Matter
 from engine.errors import UserError
-from engine.governance.rules import Matter
 
 if TYPE_CHECKING:
     from engine.books.folder import Books

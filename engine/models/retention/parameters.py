@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from engine.books.parameters import ModelParameters, dated
+from engine.books.rules import Ratio
 from engine.books.schedules import Schedule
-from engine.governance.rules import Ratio
 
 
 class RetentionParameters(ModelParameters):

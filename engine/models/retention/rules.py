@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engine.governance.rules import CONSENSUS, TERMINATION_BY_CONSENSUS, DecisionRule, Matter, consensus
+from engine.books.rules import CONSENSUS, TERMINATION_BY_CONSENSUS, DecisionRule, Matter, consensus
 
 RULES: dict[Matter, DecisionRule] = {
     **dict.fromkeys(

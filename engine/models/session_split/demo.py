@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from engine.demo.files import EXPENSE_HEADER, csv_text, expense_line, monthly_expenses
 from engine.demo.founding import BudgetLine, Person, founding
-from engine.demo.steps import Step, credential_steps, imported, on, onboarding, outputs, propose, vote, votes
+from engine.demo.steps import Step, credential_steps, enrol, imported, on, onboarding, outputs, propose, vote, votes
 
 FOUNDED = date(2027, 1, 1)
 ENTITY = {"legal_name": "Cedar Mesa Counseling Cooperative LLC", "structure": "LLC"}
@@ -198,7 +198,7 @@ STEPS: list[Step] = [
     onboarding("2027-07-12", "Kay proposes inducting a fourth clinician from 1 August:", NEWCOMER, "kay-oyelaran"),
     *votes("2027-07-13", "P-3", _IDS),
     on("2027-07-14", "Every member voted yes: Rafa is inducted from 1 August:", "proposal", "close", "P-3"),
-    on("2027-08-01", "The new member sets his credential:", "member", "credential", "set", NEWCOMER.id, member=NEWCOMER.id),
+    *enrol("2027-08-01", NEWCOMER.id, "The new member is invited, and sets his own credential:"),
     on("2027-08-01", "... and receives his member agreement:", "member", "agreement", NEWCOMER.id, "--on", "2027-08-01"),
     *_quarter("2027-07", "2027-09-30", "July to September: four members' sessions from August:", "... and the quarter's expenses:"),
     propose(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from engine.books.folder import Books
 from engine.books.roster import Membership
-from engine.documents import versions as mv
+from engine.books.rules import DecisionRule, Matter
 from engine.documents.contracts import Issued
 from engine.documents.data import (
     NOT_ON_FILE,
@@ -39,7 +39,7 @@ from engine.documents.pipeline import AgreementSpec, ModelDocuments
 from engine.documents.samples import sample_legal
 from engine.documents.templates import TemplateSpec, long_date
 from engine.documents.terms import legal_terms
-from engine.governance.rules import DecisionRule, Matter
+from engine.governance import versions as mv
 from engine.models.session_split.model import MODEL
 from engine.models.session_split.payouts import PAYOUT_BASIS_WORDS
 from engine.models.session_split.rules import RULES as SESSION_SPLIT_RULES

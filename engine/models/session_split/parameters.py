@@ -7,8 +7,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from engine.books.parameters import ModelParameters, dated
+from engine.books.rules import Ratio
 from engine.books.schedules import Schedule
-from engine.governance.rules import Ratio
 
 PayoutBasis = Literal["days_as_owner", "per_head"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from engine.governance.rules import ONE_MEMBER_ONE_VOTE, TERMINATION, TWO_THIRDS_OF_VOTES, DecisionRule, Matter
+from engine.books.rules import ONE_MEMBER_ONE_VOTE, TERMINATION, TWO_THIRDS_OF_VOTES, DecisionRule, Matter
 
 RULES: dict[Matter, DecisionRule] = {
     **dict.fromkeys(

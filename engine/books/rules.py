@@ -2,7 +2,9 @@
 
 A rule is data in ``federation.yaml`` (and, once amended by vote, in the
 journal), so the manual can state exactly what the engine enforces. The
-defaults below are the federation model's; presets bring their own.
+vocabulary lives with the books because the founding file states it; the
+governance package applies it, and each co-op model brings its own rule set
+(engine/models/<model>/rules.py) built from the blocks here.
 """
 
 from __future__ import annotations
