@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "member": "terminal.member:member",
     "owners": "terminal.owners:owners_cmd",
     "parameters": "terminal.parameters:parameters_cmd",
+    "papers": "terminal.papers:papers",
     "payment": "terminal.payment:payment",
     "payout": "terminal.payout:payout",
     "proposal": "terminal.proposal:proposal",

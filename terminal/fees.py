@@ -92,17 +92,22 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
 @fees.command("notices")
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today).")
+@click.option("--from", "from_month", default=None, metavar="YYYY-MM", help="Only the fee setting from this month (the one just set).")
 @out_option
 @pdf_option
 @json_option
 @click.pass_context
-def fees_notices(ctx: click.Context, cycle_id: str, on: date | None, out: Path | None, pdf: bool, as_json: bool) -> None:
+def fees_notices(
+    ctx: click.Context, cycle_id: str, on: date | None, from_month: str | None, out: Path | None, pdf: bool, as_json: bool
+) -> None:
     """Issue a fee notice (Markdown and DOCX) to each provider for each time CYCLE's fee was set or re-evaluated."""
     from engine.documents.requests import issue_fee_notices
 
     books = open_books(ctx, write=True)
-    run = issue_fee_notices(books, cycle_id, on or today(), out)
+    run = issue_fee_notices(books, cycle_id, on or today(), out, from_month)
     done = run.issued
+    if run.warning:
+        click.echo(run.warning, err=True)
     if as_json:
         emit_json([issued_json(d) for d in done])
     else:

@@ -67,7 +67,8 @@ def manual_versions_cmd(ctx: click.Context, as_json: bool) -> None:
                 {
                     "version": v.number,
                     "effective": v.effective,
-                    "proposal": v.proposal,
+                    "proposal": v.proposal_label,
+                    "proposal_entry": v.proposal,
                     "summary": v.summary,
                     "sha256": v.sha256,
                     "entry": v.entry,
@@ -76,5 +77,5 @@ def manual_versions_cmd(ctx: click.Context, as_json: bool) -> None:
             ]
         )
         return
-    rows = [[v.number, v.effective, v.proposal or "", v.summary, (v.sha256 or "not yet recorded")[:16]] for v in vs]
+    rows = [[v.number, v.effective, v.proposal_label or "", v.summary, (v.sha256 or "not yet recorded")[:16]] for v in vs]
     click.echo(table(rows, ["version", "effective", "proposal", "summary", "sha256"], {0: "right"}))

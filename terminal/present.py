@@ -30,12 +30,14 @@ def money(cents: int, books: Books) -> str:
 
 
 def write_pdfs(paths: list[Path]) -> None:
-    from engine.documents.pdf import MISSING, to_pdf
+    from engine.documents.pdf import MISSING, NO_FONT, font_available, to_pdf
 
     made = to_pdf(paths)
     if made is None:
         click.echo(MISSING, err=True)
         return
+    if font_available() is False:
+        click.echo(NO_FONT, err=True)
     for p in made:
         click.echo(f"  {p}")
 

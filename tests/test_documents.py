@@ -149,7 +149,8 @@ def test_adopting_stores_each_versions_text_and_sha(books_dir: Path) -> None:
     assert "asks at least two cooperatives" in vs[1].content
     assert "asks at least two cooperatives" not in vs[0].content
     assert "Version 2, effective 1 August 2027" in vs[1].content
-    assert "It was adopted by member vote on proposal 7. What changed: Quotes from cooperatives." in vs[1].content
+    # Entry 7 opens no proposal here, so there is no label to cite (a journal entry number is never printed).
+    assert "It was adopted by member vote. What changed: Quotes from cooperatives." in vs[1].content
     recorded = books.journal.entries([mv.RECORDED])
     assert len(recorded) == 1 and recorded[0].data["version"] == 1
     books.close()
@@ -178,7 +179,8 @@ def test_an_amendment_cannot_predate_the_version_before(books_dir: Path) -> None
 def test_versions_listing(books_dir: Path, coop: Coop) -> None:
     adopt_v2(books_dir)
     data = json.loads(coop("manual", "versions", "--json").output)
-    assert [(d["version"], d["proposal"], len(d["sha256"])) for d in data] == [(1, None, 64), (2, 7, 64)]
+    assert [(d["version"], d["proposal_entry"], len(d["sha256"])) for d in data] == [(1, None, 64), (2, 7, 64)]
+    assert [d["proposal"] for d in data] == [None, None]  # entry 7 opens no proposal, so no label
     assert coop("manual", "render", "3").exit_code == 2
 
 
@@ -253,11 +255,17 @@ def test_compiled_fill_equals_rendering_each_agreement(books: Books) -> None:
         reference="AGR-2027-01-15-ana",
     )
     parties = [provider_party(p, "agreement", on) for p in books.federation.providers] + [tricky]
-    compiled = compile_document(spec, agreement_data(books, parties[0], on, version, 64667), "USD")
+    # One compiled document per fee day: a signer who starts after the issue date is told the fee from their start.
+    compiled = {}
+    for party in parties:
+        day = max(on, party.start)
+        if day not in compiled:
+            compiled[day] = compile_document(spec, agreement_data(books, party, on, version, 64667), "USD")
+    assert len(compiled) == 2
     for party in parties:
         slow = render_document(spec, agreement_data(books, party, on, version, 64667), "USD")
-        assert fill(compiled, party) == slow
-    md, docx = fill(compiled, tricky)
+        assert fill(compiled[max(on, party.start)], party) == slow
+    md, docx = fill(compiled[tricky.start], tricky)
     assert r"Mind & Body\_Care \| \[LLC\]" in md
     assert "Ana &lt;O'Neil&gt; *Jr*" in zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
 

@@ -378,7 +378,9 @@ def test_demo_year_figures(tmp_path: Path) -> None:
     assert "$689.99 (set from 2027-06: Wes Okafor (wes-okafor) leaves (last day 2027-05-31))" in out
     assert re.search(r"teo-abernathy\s+6\s+\$60\.01\s+\$60\.01\s+\$0\.00", out)  # his refund goes to June's arrears
     assert re.search(r"deficit carried into the next cycle's budget\s+\$450\.00", out)
-    assert "$702.50 a month from 2028-01" in out  # (24,840.00 + 450.00) / 36
+    # The next cycle's fee is set (and noticed) before January is charged, on its budget alone; the close carries the
+    # deficit into the months not yet charged: (24,840.00 + 450.00 - 6 x 690.00 charged for January) / 30.
+    assert "$690.00 a month from 2028-01" in out and re.search(r"2028-02\s+\$705\.00\s+\$690\.00\s+\$21,150\.00 / 30", out)
     assert len(re.findall(r"kept by the parent\s+\$0\.00", out)) == 4  # two closes, two transparency reports
 
 

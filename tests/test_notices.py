@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -194,3 +195,32 @@ def test_transparency_report_as_docx_is_byte_identical(coop: Coop, tmp_path: Pat
     assert (tmp_path / "a.docx").read_bytes() == (tmp_path / "b.docx").read_bytes()
     text = docx_text((tmp_path / "a.docx").read_bytes(), tmp_path)
     assert "Transparency report: Juniper Street Therapy Co-Op" in text and "2027-01 | $646.67" in text
+
+
+def test_a_notice_dated_after_the_charge_it_announces_says_it_is_late_and_the_command_warns(coop: Coop, books_dir: Path) -> None:
+    assert coop("fees", "recalc", H1).exit_code == 0
+    r = coop("fees", "notices", H1, "--on", "2027-03-10", "--json")
+    assert r.exit_code == 0, r.output
+    warning = [line for line in r.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1 and "6 of 6 fee notices are late" in warning[0] and "2027-01" in warning[0]
+    text = (books_dir / "documents" / "notices" / H1 / "mara-quist-fee-notice-2027-01.md").read_text()
+    assert "**This notice is late:** the fee below applied from 1 January 2027, and January 2027, February 2027, March 2027 were charged" in text
+    register = (books_dir / "documents" / "notices" / H1 / "register.csv").read_text().splitlines()
+    assert register[0] == "provider,document,from_month,old,fee,issue_date,late,sha256"
+    assert ",2027-03-10,January 2027; February 2027; March 2027," in register[1]
+
+
+def test_a_notice_on_the_first_day_of_its_month_is_in_time(coop: Coop, books_dir: Path) -> None:
+    assert coop("fees", "recalc", H1).exit_code == 0
+    r = coop("fees", "notices", H1, "--on", "2027-01-01")
+    assert r.exit_code == 0 and "warning" not in r.stderr
+    text = (books_dir / "documents" / "notices" / H1 / "mara-quist-fee-notice-2027-01.md").read_text()
+    assert "late" not in text
+
+
+def test_notices_for_one_setting_only_and_a_month_with_none_is_one_line(coop: Coop) -> None:
+    assert coop("fees", "recalc", H1).exit_code == 0
+    r = coop("fees", "notices", H1, "--on", "2027-01-01", "--from", "2027-03")
+    assert r.exit_code == 2 and "--from" in r.output and "2027-03" in r.output and "Traceback" not in r.output
+    r = coop("fees", "notices", H1, "--on", "2027-01-01", "--from", "2027-01", "--json")
+    assert r.exit_code == 0 and len(json.loads(r.stdout)) == 6

@@ -95,10 +95,22 @@ def _parent(books: Books) -> ParentParty:
     return ParentParty(legal_name=parent.legal_name, principal=parent.principal)
 
 
+def fee_day(issued: date, start: date) -> date:
+    """The day whose fee an agreement states: its issue, or a joiner's start when that comes later.
+
+    A provider who joins after the agreement is issued pays from their start
+    the fee the engine quotes for that day, shared among everyone charged
+    then (the joiner included), not today's fee among the current providers.
+    """
+    return max(issued, start)
+
+
 def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: mv.Version, fee: int) -> AgreementData:
     fed = books.federation
     rules = fed.decision_rules
     term = rules[Matter.termination]
+    day = fee_day(issued, provider.start)
+    lines = budget_rows(books, day)
     return AgreementData(
         federation_name=fed.name,
         parent=_parent(books),
@@ -107,12 +119,13 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
         manual=manual_ref(manual),
         fee=FeeTerms(
             monthly=fee,
-            provider_count=len(active(books, issued)),
-            budget_total=sum(b.monthly for b in budget_rows(books, issued)),
+            provider_count=len(active(books, day)),
+            budget_total=sum(b.monthly for b in lines),
             cycle_months_words=number_words(fed.cycle.months),
             refund_basis=REFUND[fed.policies.refund_basis.at(issued)],
+            from_start=day if day > issued else None,
         ),
-        budget=budget_rows(books, issued),
+        budget=lines,
         termination=TerminationTerms(decided=decided_text(term), notice_days=term.notice_days, response_days=term.response_days),
         leaver_charging=LEAVER[fed.policies.leaver_charging.at(issued)],
         end_parent_decided=decided_text(rules[Matter.end_parent]),
@@ -363,8 +376,8 @@ def issue(
     members = _targets(books, provider_ids, on)
     if kind == "acknowledgment":
         members = _with_agreement(books, members, everyone=provider_ids is None)
-    fee = monthly_fee(books, on)
-    if fee is None and agreement.needs_fee:
+    fees_by_day = {day: monthly_fee(books, day) for day in sorted({fee_day(on, m.start) for m in members} | {on})}
+    if agreement.needs_fee and any(f is None for f in fees_by_day.values()):
         raise UserError(f"no active providers on {on}, so there is no fee to state", field="--on")
     folder = out / "agreements" / on.isoformat() if agreement.dated else out / "agreements"
     batch = Batch(folder)
@@ -373,17 +386,20 @@ def issue(
         manual = _recorded_in_force(w, books, on)
         previous = {pid: e.data["manual_version"] for pid, e in latest_signed(books).items()}
         known = latest_issued(books)
-        compiled: dict[int | None, tuple[Compiled, Any]] = {}
+        compiled: dict[tuple[int | None, date], tuple[Compiled, Any]] = {}
         with progress(members) if progress else _null(members) as bar:
             for m in bar:
                 party = agreement.party(books, m, on)
                 prev = previous.get(m.id) if kind == "acknowledgment" else None
+                day = fee_day(on, m.start) if kind == "agreement" else on
+                fee = fees_by_day[day]
                 if agreement.batch:
-                    if prev not in compiled:
+                    key = (prev, day)  # signers who start later share their start's fee, so one compiled document each
+                    if key not in compiled:
                         shared = agreement.data(books, party, on, manual, fee, prev)
-                        compiled[prev] = (compile_document(spec, shared, currency), shared)
-                    markdown, docx = fill(compiled[prev][0], party)
-                    data = compiled[prev][1]
+                        compiled[key] = (compile_document(spec, shared, currency), shared)
+                    markdown, docx = fill(compiled[key][0], party)
+                    data = compiled[key][1]
                 else:
                     data = agreement.data(books, party, on, manual, fee, prev)
                     markdown, docx = render_document(spec, data, currency)

@@ -156,7 +156,8 @@ class ManualVersionView(DocModel):
     number: int
     effective: date
     summary: str
-    proposal: int | None = None
+    proposal: str | None = None
+    """The adopting proposal as members know it ("P-3"), never its journal entry number."""
 
 
 class ManualContext(DocModel):
@@ -188,6 +189,8 @@ class FeeTerms(DocModel):
     budget_total: int
     cycle_months_words: str
     refund_basis: str
+    from_start: date | None = None
+    """A joiner's start when after the issue date: the fee, budget and count are as they stand from that day."""
 
 
 class TerminationTerms(DocModel):
@@ -251,6 +254,10 @@ class FeeNoticeData(DocModel):
     provider_count: int
     budget: list[BudgetRow]
     budget_total: int
+    charged_before_notice: list[str] = []
+    """Months (as "January 2027") charged at this fee before the notice's date: the notice says it is late."""
+    previous_cycle_open: str | None = None
+    """The previous cycle's label when it had not closed by the notice: its result comes later, as a fee from a later month."""
 
 
 class AccountItem(DocModel):

@@ -268,7 +268,7 @@ def entity_view(books: Books) -> EntityView:
     return EntityView(legal_name=e.legal_name, structure=e.structure)
 
 
-def version_view(number: int, effective: date, summary: str, proposal: int | None) -> ManualVersionView:
+def version_view(number: int, effective: date, summary: str, proposal: str | None) -> ManualVersionView:
     return ManualVersionView(number=number, effective=effective, summary=summary, proposal=proposal)
 
 
@@ -293,7 +293,7 @@ def cycle_view(spec: CycleSpec) -> CycleView:
     )
 
 
-def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> ManualContext:
+def manual_context(books: Books, number: int, effective: date, summary: str, proposal: str | None = None) -> ManualContext:
     """What version ``number`` states, as the books stood on its effective date."""
     fed = books.federation
     lines = lines_on(books, effective)
@@ -398,8 +398,14 @@ def number_headings(markdown: str) -> str:
 def render_version(
     books: Books, number: int, effective: date, summary: str, extra: dict[str, str] | None = None, proposal: int | None = None
 ) -> str:
-    """The full Markdown of a version, from its sources and the books as of its effective date."""
-    context = context_for(books)(books, number, effective, summary, proposal)
+    """The full Markdown of a version, from its sources and the books as of its effective date.
+
+    ``proposal`` is the adopting proposal's opening entry (what the journal
+    refers to); the text names it by its label, as members know it.
+    """
+    from engine.governance.versions import proposal_label
+
+    context = context_for(books)(books, number, effective, summary, proposal_label(books, proposal))
     return render_sections(sections_of(books, number, extra), context, books.federation.currency)
 
 

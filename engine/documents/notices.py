@@ -112,20 +112,47 @@ def _number(f: Fraction) -> str:
 # --- fee notices ------------------------------------------------------------------------
 
 
-def fee_notices(books: Books, cycle: Cycle, issued: date) -> list[Prepared]:
-    """One notice per provider charged under each fee setting of ``cycle``, with the engine's working."""
+def charged_before(cycle: Cycle, setting: fees.FeeSetting, following: list[fees.FeeSetting], issued: date) -> list[Month]:
+    """The months ``setting`` governs that were charged (their first day came) before ``issued``.
+
+    A month is charged on its first day, so a notice dated on that day is in
+    time and one dated later comes after the charge it announces.
+    """
+    end = min([cycle.months.index(t.from_month) for t in following] + [cycle.length])
+    governed = cycle.months[cycle.months.index(setting.from_month) : end]
+    return [m for m in governed if m.first < issued]
+
+
+def fee_notices(books: Books, cycle: Cycle, issued: date, from_month: Month | None = None) -> list[Prepared]:
+    """One notice per provider charged under each fee setting of ``cycle`` (or only those from ``from_month``), with the engine's working.
+
+    A notice dated after the first charge its fee governs says so in its
+    first lines; a fee set before the previous cycle closed says its result
+    is still to come.
+    """
+    from engine.ledger.closing import closed
+
     found = fees.notices_for(books, cycle)
     if not found:
         raise UserError(f"no fee is set for {cycle.id} yet; set it with 'coop fees recalc {cycle.id}'", field="CYCLE")
+    if from_month is not None and not any(s.from_month == from_month for s, _ in found):
+        months = ", ".join(sorted({str(s.from_month) for s, _ in found}))
+        raise UserError(f"no fee setting of {cycle.id} starts in {from_month} (settings from: {months})", field="--from")
     fed = books.federation
     members = memberships(books, date.max)
-    before = fees.schedule(books, cycle.previous())[-1]
+    previous = cycle.previous()
+    before = fees.schedule(books, previous)[-1]
+    prev_open = before is not None and previous.id not in closed(books)
+    settings_only = [s for s, _ in found]
     out: list[Prepared] = []
     stems: dict[str, int] = {}
-    for s, pids in found:
+    for k, (s, pids) in enumerate(found):
+        if from_month is not None and s.from_month != from_month:
+            continue
         effective = s.from_month.first
         lines = budget_rows(books, effective)
         old = s.old if s.old is not None else before
+        late = [_month_name(m) for m in charged_before(cycle, s, settings_only[k + 1 :], issued)]
         for pid in pids:
             m = members[pid]
             base = f"{pid}-fee-notice-{s.from_month}"
@@ -148,11 +175,25 @@ def fee_notices(books: Books, cycle: Cycle, issued: date) -> list[Prepared]:
                 provider_count=len(pids),
                 budget=lines,
                 budget_total=sum(line.monthly for line in lines),
+                charged_before_notice=late,
+                previous_cycle_open=previous.label if prev_open and s.from_month == cycle.start and not s.brought_forward else None,
             )
             stem = base if stems[base] == 1 else f"{base}-{stems[base]}"
-            figures = {"from_month": str(s.from_month), "fee": s.amount, "old": data.previous_fee, "setting": s.seq}
+            figures = {"from_month": str(s.from_month), "fee": s.amount, "old": data.previous_fee, "setting": s.seq, "late": late}
             out.append(Prepared(pid, "fee-notice", cycle.id, "notices", stem, f"fee-notice:{s.seq}", data, figures))
     return out
+
+
+def late_warning(done: list[Issued], issued: date) -> str | None:
+    """One line for the treasurer when notices come after the charges they announce (each notice says so too)."""
+    late = [d for d in done if d.kind == "fee-notice" and d.figures.get("late")]
+    if not late:
+        return None
+    settings = sorted({d.figures["from_month"] for d in late})
+    return (
+        f"warning: {len(late)} of {len(done)} fee notices are late, dated {issued} after months their fee already charged "
+        f"(the fee from {', '.join(settings)}); each says so: issue a notice when its fee is set, before its first month"
+    )
 
 
 # --- statements and settlement letters ----------------------------------------------------
@@ -340,7 +381,7 @@ def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress:
 
 
 REGISTER_FIELDS = {
-    "notices": ["provider", "document", "from_month", "old", "fee", "issue_date", "sha256"],
+    "notices": ["provider", "document", "from_month", "old", "fee", "issue_date", "late", "sha256"],
     "statements": ["provider", "kind", "document", "arrears", "refund", "assessment", "balance", "issue_date", "sha256"],
 }
 _MONEY_FIELDS = {"old", "fee", "arrears", "refund", "assessment", "balance"}
@@ -363,6 +404,8 @@ def write_register(books: Books, out: Path, folder: str, cycle: str, at: Callabl
         row = {}
         for f in fields:
             value = d.get(f)
+            if isinstance(value, list):
+                value = "; ".join(value)
             row[f] = cents_to_decimal_text(value) if f in _MONEY_FIELDS and value is not None else ("" if value is None else str(value))
         rows.append(row)
     buf = io.StringIO()

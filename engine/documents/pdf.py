@@ -15,10 +15,30 @@ from pathlib import Path
 from engine.books.output import write_bytes
 
 MISSING = "PDF skipped: LibreOffice ('soffice') is not installed; the DOCX and Markdown were written"
+NO_FONT = (
+    "PDF pages may break differently: neither Calibri nor its metric twin Carlito is installed "
+    "(Debian/Ubuntu: apt-get install fonts-crosextra-carlito)"
+)
 
 
 def converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def font_available() -> bool | None:
+    """Whether LibreOffice will set the documents in Calibri or Carlito (same widths, so the same line and page breaks).
+
+    ``None`` when fontconfig's ``fc-match`` is not there to ask. Carlito is
+    what fontconfig's metric aliases substitute for Calibri, and the
+    reference document names it as Calibri's alternative.
+    """
+    from engine.documents.typesetting import BODY_FONT, FALLBACK_FONT
+
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    found = subprocess.run([fc_match, "-f", "%{family}", BODY_FONT], capture_output=True, text=True, timeout=30).stdout
+    return any(name in found for name in (BODY_FONT, FALLBACK_FONT))
 
 
 def to_pdf(documents: list[Path], timeout: int = 600) -> list[Path] | None:

@@ -88,21 +88,24 @@ class FeeNotices:
     issued: list[notices.Issued]
     settings: list[tuple[str, int, int, str]]
     """Each time the fee was set: from which month, the new fee, how many notices, and why."""
+    warning: str | None = None
+    """One line when notices come after a month their fee already charged (each notice says so too)."""
 
 
-def issue_fee_notices(books: Books, cycle: str, day: date, out: Path | None) -> FeeNotices:
-    """A fee notice to each provider for each time the named cycle's fee was set or re-evaluated, issued and recorded."""
+def issue_fee_notices(books: Books, cycle: str, day: date, out: Path | None, from_month: str | None = None) -> FeeNotices:
+    """A fee notice to each provider for each time the named cycle's fee was set or re-evaluated (or only from ``from_month``)."""
+    from engine.books.naming import month_named
     from engine.ledger.fees import settings
 
     c = cycle_named(books, cycle)
-    done = notices.issue(books, notices.fee_notices(books, c, day), documents_folder(books, out), day)
+    done = notices.issue(books, notices.fee_notices(books, c, day, month_named(from_month, "--from")), documents_folder(books, out), day)
     rows: dict[int, list[Any]] = {}
     for d in done:
         f = d.figures
         row = rows.setdefault(f["setting"], [f["from_month"], f["fee"], 0])
         row[2] += 1
     reasons = {s.seq: s.reason for s in settings(books, c)}
-    return FeeNotices(done, [(r[0], r[1], r[2], reasons[seq]) for seq, r in rows.items()])
+    return FeeNotices(done, [(r[0], r[1], r[2], reasons[seq]) for seq, r in rows.items()], notices.late_warning(done, day))
 
 
 def render_samples(names: tuple[str, ...] | list[str], out: Path) -> list[tuple[Path, Path]]:

@@ -163,6 +163,8 @@ def fee_notice() -> FeeNoticeData:
         provider_count=5,
         budget=BUDGET,
         budget_total=290000,
+        charged_before_notice=["July 2027"],
+        previous_cycle_open="2027-01 to 2027-06",
     )
 
 
@@ -220,7 +222,7 @@ def manual_context() -> ManualContext:
         federation_name=FEDERATION,
         parent=PARENT,
         founded=date(2027, 1, 1),
-        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="Prefer cooperative vendors", proposal=4),
+        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="Prefer cooperative vendors", proposal="P-4"),
         cycle=CycleView(months=6, months_words="six", start_month_name="January", per_year_words="two"),
         policies=PolicyView(
             joiner_charging="from the first full calendar month of membership",

@@ -13,6 +13,15 @@ Three directives, written as HTML comments so Markdown readers hide them:
 ``<ins>`` and ``<del>`` inline tags (from the redline) become underlined and
 struck-through runs.
 
+Pages typeset for print: a column holding money is at least as wide as its
+widest amount (measured with :func:`text_width`, a conservative estimate of
+Carlito's advance widths, the metric twin of Calibri that LibreOffice uses
+when Calibri is missing), amount cells never wrap (``w:noWrap``), a table too
+wide for a portrait page turns the document landscape, table rows never
+split across pages, headings keep with the text after them, and a signature
+block stays on one page. Calibri's and Carlito's figures are tabular (every
+digit the same width), so amounts line up in their right-aligned columns.
+
 Output is deterministic: zip entries are written in a fixed order with the
 document's date as their timestamp, and the core properties come from the
 document's date, so the same inputs give the same bytes and a SHA-256 names
@@ -22,6 +31,7 @@ a document.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
@@ -32,7 +42,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
@@ -49,12 +59,52 @@ from engine.documents.text import xml_text
 REFERENCE = "reference.docx"
 BODY_FONT = "Calibri"
 HEADING_FONT = "Calibri"
+FALLBACK_FONT = "Carlito"
+"""Metric-compatible with Calibri (same advance widths), free, and what LibreOffice substitutes: pages break alike."""
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 INSERTED = RGBColor(0x1A, 0x5F, 0xB4)
 DELETED = RGBColor(0xB0, 0x1C, 0x1C)
 
 PARTIES_COLUMNS = (1.3, 2.6, 2.6)
 """Inches: the label column, then each party's."""
+
+PORTRAIT_WIDTH = 6.5
+LANDSCAPE_WIDTH = 9.0
+"""Inches of text width on a US Letter page with one-inch side margins, each way up."""
+
+KEEP_WHOLE_ROWS = 16
+"""A table this short moves whole to the next page rather than leaving a row or two behind."""
+
+TABLE_TEXT_PT = 9.5
+CELL_MARGIN_PT = 5.4
+"""Word's default left and right cell margin (0.075 in, 108 twips) in a Table Grid table."""
+
+AMOUNT = re.compile(r"^[-(\u2212]?\$?-?\d[\d,]*(\.\d+)?%?\)?$")
+"""A figure as documents print it: $1,234.56, -$5.00, ($5.00), 1813.00, 78.1%."""
+
+_EM = {**dict.fromkeys("0123456789$", 0.52), **dict.fromkeys(",.:;", 0.28), **dict.fromkeys("-()\u2212/", 0.32),
+       "%": 0.74, " ": 0.23, "m": 0.82, "w": 0.76, "M": 0.91, "W": 0.91}  # fmt: skip
+"""Ems per character, each at least Carlito's regular and bold advance (digits and $ are 0.507 in both)."""
+
+
+def char_em(ch: str) -> float:
+    if ch in _EM:
+        return _EM[ch]
+    if ch.islower():
+        return 0.55
+    if ch.isupper():
+        return 0.68
+    return 0.75
+
+
+def text_width(text: str, size_pt: float = TABLE_TEXT_PT) -> float:
+    """Points a line of text needs at ``size_pt``: never less than the reference font gives it, so a column sized by it holds the text."""
+    return sum(char_em(ch) for ch in text) * size_pt
+
+
+def is_amount(text: str) -> bool:
+    return bool(AMOUNT.match(text.strip())) and any(ch.isdigit() for ch in text)
+
 
 _HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 
@@ -113,11 +163,13 @@ def build_reference() -> bytes:
     title = styles["Title"]
     _set_font(title, HEADING_FONT, 24, True, ACCENT)
     title.paragraph_format.space_after = Pt(12)
+    title.paragraph_format.keep_with_next = True
     ppr = title.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
     toc_heading = styles["TOC Heading"]
     _set_font(toc_heading, HEADING_FONT, 14, True, ACCENT)
+    toc_heading.paragraph_format.keep_with_next = True
     toc1 = styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
     toc1.base_style = normal
     toc1.paragraph_format.space_after = Pt(2)
@@ -147,7 +199,28 @@ def build_reference() -> bytes:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     _prune(doc)
+    _name_fallback(doc)
     return _save(doc, DocMeta("Styles", "", date(2027, 1, 1), "coop"))
+
+
+def _name_fallback(doc: DocxDocument) -> None:
+    """Declare Calibri in the font table with Carlito as its alternative name, for readers without Calibri."""
+    fonts_part = next((rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
+    if fonts_part is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(fonts_part.blob)
+    for font in root.findall(qn("w:font")):
+        if font.get(qn("w:name")) == BODY_FONT:
+            root.remove(font)
+    font = etree.SubElement(root, qn("w:font"))
+    font.set(qn("w:name"), BODY_FONT)
+    alt = etree.SubElement(font, qn("w:altName"))
+    alt.set(qn("w:val"), FALLBACK_FONT)
+    for tag, val in (("w:panose1", "020F0502020204030204"), ("w:charset", "00"), ("w:family", "swiss"), ("w:pitch", "variable")):
+        etree.SubElement(font, qn(tag)).set(qn("w:val"), val)
+    fonts_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 KEEP_STYLES = {
@@ -276,6 +349,15 @@ class _Builder:
         self.parties_next = False
         self.toc_titles: list[str] = []
         self.in_item_paragraph = 0
+        self.text_width = PORTRAIT_WIDTH
+
+    def landscape(self) -> None:
+        """Turn the page when a table's figures cannot fit across a portrait one; nothing is shrunk or broken."""
+        section = self.doc.sections[0]
+        width, height = section.page_width, section.page_height
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = height, width
+        self.text_width = LANDSCAPE_WIDTH
 
     # inline ---------------------------------------------------------------------------------
 
@@ -330,6 +412,9 @@ class _Builder:
     # blocks ---------------------------------------------------------------------------------
 
     def build(self, tokens: list[Token]) -> None:
+        tables = [_table_rows(tokens, i)[0] for i, t in enumerate(tokens) if t.type == "table_open"]
+        if any(not table_fits(rows, PORTRAIT_WIDTH) for rows in tables if rows):
+            self.landscape()
         self.toc_titles = [_plain(tokens[i + 1].children or []) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
         i = 0
         while i < len(tokens):
@@ -413,20 +498,7 @@ class _Builder:
                 _fld_char(para, "end")
 
     def table(self, tokens: list[Token], i: int) -> int:
-        rows: list[list[tuple[list[Token], str, bool]]] = []
-        j = i + 1
-        current: list[tuple[list[Token], str, bool]] = []
-        while tokens[j].type != "table_close":
-            tok = tokens[j]
-            if tok.type == "tr_open":
-                current = []
-            elif tok.type == "tr_close":
-                rows.append(current)
-            elif tok.type in ("th_open", "td_open"):
-                style = str(tok.attrGet("style") or "")
-                align = "right" if "right" in style else "center" if "center" in style else "left"
-                current.append((tokens[j + 1].children or [], align, tok.type == "th_open"))
-            j += 1
+        rows, j = _table_rows(tokens, i)
         signature = self.signature_next
         self.signature_next = False
         ncols = max(len(r) for r in rows)
@@ -436,7 +508,10 @@ class _Builder:
             table.style = self.doc.styles["Table Grid"]
         # A parties table holds each signer's details, filled in per signer after typesetting: its columns are
         # fixed, so a batch's compiled document and each signer's own rendering are the same bytes.
-        widths = [Inches(w) for w in PARTIES_COLUMNS] if self.parties_next and ncols == 3 else _column_widths(rows, ncols, signature)
+        if self.parties_next and ncols == 3:
+            widths = [Inches(w) for w in PARTIES_COLUMNS]
+        else:
+            widths = [Inches(w) for w in column_widths(rows, ncols, signature, self.text_width)]
         self.parties_next = False
         text_style = self.doc.part.get_style_id(self.doc.styles["Table Text"], WD_STYLE_TYPE.PARAGRAPH)
         for r, row in enumerate(rows):
@@ -453,13 +528,96 @@ class _Builder:
                 self.inline(para, children, bold=header)
                 if signature:
                     _signature_cell(para, children, header)
+                if (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < len(rows) - 1:
+                    para.paragraph_format.keep_with_next = True  # a signature block or a short table stays on one page
                 elif header:
                     _shade(cell, "DCE4EE")
+                if not signature and is_amount(_cell_text(children)):
+                    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+            _cant_split(table.rows[r])
             if header_row(row):
                 _repeat_header(table.rows[r])
         _grid_widths(table, widths)
         self.doc.add_paragraph(style="Table Text")
         return j + 1
+
+
+Row = list[tuple[list[Token], str, bool]]
+
+
+def _table_rows(tokens: list[Token], i: int) -> tuple[list[Row], int]:
+    """A Markdown table's cells (inline tokens, alignment, header?) by row, and the index of its ``table_close``."""
+    rows: list[Row] = []
+    j = i + 1
+    current: Row = []
+    while tokens[j].type != "table_close":
+        tok = tokens[j]
+        if tok.type == "tr_open":
+            current = []
+        elif tok.type == "tr_close":
+            rows.append(current)
+        elif tok.type in ("th_open", "td_open"):
+            style = str(tok.attrGet("style") or "")
+            align = "right" if "right" in style else "center" if "center" in style else "left"
+            current.append((tokens[j + 1].children or [], align, tok.type == "th_open"))
+        j += 1
+    return rows, j
+
+
+def _cell_text(children: list[Token]) -> str:
+    return "".join(t.content for t in children if t.type in ("text", "code_inline"))
+
+
+def _pieces(text: str) -> list[str]:
+    """What a line may not break inside: a whole amount, else each word."""
+    text = text.strip()
+    if is_amount(text):
+        return [text]
+    return text.split() or [""]
+
+
+def _bold_factor(header: bool) -> float:
+    return 1.04 if header else 1.0
+
+
+def column_minimums(rows: list[Row], ncols: int) -> list[float]:
+    """Inches each column needs so that no amount and no word breaks inside a cell."""
+    need = [0.0] * ncols
+    for row in rows:
+        for c, (children, _, header) in enumerate(row):
+            widest = max(text_width(p) for p in _pieces(_cell_text(children))) * _bold_factor(header)
+            need[c] = max(need[c], (widest + 2 * CELL_MARGIN_PT + 1.5) / 72)
+    return need
+
+
+def table_fits(rows: list[Row], width: float) -> bool:
+    return sum(column_minimums(rows, max(len(r) for r in rows))) <= width
+
+
+def column_widths(rows: list[Row], ncols: int, signature: bool, total: float = PORTRAIT_WIDTH) -> list[float]:
+    """Inches per column: each at least its widest amount or word, the rest shared by text length.
+
+    A description column takes what the figures leave, so money columns are as
+    narrow as their widest amount allows and never narrower.
+    """
+    if signature:
+        return [round(total / ncols, 2)] * ncols
+    need = column_minimums(rows, ncols)
+    lengths = [1] * ncols
+    for row in rows:
+        for c, (children, _, _) in enumerate(row):
+            lengths[c] = max(lengths[c], len(_cell_text(children)))
+    weights = [min(max(n, 14), 60) for n in lengths]
+    spare = total - sum(need)
+    if spare <= 0:
+        return [round(n + 0.005, 2) for n in need]
+    # Share the spare width by text length, but only to columns whose text would otherwise wrap more.
+    wants = [w / sum(weights) * total for w in weights]
+    extra = [max(0.0, want - n) for want, n in zip(wants, need, strict=True)]
+    scale = spare / sum(extra) if sum(extra) > 0 else 0.0
+    if sum(extra) == 0:
+        return [round(n + spare / ncols, 2) for n in need]
+    return [int((n + e * scale) * 100) / 100 for n, e in zip(need, extra, strict=True)]
 
 
 def _plain(children: list[Token]) -> str:
@@ -477,20 +635,6 @@ def _plain(children: list[Token]) -> str:
 
 def header_row(row: list[tuple[list[Token], str, bool]]) -> bool:
     return bool(row) and row[0][2]
-
-
-def _column_widths(rows: list[list[tuple[list[Token], str, bool]]], ncols: int, signature: bool) -> list[Any]:
-    """Columns sized by their longest text, so a money column is narrow and a description wide."""
-    total = 6.5
-    if signature:
-        return [Inches(total / ncols)] * ncols
-    lengths = [1] * ncols
-    for row in rows:
-        for c, (children, _, _) in enumerate(row):
-            lengths[c] = max(lengths[c], sum(len(t.content) for t in children if t.type == "text"))
-    weights = [min(max(n, 14), 60) for n in lengths]
-    scale = total / sum(weights)
-    return [Inches(round(w * scale, 2)) for w in weights]
 
 
 def _grid_widths(table: Table, widths: list[Any]) -> None:
@@ -514,6 +658,11 @@ def _repeat_header(row: Any) -> None:
     trpr.append(el)
 
 
+def _cant_split(row: Any) -> None:
+    """A row is read whole: it never starts on one page and ends on the next."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _signature_cell(para: Paragraph, children: list[Token], header: bool) -> None:
     """A line to sign or date on after "Signature:" and "Date:"; space above each line."""
     text = "".join(t.content for t in children if t.type == "text").strip()
@@ -528,6 +677,9 @@ def _footer(doc: DocxDocument, text: str) -> None:
     para = section.footer.paragraphs[0]
     para.style = doc.styles["Footer"]
     para.add_run(text)
+    if section.orientation == WD_ORIENT.LANDSCAPE:
+        para.paragraph_format.tab_stops.add_tab_stop(Inches(PORTRAIT_WIDTH), WD_TAB_ALIGNMENT.CLEAR)
+        para.paragraph_format.tab_stops.add_tab_stop(Inches(LANDSCAPE_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
     para.add_run().add_tab()
     para.add_run("Page ")
     _field(para, "PAGE", "1")

@@ -45,6 +45,16 @@ class Version:
     """SHA-256 of the stored text; ``None`` only for a v1 not yet recorded."""
     content: str | None = None
     entry: int | None = None
+    proposal_label: str | None = None
+    """The adopting proposal as members know it ("P-3"); ``proposal`` is its opening entry, which the journal refers to."""
+
+
+def proposal_label(books: Books, entry: int | None) -> str | None:
+    """The label ("P-3") of the proposal whose opening is journal entry ``entry``: what members call it."""
+    if entry is None:
+        return None
+    opened = books.journal.entry(entry)
+    return f"P-{opened.data['number']}" if opened is not None and "number" in opened.data else None
 
 
 def sha256_text(text: str) -> str:
@@ -61,8 +71,19 @@ def versions(books: Books, as_of: date | None = None) -> list[Version]:
     out = [first]
     for e in books.journal.entries([ADOPTED], until=as_of):
         d = e.data
+        pid = d.get("proposal")
         out.append(
-            Version(len(out) + 1, e.date, d["summary"], d.get("proposal"), d.get("changes", {}), d.get("sha256"), d.get("content"), e.seq)
+            Version(
+                len(out) + 1,
+                e.date,
+                d["summary"],
+                pid,
+                d.get("changes", {}),
+                d.get("sha256"),
+                d.get("content"),
+                e.seq,
+                proposal_label(books, pid),
+            )
         )
     return out
 

@@ -5,7 +5,9 @@ employs the shared staff. In the year a seventh provider is voted in, the
 manual is amended (the first ballot fails quorum, the second passes), a
 consensus matter is blocked, the administrator's hours go up, a provider
 leaves, one provider pays June late, and both fee cycles close: the first
-refunds a surplus, the second carries a deficit into the next fee.
+refunds a surplus, the second carries a deficit into the next fee. Each fee
+notice goes out the day its fee is set, before the first month it governs is
+charged.
 """
 
 from __future__ import annotations
@@ -164,6 +166,11 @@ GOVERNANCE_STEPS: list[Step] = [
         "One member has not voted, but no ballot can change the outcome now, so it closes early; she joins:",
         *("proposal", "close", "P-1"),
     ),
+    on(
+        "2027-02-05",
+        "Her joining re-sets the fee from March; everyone charged it hears before March is charged:",
+        *("fees", "notices", "2027-01", "--from", "2027-03"),
+    ),
     on("2027-02-05", "The ballots are open on this matter (a changed ballot stays on the record):", "proposal", "show", "P-1"),
     *enrol("2027-03-01", "lena-marsh", "The new member is invited, and sets her own credential:"),
     on(
@@ -243,6 +250,7 @@ ADMIN_CHANGE_STEPS: list[Step] = [
         *("budget", "set", "admin", "--monthly", "2860.00", "--name", "Part-time administrator (22 h/week)"),
         *("--from", "2027-04-01", "--note", "22 h/week from April"),
     ),
+    on("2027-03-25", "... and the fee notices for April, sent the same day:", "fees", "notices", "2027-01", "--from", "2027-04"),
 ]
 """A staffing change recorded by the administrator after the members agreed it."""
 
@@ -263,16 +271,16 @@ FEE_YEAR_STEPS: list[Step] = [
     ),
     on(
         "2027-05-10",
-        "A fee notice for each provider and each fee setting (old fee, new fee, why, from when), as Markdown and DOCX:",
-        *("fees", "notices", "2027-01"),
+        "A fee notice for each provider charged the fee from June (old fee, new fee, why, from when), as Markdown and DOCX:",
+        *("fees", "notices", "2027-01", "--from", "2027-06"),
     ),
     on("2027-06-01", "The federation as of 1 June:", "status", "--as-of", "2027-06-01"),
     imported("2027-06-30", "Half a year of fee payments (Teo misses June):", "payment", "payments-2027-01.csv", _payments("2027-01")),
     imported(
         "2027-06-30", "Half a year of shared expenses (the CE fund is underspent):", "expense", "expenses-2027-01.csv", _expenses("2027-01")
     ),
-    on("2027-07-01", "The second cycle's fee, set on 1 July:", "fees", "recalc", "2027-07"),
-    on("2027-07-01", "... and its fee notices:", "fees", "notices", "2027-07"),
+    on("2027-06-25", "The second cycle's fee, set before its first month is charged:", "fees", "recalc", "2027-07"),
+    on("2027-06-25", "... and its fee notices:", "fees", "notices", "2027-07"),
     on(
         "2027-07-10",
         "Closing the first cycle refunds its surplus; Teo's refund goes to his arrears first:",
@@ -294,6 +302,12 @@ FEE_YEAR_STEPS: list[Step] = [
         "What every provider may see about the first cycle (also as Markdown and DOCX):",
         *("report", "transparency", "2027-01", "--md", f"{_TRANSPARENCY}.md", "--docx", f"{_TRANSPARENCY}.docx"),
     ),
+    on(
+        "2027-12-20",
+        "The next cycle's fee, set before January is charged, on its budget alone (the second cycle has not closed):",
+        *("fees", "recalc", "2028-01"),
+    ),
+    on("2027-12-20", "... and its fee notices, which say the second cycle's result comes later:", "fees", "notices", "2028-01"),
     imported(
         "2027-12-31", "The second half-year's payments (Teo clears his arrears):", "payment", "payments-2027-07.csv", _payments("2027-07")
     ),
@@ -304,13 +318,13 @@ FEE_YEAR_STEPS: list[Step] = [
     ),
     on(
         "2028-01-10",
-        "Closing the second cycle: its deficit is carried into the next cycle's budget:",
+        "Closing the second cycle: its deficit is carried into the next cycle, re-setting its fee from February:",
         *("cycle", "close", "2027-07", "--on", "2028-01-10"),
     ),
     on("2028-01-10", "Every provider's statement for the second cycle:", "statement", "--all", "2027-07"),
     on("2028-01-10", "What every provider may see about the second cycle:", "report", "transparency", "2027-07"),
-    on("2028-01-10", "The next cycle's fee includes the deficit carried forward:", "fees", "recalc", "2028-01"),
-    on("2028-01-10", "... and the fee notices say so:", "fees", "notices", "2028-01"),
+    on("2028-01-10", "The fee from February includes the deficit carried forward:", "fees", "show", "2028-01"),
+    on("2028-01-10", "... and its fee notices say so, before February is charged:", "fees", "notices", "2028-01", "--from", "2028-02"),
     on(
         "2028-01-10",
         "The ledger balances: every transaction sums to zero, so the accounts do too:",
@@ -321,7 +335,8 @@ FEE_YEAR_STEPS: list[Step] = [
 
 STEPS: list[Step] = [
     on("2027-01-01", "The founding roster, budget and fee cycle:", "status", "--as-of", "2027-01-01"),
-    on("2027-01-02", "The first cycle's fee: the budget over the provider-months, rounded up to the cent:", "fees", "recalc", "2027-01"),
+    on("2027-01-01", "The first cycle's fee: the budget over the provider-months, rounded up to the cent:", "fees", "recalc", "2027-01"),
+    on("2027-01-01", "... and a fee notice to each provider, on the day before anything is charged:", "fees", "notices", "2027-01"),
     *CREDENTIAL_STEPS,
     *DOCUMENT_STEPS,
     *GOVERNANCE_STEPS,

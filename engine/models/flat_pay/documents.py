@@ -207,7 +207,7 @@ def _entity(books: Books, on: date) -> EntityView:
     )
 
 
-def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> FlatPayManualContext:
+def manual_context(books: Books, number: int, effective: date, summary: str, proposal: str | None = None) -> FlatPayManualContext:
     """What version ``number`` of the flat-pay manual states, as the books stood on its effective date."""
     from engine.books.budget import lines_on
     from engine.books.parameters import in_force
@@ -335,7 +335,7 @@ def sample_manual_context() -> FlatPayManualContext:
         federation_name="Example Collective",
         entity=_ENTITY,
         founded=date(2027, 1, 1),
-        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="A raise", proposal=3),
+        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="A raise", proposal="P-3"),
         pay=_sample_pay(),
         membership_after_months=6,
         membership_after_words="six",

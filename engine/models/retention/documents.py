@@ -113,6 +113,8 @@ class RetentionAgreementData(DocModel):
     member_count: int
     budget: list[BudgetRow]
     budget_total: int
+    fee_from_start: date | None = None
+    """A joiner's start when after the issue date: the share, budget and count are as they stand from that day."""
     terms: RetentionTerms
     membership_decided: str
     rent_cover_decided: str
@@ -173,7 +175,7 @@ def rule_book(rules: dict[Matter, DecisionRule]) -> tuple[RetentionRuleBook, lis
     return RetentionRuleBook(**views), list(views.values())
 
 
-def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> RetentionManualContext:
+def manual_context(books: Books, number: int, effective: date, summary: str, proposal: str | None = None) -> RetentionManualContext:
     """What version ``number`` of the retention co-op's manual states, as the books stood on its date."""
     from engine.documents.manual import budget_rows
 
@@ -205,14 +207,15 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
 
 def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: mv.Version, fee: int | None) -> RetentionAgreementData:
     """The member agreement's shared part (everything but the member), from the books on ``issued``."""
-    from engine.documents.contracts import manual_ref
+    from engine.documents.contracts import fee_day, manual_ref
     from engine.documents.manual import budget_rows, decided_text
 
     assert fee is not None  # the agreement states the fee: issuing refuses without one
     fed = books.federation
     rules = rules_in_force(books, issued)
     term = rules[Matter.termination]
-    lines = budget_rows(books, issued)
+    day = fee_day(issued, provider.start)
+    lines = budget_rows(books, day)
     return RetentionAgreementData(
         federation_name=fed.name,
         entity=entity_view(books),
@@ -220,9 +223,10 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
         issued=issued,
         manual=manual_ref(manual),
         fee=fee,
-        member_count=len(active(books, issued)),
+        member_count=len(active(books, day)),
         budget=lines,
         budget_total=sum(b.monthly for b in lines),
+        fee_from_start=day if day > issued else None,
         terms=terms(books, issued),
         membership_decided=decided_text(rules[Matter.membership]),
         rent_cover_decided=decided_text(rules[Matter.rent_cover]),
@@ -272,7 +276,7 @@ def sample_context() -> RetentionManualContext:
         federation_name="Sample Collective",
         entity=EntityView(legal_name="Sample Collective Therapy LLC", structure="LLC"),
         founded=date(2027, 1, 1),
-        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="Longer leave", proposal=3),
+        version=ManualVersionView(number=2, effective=date(2027, 7, 1), summary="Longer leave", proposal="P-3"),
         cycle=CycleView(months=6, months_words="six", start_month_name="January", per_year_words="two"),
         policies=PolicyView(
             joiner_charging=JOINER_WORDS["first_full_month"],

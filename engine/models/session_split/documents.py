@@ -233,7 +233,7 @@ def _lines(books: Books, on: date) -> list[tuple[str, BudgetRow]]:
     ]
 
 
-def manual_context(books: Books, number: int, effective: date, summary: str, proposal: int | None = None) -> SplitManualContext:
+def manual_context(books: Books, number: int, effective: date, summary: str, proposal: str | None = None) -> SplitManualContext:
     """What version ``number`` of the co-op's manual states, as the books stood on its effective date."""
     from engine.books.parameters import in_force
     from engine.books.roster import active
@@ -263,7 +263,7 @@ def sample_context() -> SplitManualContext:
         coop_name="Sample Split Co-Op",
         entity=EntityView(legal_name="Sample Split Co-Op LLC", structure="LLC"),
         founded=date(2027, 1, 1),
-        version=ManualVersionView(number=1, effective=date(2027, 1, 1), summary="Founding version", proposal=3),
+        version=ManualVersionView(number=1, effective=date(2027, 1, 1), summary="Founding version", proposal="P-3"),
         quarter=quarter_view(1, 3),
         share=Fraction(7, 10),
         payout_basis="days_as_owner",
