@@ -67,7 +67,7 @@ def contracts_issue(
 @click.pass_context
 def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Who has signed which manual version and fee, and who needs a new agreement or acknowledgment."""
-    from engine.documents.contracts import status
+    from engine.documents.signatures import status
 
     books = open_books(ctx)
     current, fee, rows = status(books, as_of or today())
@@ -99,7 +99,7 @@ def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> N
 @click.pass_context
 def contracts_signed(ctx: click.Context, provider_id: str, on: date, kind: str | None) -> None:
     """Record that PROVIDER signed the latest document issued to them."""
-    from engine.documents.contracts import sign
+    from engine.documents.signatures import sign
 
     books = open_books(ctx, write=True)
     entry = sign(books, provider_id, on, kind)

@@ -21,8 +21,9 @@ from engine.documents.contracts import ISSUED, SIGNED, agreement_data, compile_d
 from engine.documents.data import ProviderParty, fraction_words
 from engine.documents.manual import render_version
 from engine.documents.redline import redline
+from engine.documents.reference import build_reference, reference_bytes
 from engine.documents.templates import check_sources, registry
-from engine.documents.typesetting import DocMeta, build_reference, reference_bytes, to_docx
+from engine.documents.typesetting import DocMeta, to_docx
 from engine.errors import UserError
 from engine.governance import versions as mv
 

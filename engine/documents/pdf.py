@@ -32,7 +32,7 @@ def font_available() -> bool | None:
     what fontconfig's metric aliases substitute for Calibri, and the
     reference document names it as Calibri's alternative.
     """
-    from engine.documents.typesetting import BODY_FONT, FALLBACK_FONT
+    from engine.documents.reference import BODY_FONT, FALLBACK_FONT
 
     fc_match = shutil.which("fc-match")
     if fc_match is None:
