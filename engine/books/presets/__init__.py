@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from engine.books.config import AgreementTerms, CycleSpec, Policies
 from engine.books.money import cents_to_decimal_text
@@ -33,7 +34,7 @@ def render_founding(
 ) -> str:
     """The text of a commented ``federation.yaml`` for ``model``."""
     source = resources.files(__name__).joinpath("founding.yaml.j2").read_text(encoding="utf-8")
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     env.filters["text"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML double-quoted string, apostrophes as written
     defaults = Policies()
     coop = model_named(model)
