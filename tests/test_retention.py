@@ -426,3 +426,32 @@ def test_the_demo_runs_a_year(tmp_path: Path) -> None:
     assert "Wrote 7 statements" in r.output
     statement = (tmp_path / "demo" / "statement-kit-2027.csv").read_text()
     assert "2027-07,probation,8070.00,807.00" in statement and "2027-08,owner,8080.00,0.00" in statement
+
+
+def test_rent_is_covered_up_to_six_months_of_one_leave_across_votes(coop: Callable[..., Result]) -> None:
+    """Seed: the co-op may vote to cover a member's rent during extended leave "up to 6 months"."""
+    assert (
+        coop("leave", "start", "cleo-marr", "--from", "2027-02-01", "--until", "2027-07-31", "--kind", "family", day="2027-01-20").exit_code
+        == 0
+    )
+    follow = coop("leave", "start", "cleo-marr", "--from", "2027-08-01", "--until", "2027-12-31", "--kind", "family", day="2027-01-21")
+    assert follow.exit_code == 2 and "the two are one leave" in follow.output, "a leave back to back with another is the same leave"
+    assert coop("propose", "rent-cover", "--member", "cleo-marr", "--text", "Cover Cleo", day="2027-02-03").exit_code == 0
+    _all_yes(coop, "P-1", "2027-02-04", FOUNDERS)
+    assert "from 2027-02 through 2027-07" in coop("proposal", "close", "P-1", day="2027-02-18").output
+    again = coop("propose", "rent-cover", "--member", "cleo-marr", "--text", "Cover Cleo again", day="2027-02-20")
+    assert again.exit_code == 2 and "already covered 6 months" in again.output
+
+
+def test_a_second_vote_covers_only_what_is_left_of_the_six_months(coop: Callable[..., Result]) -> None:
+    assert (
+        coop("leave", "start", "cleo-marr", "--from", "2027-02-01", "--until", "2027-04-30", "--kind", "family", day="2027-01-20").exit_code
+        == 0
+    )
+    assert (
+        coop("leave", "start", "cleo-marr", "--from", "2027-05-01", "--until", "2027-07-31", "--kind", "family", day="2027-01-21").exit_code
+        == 0
+    )
+    assert coop("propose", "rent-cover", "--member", "cleo-marr", "--text", "Cover Cleo", day="2027-02-03").exit_code == 0
+    _all_yes(coop, "P-1", "2027-02-04", FOUNDERS)
+    assert "from 2027-02 through 2027-07" in coop("proposal", "close", "P-1", day="2027-02-18").output, "both records are one leave"

@@ -28,7 +28,7 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -339,6 +339,39 @@ def leaves(books: Books) -> list[Leave]:
     return list(out.values())
 
 
+def joined_leave(books: Books, provider: str, start: date, until: date) -> tuple[date, date]:
+    """The whole leave a span belongs to: leaves of one member back to back (one ends the day before the next starts) are one leave."""
+    spans = sorted([(lv.start, lv.until) for lv in leaves(books) if lv.provider == provider] + [(start, until)])
+    groups: list[list[date]] = []
+    for first, last in spans:
+        if groups and first <= groups[-1][1] + timedelta(days=1):
+            groups[-1][1] = max(groups[-1][1], last)
+        else:
+            groups.append([first, last])
+    whole = next(g for g in groups if g[0] <= start <= g[1])
+    return whole[0], whole[1]
+
+
+def covered_months(books: Books, provider: str, first: Month, last: Month) -> set[Month]:
+    """The months of ``first``..``last`` already covered by rent-cover votes (a basis owing nothing)."""
+    out: set[Month] = set()
+    for e in books.journal.entries([fees.BASIS_SET]):
+        d = e.data
+        if d["provider"] != provider or d.get("categories") != []:
+            continue
+        m, end = _month(d["first"]), _month(d["last"])
+        while m <= end:
+            if first <= m <= last:
+                out.add(m)
+            m = m.plus(1)
+    return out
+
+
+def _month(text: str) -> Month:
+    year, month = text.split("-")
+    return Month(int(year), int(month))
+
+
 def end_leave(books: Books, provider: str, last_day: date) -> tuple[Entry, list[fees.Plan]]:
     """``coop leave end``: the member is back early; from the first month after ``last_day`` they pay a full share again."""
     from engine.ledger.closing import require_open
@@ -386,11 +419,13 @@ def start_leave(books: Books, provider: str, kind: str, start: date, until: date
     if until < start:
         raise UserError(f"the leave ends ({until}) before it starts ({start})", field="--until", expected=f"a date from {start}")
     longest = p.leave_max_months.at(start)
-    if until > _month_span_end(start, longest):
+    began, _ = joined_leave(books, provider, start, until)
+    if until > _month_span_end(began, longest):
+        joined = f" (it follows on from the leave that began {began}, so the two are one leave)" if began != start else ""
         raise UserError(
-            f"extended leave lasts at most {longest} months: from {start}, until {_month_span_end(start, longest)} at the latest",
+            f"extended leave lasts at most {longest} months: from {began}, until {_month_span_end(began, longest)} at the latest{joined}",
             field="--until",
-            expected=f"a date up to {_month_span_end(start, longest)}",
+            expected=f"a date up to {_month_span_end(began, longest)}",
         )
     if not m.active_on(start) or (m.end is not None and until > m.end):
         raise UserError(f"{provider} is not a member for the whole leave", field="--from")
@@ -430,9 +465,19 @@ def rent_cover_span(books: Books, member: str | None, on: date) -> tuple[Month, 
     for lv in leaves(books):
         span = lv.months
         if lv.provider == member and span is not None and span[1] >= decided:
-            first = max(span[0], decided)
+            began, ends = joined_leave(books, member, lv.start, lv.until)
+            whole = Leave(lv.seq, member, lv.kind, began, ends).months or span
             most = params(books, on).rent_cover_max_months.at(on)
-            return first, min(span[1], first.plus(most - 1))
+            done = covered_months(books, member, whole[0], whole[1])
+            left = most - len(done)
+            if left <= 0:
+                return f"the co-op has already covered {len(done)} months of {member}'s rent during this leave, the most it may ({most})"
+            first = max(whole[0], decided)
+            while first in done:
+                first = first.plus(1)
+            if first > whole[1]:
+                return f"every month of {member}'s leave from {decided} on is already covered"
+            return first, min(whole[1], first.plus(left - 1))
     return f"{member} has no extended leave from {decided} on to cover"
 
 
