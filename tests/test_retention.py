@@ -221,6 +221,8 @@ def test_membership_opens_on_the_date_and_passing_makes_an_owner(coop: Callable[
     assert waiting in json.loads(coop("owners", "--json", day="2027-06-30").output)
     due = coop("due", day="2027-07-01")
     assert "Opened P-1: Membership: Kit Haas" in due.output and "6 owners may vote" in due.output
+    assert "Cycle 2027-07 to 2027-12 began on 2027-07-01 with no fee set" in due.output, "a cycle with no fee is flagged, not charged 0.00"
+    assert coop("fees", "recalc", "2027-07", day="2027-07-01").exit_code == 0
     assert "Nothing is due" in coop("due", day="2027-07-02").output, "never opened twice"
     assert coop("vote", "cast", "P-1", "--member", KIT, "--choice", "yes", day="2027-07-02", member=KIT).exit_code == 2
     _all_yes(coop, "P-1", "2027-07-02", FOUNDERS)
