@@ -83,3 +83,17 @@ def _enrol(call: Callable[..., object], who: str, /, **kw: object) -> object:
 def enrol() -> Callable[..., object]:
     """A member's first credential the way a member sets it: with the invitation the administrator issued."""
     return _enrol
+
+
+def at(day: str, member: str | None = None) -> dict[str, str]:
+    """A command's environment on ``day`` at nine; with ``member``, their test credential (``pass-MEMBER-2027``)."""
+    env = {"COOP_NOW": f"{day}T09:00:00"}
+    if member:
+        env["COOP_CREDENTIAL"] = f"pass-{member}-2027"
+    return env
+
+
+def ok(result: Result) -> Result:
+    """The result of a command that must succeed (its output shown when it does not)."""
+    assert result.exit_code == 0, result.output
+    return result

@@ -8,24 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import at, ok
 
 from engine.audit.verify import verify
 from engine.books.folder import open_books
 
 Coop = Callable[..., Result]
 MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]
-
-
-def at(day: str, member: str | None = None) -> dict[str, str]:
-    env = {"COOP_NOW": f"{day}T09:00:00"}
-    if member:
-        env["COOP_CREDENTIAL"] = f"pass-{member}-2027"
-    return env
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, result.output
-    return result
 
 
 @pytest.fixture
