@@ -12,7 +12,7 @@ from terminal.params import open_books
 def due_cmd(ctx: click.Context) -> None:
     """Open every proposal whose date has come (retention: membership at the end of probation). Run daily."""
     from engine.books import clock
-    from engine.ledger.fees import unset_cycles
+    from engine.ledger.requests import unset_cycles
     from engine.models.retention.revenue import open_due
 
     books = open_books(ctx, write=True)

@@ -314,24 +314,6 @@ def settings(books: Books, cycle: Cycle | None = None) -> list[FeeSetting]:
     return [s for s in out if cycle is None or s.cycle == cycle.id]
 
 
-def unset_cycles(books: Books, today: date) -> list[Cycle]:
-    """Cycles begun by ``today``, not closed, with no fee set: every month of them would charge nothing."""
-    from engine.ledger.closing import closed
-
-    if model_of(books).no_fee:
-        return []
-    spec = books.federation.cycle
-    done = closed(books)
-    have = {s.cycle for s in settings(books)}
-    out = []
-    cycle = cycle_containing(max(books.federation.founded, date(books.federation.founded.year, 1, 1)), spec)
-    while cycle.first_day <= today:
-        if cycle.last_day >= books.federation.founded and cycle.id not in done and cycle.id not in have:
-            out.append(cycle)
-        cycle = cycle.next()
-    return out
-
-
 def schedule(books: Books, cycle: Cycle, known: list[FeeSetting] | None = None) -> list[int | None]:
     """The fee in force in each month of ``cycle`` (None before any is set).
 

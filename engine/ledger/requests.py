@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from engine.books.cycles import Cycle
+from engine.books.cycles import Cycle, cycle_containing
 from engine.books.folder import Books
 from engine.books.money import format_cents, fraction_text
 from engine.books.naming import cycle_named, month_named
@@ -82,3 +82,20 @@ def transactions_of(books: Books, until: date, provider: str | None = None) -> l
     if provider:
         require(books, provider, "--provider")
     return list(accounts.transactions(books, until, provider))
+
+
+def unset_cycles(books: Books, today: date) -> list[Cycle]:
+    """Cycles begun by ``today``, not closed, with no fee set: every month of them would charge nothing."""
+    from engine.models.registry import of as model_of
+
+    if model_of(books).no_fee:
+        return []
+    done = closing.closed(books)
+    have = {s.cycle for s in fees.settings(books)}
+    out = []
+    cycle = cycle_containing(books.federation.founded, books.federation.cycle)
+    while cycle.first_day <= today:
+        if cycle.last_day >= books.federation.founded and cycle.id not in done and cycle.id not in have:
+            out.append(cycle)
+        cycle = cycle.next()
+    return out
