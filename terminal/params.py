@@ -172,6 +172,17 @@ def credential(member: str, confirm: bool = False, env: str = "COOP_CREDENTIAL")
     return str(click.prompt(f"Voting credential for {member}", hide_input=True, confirmation_prompt=confirm))
 
 
+def books_as(ctx: click.Context, member: str | None) -> tuple[Books, str | None]:
+    """The books and ``member``'s credential, asked first and then locked for writing: nobody waits on a person typing.
+
+    ``member`` None is the administrator, who has no credential to give.
+    """
+    books = open_books(ctx)
+    secret = credential(member) if member is not None else None
+    open_books(ctx, write=True)
+    return books, secret
+
+
 def _another_batch(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     from engine.books.imports import ANOTHER_BATCH
 

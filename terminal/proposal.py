@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from terminal.params import DATE, as_of_option, credential, json_option, open_books, today
+from terminal.params import DATE, as_of_option, books_as, json_option, open_books, today
 from terminal.present import emit_json, money, table
 
 if TYPE_CHECKING:
@@ -154,9 +154,7 @@ def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text:
     from engine.governance.credentials import check
     from engine.governance.proposals import comment
 
-    books = open_books(ctx)
-    secret = credential(member_id)
-    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    books, secret = books_as(ctx, member_id)
     check(books, member_id, secret)
     entry = comment(books, proposal_id, member_id, text)
     click.echo(f"Comment recorded (journal entry {entry.seq}).")
@@ -173,9 +171,7 @@ def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str 
     from engine.governance.decisions import add_statement
     from engine.governance.proposals import ADMINISTRATOR
 
-    books = open_books(ctx)
-    secret = credential(by) if by is not None else None
-    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    books, secret = books_as(ctx, by)
     if by is not None:
         check(books, by, secret)
     entry = add_statement(books, proposal_id, by or ADMINISTRATOR, text)

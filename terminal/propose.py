@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from engine.errors import UserError
-from terminal.params import DATE, MONEY, credential, open_books
+from terminal.params import DATE, MONEY, books_as
 
 
 def _propose_options(f: Any) -> Any:
@@ -26,9 +26,7 @@ def _open(
     from engine.governance.credentials import check
     from engine.governance.proposals import ADMINISTRATOR, open_proposal
 
-    books = open_books(ctx)
-    secret = credential(by) if by is not None else None
-    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    books, secret = books_as(ctx, by)
     if by is not None:
         check(books, by, secret)
     p = open_proposal(books, Matter(matter), data, title=title or default_title, proposer=by or ADMINISTRATOR, deadline=deadline)

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from terminal.params import DATE, credential, json_option, open_books
+from terminal.params import DATE, books_as, json_option, open_books
 from terminal.present import emit_json, table
 
 
@@ -26,9 +26,7 @@ def proxy_give(ctx: click.Context, member_id: str, holder: str, proposal: str | 
     """Give another member your proxy; it counts once they accept it."""
     from engine.governance.proxies import give
 
-    books = open_books(ctx)
-    secret = credential(member_id)
-    open_books(ctx, write=True)
+    books, secret = books_as(ctx, member_id)
     entry = give(books, member_id, holder, secret, proposal=proposal, first=first, last=last)
     click.echo(f"Proxy {entry.seq} from {member_id} to {holder} recorded; {holder} accepts it with 'coop proxy accept {entry.seq}'.")
 
@@ -41,9 +39,7 @@ def proxy_accept(ctx: click.Context, number: int, member_id: str) -> None:
     """Accept a proxy given to you."""
     from engine.governance.proxies import accept
 
-    books = open_books(ctx)
-    secret = credential(member_id)
-    open_books(ctx, write=True)
+    books, secret = books_as(ctx, member_id)
     entry = accept(books, number, member_id, secret)
     click.echo(f"Proxy {number} accepted (journal entry {entry.seq}); vote with 'coop vote cast P-N --member {member_id} --for MEMBER'.")
 
@@ -56,9 +52,7 @@ def proxy_revoke(ctx: click.Context, number: int, member_id: str) -> None:
     """End a proxy; ballots already cast under it stay as cast (the member's own ballot still overrides them)."""
     from engine.governance.proxies import revoke
 
-    books = open_books(ctx)
-    secret = credential(member_id)
-    open_books(ctx, write=True)
+    books, secret = books_as(ctx, member_id)
     entry = revoke(books, number, member_id, secret)
     click.echo(f"Proxy {number} revoked (journal entry {entry.seq}).")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from terminal.params import credential, open_books
+from terminal.params import books_as
 
 
 @click.group()
@@ -23,9 +23,7 @@ def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str,
     """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""
     from engine.governance.ballots import cast
 
-    books = open_books(ctx)
-    secret = credential(member_id)
-    open_books(ctx, write=True)  # asked first, then locked: nobody waits on a person typing
+    books, secret = books_as(ctx, member_id)
     p, entry = cast(books, proposal_id, member_id, choice, secret, reason, for_member)
     what = "Ratification response" if entry.data["phase"] == "ratification" else "Ballot"
     changed = " (replaces your earlier ballot)" if "supersedes" in entry.data else ""
