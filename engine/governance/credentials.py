@@ -30,6 +30,7 @@ from engine.books.folder import Books
 from engine.books.journal import Entry
 from engine.books.roster import require
 from engine.errors import UserError
+from engine.governance.proposals import BALLOT
 
 SET = "member.credential_set"
 FAILED = "member.credential_failed"
@@ -85,8 +86,9 @@ def current(books: Books, member: str) -> Stored | None:
 def failures_in_a_row(books: Books, member: str) -> list[str]:
     """When each failed check since the member's credential last worked was recorded (oldest first)."""
     last_good = books.journal.conn.execute(
-        "SELECT COALESCE(MAX(seq), 0) FROM entries WHERE kind IN (?, 'ballot.cast') AND json_extract(data, '$.member') = ?",
-        (SET, member),
+        "SELECT COALESCE(MAX(seq), 0) FROM entries WHERE kind IN (?, ?) "
+        "AND COALESCE(json_extract(data, '$.cast_by'), json_extract(data, '$.member')) = ?",
+        (SET, BALLOT, member),  # a ballot the member cast themselves (or as a proxy holder): their credential worked
     ).fetchone()[0]
     rows = books.journal.conn.execute(
         "SELECT recorded_at FROM entries WHERE kind = ? AND json_extract(data, '$.member') = ? AND seq > ? ORDER BY seq",
