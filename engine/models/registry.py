@@ -64,9 +64,9 @@ class CoopModel:
     - ``cycle_terms(books, cycle)``: the income, commitments and weights a cycle close shares out;
     - ``fee_rules(books, on) -> [str]``: its money rules in words, where it has no fee;
     - ``non_voters(books, on) -> {member: reason}``: members who do not yet vote;
-    - ``check_effect(books, matter, fields, on, opening)`` and ``apply_effect(writer, books, proposal, on)``:
+    - ``check_effect(books, matter, fields, on)`` (raises UserError) and ``apply_effect(writer, books, proposal, on)``:
       what a passed proposal of one of its matters changes;
-    - ``statement_credits(books, member, cycle)``: what a member's cycle statement credits them;
+    - ``check_config(federation) -> str | None``: why its federation.yaml is inconsistent;
     - ``status_lines(books, on) -> [str]``: the model's own lines in ``coop status`` (a rate, a split);
     - ``unplanned_leaves(books)`` or ``extended_leaves(books)``: the leave it records, as rows to list.
     """
