@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from engine.books.money import CURRENCY, Money
 from engine.books.parameters import parameter_classes, parameters_of
+from engine.books.portal import Portal
 from engine.books.rules import DecisionRule, Matter, model_rules
 from engine.books.schedules import Schedule
 from engine.errors import UserError
@@ -240,6 +241,7 @@ class Federation(Strict):
     providers: list[Provider] = Field(default_factory=list)
     budget: list[BudgetLine] = Field(default_factory=list)
     terms: AgreementTerms = AgreementTerms()
+    portal: Portal | None = None
 
     @model_validator(mode="before")
     @classmethod
