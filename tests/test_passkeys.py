@@ -227,3 +227,36 @@ def test_a_portal_url_with_a_path_is_refused(tmp_path: Path) -> None:
     for bad in ("ftp://coop.example.org", "https://coop.example.org/vote", "coop.example.org"):
         with pytest.raises(ValueError):
             Portal(url=bad)
+
+
+def test_a_provider_signs_their_agreement_with_a_passkey_and_verify_checks_it(
+    voting: Books, coop: Coop, rewrite_chain: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.documents.contracts import ISSUED
+    from engine.documents.signatures import sign, signing_challenge
+
+    monkeypatch.setenv("COOP_NOW", "2027-01-15T09:00:00")
+    ok(coop("contracts", "issue", "mara-quist", "--on", "2027-01-15", env=at("2027-01-15")))
+    issued = voting.journal.entries([ISSUED])[-1]
+    device = register(voting, "mara-quist")
+    digest = issued.data["sha256"]
+    with pytest.raises(UserError, match="not the SHA-256"):
+        sign(voting, "mara-quist", issued.date, "agreement", name="Mara Quist", document_sha256="0" * 64)
+    challenge = signing_challenge(voting, "mara-quist", "agreement", digest, "Mara Quist")
+    assertion = device.assert_(assertion_options(voting, "mara-quist", challenge))
+    with pytest.raises(UserError, match="does not match"):  # the signature covers the name signed with
+        sign(voting, "mara-quist", issued.date, "agreement", name="Someone Else", document_sha256=digest, assertion=assertion)
+    entry = sign(voting, "mara-quist", issued.date, "agreement", name="Mara Quist", document_sha256=digest, assertion=assertion)
+    assert entry.data["attestation"]["by"] == "passkey" and entry.data["name"] == "Mara Quist"
+    report = verify(voting)
+    assert report.ok, report.problems
+    assert report.signatures == {"passkey": 1, "server": 0}
+    status = json.loads(ok(coop("contracts", "status", "--json", env=at("2027-01-15"))).output)["providers"]
+    row = next(r for r in status if r["provider"] == "mara-quist")
+    assert (row["signed_sha256"], row["attested"]) == (digest, "passkey")
+    assert f"{digest[:12]} (passkey)" in ok(coop("contracts", "status", env=at("2027-01-15"))).output
+    rewrite_chain(voting.folder, entry.seq, {**entry.data, "name": "Someone Else"})
+    books = open_books(voting.folder)
+    problems = verify(books).problems
+    books.close()
+    assert any(f"(entry {entry.seq})" in p and "not what the passkey signed" in p for p in problems), problems

@@ -82,6 +82,7 @@ def verify(books: Books) -> Report:
     check_seal(books, report)
     if report.ok:
         check_votes(books, report)
+        check_signatures(books, report)
         check_rules(books, report)
     return report
 
@@ -200,6 +201,26 @@ def _check_ballot(books: Books, p: Any, b: Any, member: str, where: str, credent
             report.problems.append(f"{where}: proxy {proxy} does not cover {p.label} on {b.entry.on}")
     if attestation["by"] == "passkey":
         why = passkey_problem(books, b.entry, head, challenge, lambda h: _ballot_challenge(p, b.entry, h), signer, attestation)
+        if why:
+            report.problems.append(f"{where}: {why}")
+
+
+def check_signatures(books: Books, report: Report) -> None:
+    """Every document signature a passkey made holds for the document, name and journal head it names."""
+    from engine.documents.contracts import SIGNED
+    from engine.documents.signatures import signing_content
+    from engine.governance.passkeys import content_hash
+
+    for e in books.journal.entries([SIGNED]):
+        attestation = e.data.get("attestation", {"by": "server"})
+        report.signatures[attestation["by"]] = report.signatures.get(attestation["by"], 0) + 1
+        if attestation["by"] != "passkey":
+            continue
+        where = f"signature of {e.data['document']} by {e.data['provider']} (entry {e.seq})"
+        if e.data.get("document_sha256") != e.data["sha256"]:
+            report.problems.append(f"{where}: signs a document other than the one issued")
+        recompute = lambda h, e=e: content_hash(signing_content(e, h))  # noqa: E731
+        why = passkey_problem(books, e, e.data.get("head"), e.data.get("challenge"), recompute, e.data["provider"], attestation)
         if why:
             report.problems.append(f"{where}: {why}")
 

@@ -28,14 +28,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from webauthn.helpers import bytes_to_base64url
-
 from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry
 from engine.books.roster import active, memberships, require
 from engine.errors import UserError
-from engine.governance import credentials, passkeys, pseudonyms, tally
+from engine.governance import credentials, pseudonyms, tally
 from engine.governance.proposals import BALLOT, RESULT, Ballot, Proposal, electorate, freeze, load, seal
 
 
@@ -78,6 +76,8 @@ def cast(
     (the browser's PublicKeyCredential JSON) instead of ``secret``, ``member``'s passkey must have signed
     :func:`challenge_now` for this very ballot and this very state of the books.
     """
+    from engine.governance import passkeys  # WebAuthn and its cryptography load only when a ballot is cast
+
     if choice not in tally.CHOICES:
         raise UserError(f"'{choice}' is not a choice", field="--choice", expected=", ".join(tally.CHOICES))
     if secret is not None and assertion is not None:
@@ -102,7 +102,7 @@ def cast(
         else:
             challenge = passkeys.content_hash(content)
             signed = passkeys.verify_assertion(books, member, assertion, challenge)
-            attestation = {"attestation": signed, "challenge": bytes_to_base64url(challenge), "head": content["head"]}
+            attestation = {"attestation": signed, "challenge": passkeys.b64url(challenge), "head": content["head"]}
         if p.pseudonymous:  # who cast it and how stays beside the key, sealed into the entry by its hash
             private |= attestation | {"nonce": os.urandom(16).hex()}
             entry = w.append(BALLOT, today, data | {"sealed": pseudonyms.sidecar_digest(private)}, ref=p.id)
@@ -134,6 +134,8 @@ def challenge_now(books: Books, pid: str, member: str, choice: str, reason: str 
     onto a later state. The ballot is checked as :func:`cast` would check it, so a ballot that would be
     refused is refused here, before the member is asked to sign.
     """
+    from engine.governance import passkeys
+
     if choice not in tally.CHOICES:
         raise UserError(f"'{choice}' is not a choice", field="--choice", expected=", ".join(tally.CHOICES))
     require(books, member, field="--member")

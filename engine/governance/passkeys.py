@@ -115,6 +115,10 @@ def user_handle(member: str) -> bytes:
     return hashlib.sha256(f"coop member {member}".encode()).digest()
 
 
+def b64url(data: bytes) -> str:
+    return bytes_to_base64url(data)
+
+
 def content_hash(content: dict[str, Any]) -> bytes:
     """The challenge a passkey signs: SHA-256 over the canonical JSON of what is being signed."""
     return hashlib.sha256(canonical(content).encode("utf-8")).digest()
