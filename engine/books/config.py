@@ -22,6 +22,7 @@ from engine.books.parameters import parameter_classes, parameters_of
 from engine.books.rules import DecisionRule, Matter, model_rules
 from engine.books.schedules import Schedule
 from engine.errors import UserError
+from engine.mail.settings import MailSettings
 from engine.models.registry import get as model_named
 from engine.models.registry import names as model_names
 
@@ -240,6 +241,7 @@ class Federation(Strict):
     providers: list[Provider] = Field(default_factory=list)
     budget: list[BudgetLine] = Field(default_factory=list)
     terms: AgreementTerms = AgreementTerms()
+    mail: MailSettings | None = Field(default=None, description="the mail server; absent: mail is queued, not sent")
 
     @model_validator(mode="before")
     @classmethod
