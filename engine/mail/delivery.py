@@ -59,6 +59,8 @@ def flush(books: Books, *, now: datetime | None = None) -> list[Entry]:
                 if server is None and down is None:
                     try:
                         server = _connect(settings, secret)
+                    except smtplib.SMTPAuthenticationError as exc:
+                        down = _reason(exc, settings, secret, "the mail server refused the login")
                     except (OSError, smtplib.SMTPException) as exc:
                         down = _reason(exc, settings, secret, "cannot reach the mail server")
                 if down is not None or server is None:
