@@ -374,3 +374,34 @@ def test_bad_mail_settings_are_one_line_naming_the_field(coop: Coop, books_dir: 
     [line] = result.output.strip().splitlines()
     assert f"field {field}" in line or f"{field}:" in line or f" {field} " in line, line
     assert says in line and "hunter2" not in line
+
+
+def test_starttls_against_a_server_without_it_fails_in_one_line(coop: Coop, books_dir: Path, server: Server) -> None:
+    set_mail(books_dir, mail_block(server.port).replace("tls: none", "tls: starttls"))
+    ok(coop("member", "invite", "mara-quist", env=at("2027-01-04")))
+    result = coop("mail", "send", env=at("2027-01-04"))
+    assert result.exit_code == 2 and "STARTTLS extension not supported" in result.output
+    assert server.inbox.received == [] and outbox(coop)[0]["state"] == "failed"
+
+
+def test_a_signin_link_is_mailed_and_neither_token_nor_code_is_journaled(books_dir: Path, server: Server) -> None:
+    from engine.books.folder import open_books
+    from engine.mail import delivery, messages
+
+    set_mail(books_dir, mail_block(server.port))
+    token, code = "tok-8f3a1c9e2b7d4a60", "KXQ-7RWZ"
+    books = open_books(books_dir, for_writing=True)
+    try:
+        with books.transaction() as w:
+            entry = messages.signin_link(w, books, "teo-abernathy", token, code)
+            assert messages.signin_link(w, books, "teo-abernathy", token, code) == entry, "the same token is mailed once"
+        [sent] = delivery.flush(books)
+        assert sent.kind == "mail.sent" and sent.data == {"queued": entry.seq}
+    finally:
+        books.close()
+    [msg] = server.inbox.to(ADDRESS["teo-abernathy"])
+    text = server.inbox.text(msg)
+    assert f"http://localhost:8000/signin/{token}" in text and f"type this code: {code}" in text
+    data = journal_bytes(books_dir)
+    assert token.encode() not in data and code.encode() not in data
+    assert not (books_dir / "outbox" / f"{entry.seq}.eml").exists()
