@@ -23,6 +23,7 @@ from engine.books.portal import Portal
 from engine.books.rules import DecisionRule, Matter, model_rules
 from engine.books.schedules import Schedule
 from engine.errors import UserError
+from engine.mail.settings import MailSettings
 from engine.models.registry import get as model_named
 from engine.models.registry import names as model_names
 
@@ -242,6 +243,7 @@ class Federation(Strict):
     budget: list[BudgetLine] = Field(default_factory=list)
     terms: AgreementTerms = AgreementTerms()
     portal: Portal | None = None
+    mail: MailSettings | None = Field(default=None, description="the mail server; absent: mail is queued, not sent")
 
     @model_validator(mode="before")
     @classmethod
