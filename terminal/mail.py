@@ -18,7 +18,8 @@ def mail() -> None:
 @click.pass_context
 def mail_send(ctx: click.Context) -> None:
     """Queue what is due (notices, reminders, results, receipts, documents), then send the outbox. Run from cron."""
-    from engine.mail import delivery, due, outbox, settings
+    from engine.books import mail as settings
+    from engine.mail import delivery, due, outbox
 
     books = open_books(ctx, write=True)
     config = settings.of(books)

@@ -37,9 +37,10 @@ def member_credential() -> None:
 @click.pass_context
 def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | None, by_mail: bool | None) -> None:
     """Invite MEMBER_ID to set their own credential: a one-time code, shown once or mailed; only its hash is kept."""
+    from engine.books import mail as settings
     from engine.books.output import write_text
     from engine.governance.invitations import invite
-    from engine.mail import messages, settings
+    from engine.mail import messages
 
     books = open_books(ctx, write=True)
     address = messages.recipient(books, member_id)

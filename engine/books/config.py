@@ -17,13 +17,13 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from engine.books.mail import MailSettings
 from engine.books.money import CURRENCY, Money
 from engine.books.parameters import parameter_classes, parameters_of
 from engine.books.portal import Portal
 from engine.books.rules import DecisionRule, Matter, model_rules
 from engine.books.schedules import Schedule
 from engine.errors import UserError
-from engine.mail.settings import MailSettings
 from engine.models.registry import get as model_named
 from engine.models.registry import names as model_names
 

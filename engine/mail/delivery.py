@@ -24,8 +24,8 @@ from email.utils import format_datetime, make_msgid
 from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry
+from engine.books.mail import MailSettings, of, password
 from engine.mail import outbox
-from engine.mail.settings import MailSettings, of, password
 
 TIMEOUT_SECONDS = 15
 REASON_CHARS = 200

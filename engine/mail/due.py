@@ -9,17 +9,18 @@ do not send a year of old news.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
+from engine.books.mail import of
 from engine.books.roster import memberships
 from engine.documents.contracts import ISSUED as CONTRACT_ISSUED
 from engine.documents.notices import ISSUED as DOCUMENT_ISSUED
+from engine.governance.decisions import voter_keys
 from engine.governance.proposals import Proposal, all_proposals, electorate
 from engine.mail import messages
-from engine.mail.settings import of
 
 WINDOW_DAYS = 30
 DEFAULT_REMIND_DAYS = 2
@@ -75,17 +76,21 @@ def _proposal(
 ) -> None:
     final = p.final
     who = voters(books, p)
+    names = voter_keys(books, p, required=False) or {}
+    members_of = {v: k for k, v in names.items()}
     if final is None:
         for m in who:
             track(lambda m=m: messages.proposal_opened(w, books, p, m))
         if p.voting_opens <= today <= p.deadline and today >= p.deadline - timedelta(days=remind):
             voted = set(p.current_ballots("voting"))
             for m in who:
-                if m not in voted:
+                if names.get(m, m) not in voted:
                     track(lambda m=m: messages.reminder(w, books, p, m))
     elif since <= final.date <= today:
         for m in who:
             track(lambda m=m: messages.result(w, books, p, m))
     for b in p.ballots:
         if since <= b.entry.date <= today:
-            track(lambda b=b: messages.ballot_receipt(w, books, p, b))
+            # A secret ballot is filed under a pseudonym; the books' ballot key says whose it is, here and nowhere else.
+            whose = replace(b, member=members_of.get(b.member, b.member))
+            track(lambda b=whose: messages.ballot_receipt(w, books, p, b))

@@ -14,12 +14,12 @@ from datetime import date
 
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
+from engine.books.mail import portal_url
 from engine.books.roster import memberships
 from engine.errors import UserError
 from engine.governance.invitations import latest as latest_invitation
 from engine.governance.proposals import Ballot, Proposal
 from engine.mail.outbox import queue
-from engine.mail.settings import portal_url
 
 INVITATION = "invitation"
 SIGNIN = "signin"

@@ -22,8 +22,8 @@ from pathlib import Path
 from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
+from engine.books.mail import address, of
 from engine.errors import UserError
-from engine.mail.settings import address, of
 
 QUEUED = "mail.queued"
 SENT = "mail.sent"
