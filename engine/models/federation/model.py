@@ -13,7 +13,7 @@ MODEL = CoopModel(
     ),
     rules_ref="engine.models.federation.rules:RULES",
     parameters_ref="engine.models.federation.parameters:FederationParameters",
-    commands=(),
+    commands=("handover",),
     parent_practice=True,
     demo="engine.models.federation.demo:year",
     hooks={},
