@@ -12,12 +12,14 @@ states; and nothing recorded when the same bytes were issued before.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from engine.books.folder import Books
+from engine.books.journal import Writer
 from engine.books.output import staged, write_bytes, write_text
 from engine.documents.notices import ISSUED
 
@@ -60,14 +62,21 @@ def head_before_documents(books: Books) -> tuple[int, str]:
     return (row[0], row[1]) if row else books.journal.head()
 
 
-def issue(books: Books, letters: list[Letter], on: date, author: str) -> list[IssuedLetter]:
-    """Write every letter's files under ``documents/`` and record the new ones, all in one transaction."""
+def issue(
+    books: Books, letters: list[Letter], on: date, author: str, record: Callable[[Writer], object] | None = None
+) -> list[IssuedLetter]:
+    """Write every letter's files under ``documents/`` and record the new ones, all in one transaction.
+
+    ``record`` writes what the letters follow from (a year's close) in that same transaction, first.
+    """
     from engine.documents.typesetting import DocMeta, to_docx
 
     out = books.folder / "documents"
     known = {(e.data["provider"], e.data["key"]): e.data["sha256"] for e in books.journal.entries([ISSUED])}
     done = []
     with staged(books.journal) as stage, books.transaction() as w:
+        if record is not None:
+            record(w)
         for letter in letters:
             meta = DocMeta(title=letter.title, footer=f"{author} · {letter.title}", issued=on, author=author, subject=books.federation.name)
             docx = to_docx(letter.markdown, meta)

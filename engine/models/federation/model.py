@@ -16,5 +16,5 @@ MODEL = CoopModel(
     commands=("handover",),
     parent_practice=True,
     demo="engine.models.federation.demo:year",
-    hooks={},
+    hooks={"year_end": "engine.models.federation.yearend:year_end"},
 )
