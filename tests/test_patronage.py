@@ -82,6 +82,7 @@ def test_a_leaver_is_paid_the_cash_part_with_the_whole_account_at_the_close(tmp_
     coop.ok("provider", "leave", "bo-lind", "--on", "2027-08-31", day="2027-08-01")
     coop.ok("capital", "close", "2027", "--on", "2028-01-05", day="2028-01-05")
     text = (coop.folder / "documents/patronage/2027-01/bo-lind-notice-of-allocation.md").read_text()
-    assert "paid to you with your whole account at the year's close" in text
+    assert "paid to you with your whole account at the year's close, since you left during the year; so was the rest." in text
+    assert "stays in your account" not in text
     out = coop.ok("capital", "accounts", day="2028-02-01")
     assert "bo-lind" not in out.split("still due")[1]

@@ -97,3 +97,18 @@ def test_session_split_flags_what_was_paid_to_each_member(tmp_path: Path) -> Non
     rows = {r["member"]: r for r in json.loads(out.output)["rows"]}
     assert (rows[many]["share"], rows[many]["paid"], rows[many]["reaches_threshold"]) == (252_000, 252_000, True)
     assert (rows[few]["share"], rows[few]["paid"], rows[few]["reaches_threshold"]) == (84_000, 84_000, False)
+
+
+def test_retention_states_revenue_collected_the_levy_and_what_each_member_kept(tmp_path: Path) -> None:
+    from test_retention import KIT
+    from test_retention import make as make_retention
+
+    run = make_retention(tmp_path / "ret")
+    assert run("revenue", "record", KIT, "8000.00", "--month", "2027-01", day="2027-02-02").exit_code == 0
+    assert run("revenue", "record", "ada-fenn", "8000.00", "--month", "2027-01", day="2027-02-02").exit_code == 0
+    out = run("year-end", "2027", "--on", "2028-01-05", "--json", day="2028-01-05")
+    assert out.exit_code == 0, out.output
+    rows = {r["member"]: r for r in json.loads(out.output)["rows"]}
+    assert (rows[KIT]["revenue"], rows[KIT]["levy"], rows[KIT]["kept"]) == (800_000, 80_000, 720_000)  # the seed's $800 in probation
+    assert (rows["ada-fenn"]["revenue"], rows["ada-fenn"]["levy"], rows["ada-fenn"]["kept"]) == (800_000, 0, 800_000)
+    assert rows["ben-oduya"]["revenue"] == 0 and rows["ben-oduya"]["charged"] > 0

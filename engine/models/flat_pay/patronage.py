@@ -167,9 +167,9 @@ def notices(books: Books, cycle: Cycle, data: dict[str, Any], on: date) -> list[
         retained = amount - cash
         at_close = m in data["cash_paid_at_close"]
         when = (
-            "It was paid to you with your whole account at the year's close, since you left during the year."
+            "It was paid to you with your whole account at the year's close, since you left during the year; so was the rest."
             if at_close
-            else f"It is paid to you by {data['cash_due_by']}."
+            else f"It is paid to you by {data['cash_due_by']}. The rest stays in your account and is paid to you when you leave the co-op."
         )
         text = "\n".join(
             [
@@ -190,8 +190,7 @@ def notices(books: Books, cycle: Cycle, data: dict[str, Any], on: date) -> list[
                 f"| Paid in cash ({share.numerator}/{share.denominator} of it, rounded up to the cent) | {money(cash)} |",
                 f"| Kept in your capital account | {money(retained)} |",
                 "",
-                f"The cash part, {money(cash)}, is paid out of your capital account. {when} The rest stays in your account "
-                "and is paid to you when you leave the co-op.",
+                f"The cash part, {money(cash)}, is paid out of your capital account. {when}",
                 "",
                 "This is a notice of a patronage allocation under the co-op's rules; it is not tax advice. Keep it with "
                 "your records for your own filings.",
