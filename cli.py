@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "due": "terminal.due:due_cmd",
     "expense": "terminal.expense:expense",
     "fees": "terminal.fees:fees",
+    "handover": "terminal.handover:handover",
     "hours": "terminal.hours:hours",
     "init": "terminal.init:init",
     "journal": "terminal.journal:journal",
@@ -54,6 +55,7 @@ COMMANDS: dict[str, str] = {
     "status": "terminal.status:status",
     "templates": "terminal.templates:templates",
     "vote": "terminal.vote:vote",
+    "year-end": "terminal.yearend:year_end",
 }
 """Every top-level command and where it lives; a group's module is imported only when the group runs or is listed."""
 

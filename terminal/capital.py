@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from terminal.params import DATE, as_of_option, json_option, open_books, today
+from terminal.params import DATE, MONEY, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, money, table
 
 
@@ -72,9 +72,12 @@ def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool,
 def capital_accounts(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """Each member's internal capital account balance."""
     from engine.models.flat_pay.management import balances
+    from engine.models.flat_pay.patronage import dues
 
     books = open_books(ctx)
-    b = balances(books, as_of or today())
+    day = as_of or today()
+    b = balances(books, day)
+    owed = [d for d in dues(books, day) if d.outstanding]
     if as_json:
         emit_json(b)
         return
@@ -82,3 +85,24 @@ def capital_accounts(ctx: click.Context, as_of: date | None, as_json: bool) -> N
         click.echo("No capital allocated yet (accounts start at zero; a year's close allocates its surplus).")
         return
     click.echo(table([[m, money(v, books)] for m, v in b.items()], ["member", "balance"], {1: "right"}))
+    if owed:
+        click.echo("")
+        click.echo("Cash parts of patronage allocations still due (paid out of the account with 'coop capital pay'):")
+        rows = [[d.member, d.year, money(d.cash, books), money(d.paid, books), money(d.outstanding, books), d.due_by.isoformat()
+                 + (" (overdue)" if d.overdue(day) else "")] for d in owed]
+        click.echo(table(rows, ["member", "year", "cash part", "paid", "still due", "due by"], {2: "right", 3: "right", 4: "right"}))
+
+
+@capital.command("pay")
+@click.argument("member")
+@click.argument("amount", type=MONEY)
+@click.option("--year", "year", required=True, help="The year whose allocation's cash part this pays (2027).")
+@click.option("--on", "on", type=DATE, default=None, help="Date paid (default: today).")
+@click.pass_context
+def capital_pay(ctx: click.Context, member: str, amount: int, year: str, on: date | None) -> None:
+    """Pay MEMBER AMOUNT of the cash part of a year's patronage allocation, out of their capital account."""
+    from engine.models.flat_pay.patronage import pay_cash
+
+    books = open_books(ctx, write=True)
+    e = pay_cash(books, member, year, amount, on or today())
+    click.echo(f"Recorded: {money(amount, books)} paid to {member} (cash part of {e.data['year']} patronage), entry {e.seq}")

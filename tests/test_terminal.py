@@ -100,7 +100,8 @@ def test_help_lists_the_shared_commands_and_the_books_own(
         monkeypatch.chdir(folder / "documents")
         assert listed() == shared | own(model), f"{model}, found from a folder inside the books"
         monkeypatch.chdir(tmp_path)
-    assert own("federation") == set() and "hours" not in listed("--books", str(demo_books("federation")))
+    assert own("federation") == {"handover"} and "hours" not in listed("--books", str(demo_books("federation")))
+    assert "handover" not in listed("--books", str(demo_books("flat_pay"))), "only a federation has a parent to hand over from"
     assert "leave" in own("retention") & own("flat_pay"), "leave is shared by two models"
 
 

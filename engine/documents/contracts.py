@@ -28,6 +28,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from engine.books.config import Provider
 from engine.books.folder import Books
+from engine.books.holder import holder_on
 from engine.books.journal import Entry, Writer
 from engine.books.money import cents_to_decimal_text
 from engine.books.output import staged, write_bytes, write_text
@@ -90,9 +91,10 @@ def provider_party(p: Provider, kind: str, issued: date) -> ProviderParty:
     )
 
 
-def _parent(books: Books) -> ParentParty:
-    parent = books.federation.parent
-    return ParentParty(legal_name=parent.legal_name, principal=parent.principal)
+def _parent(books: Books, on: date) -> ParentParty:
+    """Whoever holds the shared accounts on the document's date: the parent, or its successor from the handover."""
+    h = holder_on(books, on)
+    return ParentParty(legal_name=h.legal_name, principal=h.principal)
 
 
 def fee_day(issued: date, start: date) -> date:
@@ -113,7 +115,7 @@ def agreement_data(books: Books, provider: ProviderParty, issued: date, manual: 
     lines = budget_rows(books, day)
     return AgreementData(
         federation_name=fed.name,
-        parent=_parent(books),
+        parent=_parent(books, issued),
         provider=provider,
         issued=issued,
         manual=manual_ref(manual),
@@ -138,7 +140,7 @@ def acknowledgment_data(
 ) -> AcknowledgmentData:
     return AcknowledgmentData(
         federation_name=books.federation.name,
-        parent=_parent(books),
+        parent=_parent(books, issued),
         provider=provider,
         issued=issued,
         manual=manual_ref(manual),

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from engine.books.budget import lines_on
 from engine.books.config import CycleSpec
 from engine.books.folder import Books
+from engine.books.holder import holder_on
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import active
 from engine.books.rules import DecisionRule, Matter
@@ -298,9 +299,10 @@ def manual_context(books: Books, number: int, effective: date, summary: str, pro
     fed = books.federation
     lines = lines_on(books, effective)
     rules, table = rule_book(in_manual_order(books, rules_in_force(books, effective)))
+    holder = holder_on(books, effective)  # a version effective after a handover names the successor
     return ManualContext(
         federation_name=fed.name,
-        parent=ParentParty(legal_name=fed.holder, principal=fed.parent.principal if fed.parent else ""),
+        parent=ParentParty(legal_name=holder.legal_name, principal=holder.principal if fed.parent else ""),
         founded=fed.founded,
         version=version_view(number, effective, summary, proposal),
         cycle=cycle_view(fed.cycle),
@@ -428,7 +430,7 @@ def version_meta(books: Books, number: int, effective: date) -> DocMeta:
         title=f"{title}, version {number}",
         footer=f"{title} · Version {number} · Effective {long_date(effective)}",
         issued=effective,
-        author=books.federation.holder,
+        author=holder_on(books, effective).legal_name,
         subject=books.federation.name,
     )
 
@@ -475,7 +477,7 @@ def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Publis
         title=f"{name}: redline from version {old} to version {new}",
         footer=f"Redline of the {name} · Version {old} ({long_date(before.effective)}) to version {new} ({long_date(after.effective)})",
         issued=after.effective,
-        author=books.federation.holder,
+        author=holder_on(books, after.effective).legal_name,
         subject=books.federation.name,
     )
     folder = out / "manual"

@@ -31,6 +31,7 @@ from typing import Any
 
 from engine.books.cycles import Cycle, Month
 from engine.books.folder import Books
+from engine.books.holder import holder_on
 from engine.books.money import cents_to_decimal_text, format_cents, fraction_text
 from engine.books.output import staged, write_bytes, write_text
 from engine.books.roster import Membership, memberships, require
@@ -91,9 +92,10 @@ class Issued:
     figures: dict[str, Any]
 
 
-def _parent(books: Books) -> ParentParty:
-    parent = books.federation.parent
-    return ParentParty(legal_name=parent.legal_name, principal=parent.principal)
+def _parent(books: Books, on: date) -> ParentParty:
+    """Whoever holds the shared accounts on the document's date: the parent, or its successor from the handover."""
+    h = holder_on(books, on)
+    return ParentParty(legal_name=h.legal_name, principal=h.principal)
 
 
 def _addressee(m: Membership) -> Addressee:
@@ -159,7 +161,7 @@ def fee_notices(books: Books, cycle: Cycle, issued: date, from_month: Month | No
             stems[base] = stems.get(base, 0) + 1
             data = FeeNoticeData(
                 federation_name=fed.name,
-                parent=_parent(books),
+                parent=_parent(books, issued),
                 provider=_addressee(m),
                 issued=issued,
                 effective=effective,
@@ -287,7 +289,7 @@ def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: dat
         figures["balance"] = balance
         data: Document = SettlementData(
             federation_name=fed.name,
-            parent=_parent(books),
+            parent=_parent(books, issued),
             provider=_addressee(member),
             issued=issued,
             cycle_label=cycle.label,
@@ -300,7 +302,7 @@ def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: dat
         return Prepared(provider_id, "settlement", cycle.id, "statements", stem, key, data, figures)
     data = CycleStatementData(
         federation_name=fed.name,
-        parent=_parent(books),
+        parent=_parent(books, issued),
         provider=_addressee(member),
         issued=issued,
         cycle_label=cycle.label,

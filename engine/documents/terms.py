@@ -14,6 +14,7 @@ from datetime import date
 from engine.books.budget import lines_on
 from engine.books.config import DisputeStep
 from engine.books.folder import Books
+from engine.books.holder import holder_on
 from engine.documents.data import NOT_ON_FILE, Cover, DisputeRung, HolderDetails, LegalTerms
 
 LATE_WORDS = {
@@ -41,16 +42,17 @@ def _rung(step: DisputeStep, last: bool) -> DisputeRung:
     return DisputeRung(words=words, days=step.days, last=last)
 
 
-def holder_details(books: Books) -> HolderDetails:
+def holder_details(books: Books, on: date) -> HolderDetails:
+    """The holder's particulars on ``on``; a successor's are not in federation.yaml, so they read "not on file"."""
     fed = books.federation
     if fed.parent is not None:
-        p = fed.parent
+        h = holder_on(books, on)
         return HolderDetails(
             role=fed.keeper,
-            legal_name=p.legal_name,
-            entity_type=p.entity_type or NOT_ON_FILE,
-            formed_in=p.formed_in or NOT_ON_FILE,
-            address=p.address or NOT_ON_FILE,
+            legal_name=h.legal_name,
+            entity_type=h.entity_type or NOT_ON_FILE,
+            formed_in=h.formed_in or NOT_ON_FILE,
+            address=h.address or NOT_ON_FILE,
         )
     e = fed.entity
     assert e is not None  # config checks every model names a holder
@@ -66,7 +68,7 @@ def holder_details(books: Books) -> HolderDetails:
 def legal_terms(books: Books, on: date, signer_role: str, deficit: str) -> LegalTerms:
     """The common clauses' data on ``on``; ``deficit`` is the model's own words for who bears a shortfall."""
     t = books.federation.terms
-    holder = holder_details(books)
+    holder = holder_details(books, on)
     late = LATE_WORDS[t.payment.late].format(holder=holder.role.removeprefix("the "), grace=t.payment.grace_days)
     notice = (
         "at any time, by written notice naming their last day"

@@ -11,12 +11,12 @@ writer-level functions the admin's own commands use (``roster.apply_join``,
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
-from engine.books import budget, roster
+from engine.books import budget, holder, roster
 from engine.books.config import BudgetLine
 from engine.books.folder import Books
 from engine.books.journal import Writer
@@ -43,7 +43,7 @@ from engine.governance.proposals import (
 from engine.models.registry import of as model_of
 
 SETTLEMENT_OPENED = "settlement.opened"
-SUCCESSOR_NAMED = "parent.successor_named"
+SUCCESSOR_NAMED = holder.SUCCESSOR_NAMED
 LOW_RATE_APPROVED = "low_rate.approved"
 
 
@@ -176,7 +176,7 @@ def transition_checklist(books: Books, p: Proposal, f: EndParentFields) -> str:
         f"# Transition checklist: {fed.name}",
         "",
         f"Decided by proposal {p.label} ({p.title}). From {f.effective}, {f.successor} administers the shared",
-        f"accounts in place of {fed.parent.legal_name}.",
+        f"accounts in place of {holder.holder_on(books, f.effective - timedelta(days=1)).legal_name}.",
         "",
         "## Vendor accounts to transfer",
         "",
@@ -214,9 +214,32 @@ def _manual(w: Writer, books: Books, p: Proposal, f: ManualFields, on: date) -> 
 
 
 def _end_parent(w: Writer, books: Books, p: Proposal, f: EndParentFields, on: date) -> dict[str, Any]:
+    """The successor holds the accounts from the handover; each provider's agreement with the outgoing holder ends the day before.
+
+    One ``parent.agreement_ended`` entry per provider active on the handover
+    records the settlement with the outgoing holder: their balance on the
+    last day, derived from the books when the settlement letter is issued
+    (the handover may come after the vote, so it is not known yet).
+    """
+    last_day = f.effective - timedelta(days=1)
+    outgoing = holder.holder_on(books, last_day)
     text = transition_checklist(books, p, f)
-    e = w.append(SUCCESSOR_NAMED, f.effective, {"successor": f.successor, "proposal": p.id, "checklist": text})
-    return {"summary": f"{f.successor} succeeds the parent from {f.effective}; transition checklist written", "entries": [e.seq]}
+    data = {"successor": f.successor, "proposal": p.id, "label": p.label, "previous": outgoing.legal_name, "checklist": text}
+    e = w.append(SUCCESSOR_NAMED, f.effective, data)
+    ended = [
+        w.append(
+            holder.AGREEMENT_ENDED,
+            f.effective,
+            {"provider": m.id, "holder": outgoing.legal_name, "successor": f.successor, "last_day": last_day.isoformat(), "proposal": p.id},
+        ).seq
+        for m in sorted(roster.active(books, f.effective), key=lambda m: m.id)
+    ]
+    who = "the members jointly hold the shared accounts" if holder.is_joint(f.successor) else f"{f.successor} succeeds the parent"
+    return {
+        "summary": f"{who} from {f.effective}; {len(ended)} agreement(s) with {outgoing.legal_name} end on {last_day}; "
+        "transition checklist written",
+        "entries": [e.seq, *ended],
+    }
 
 
 def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def overview(books: Books, as_of: date) -> Overview:
     s = summarise(books, as_of)
     fed = books.federation
     if fed.parent is not None:
-        holder = f"Parent practice: {fed.parent.legal_name} (principal: {fed.parent.principal})"
+        holder = s.holder.line()
     else:
         assert fed.entity is not None  # the config requires one or the other
         holder = f"Co-op: {fed.entity.legal_name} ({fed.entity.structure}; {fed.model.replace('_', ' ')} model)"

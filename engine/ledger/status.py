@@ -11,6 +11,7 @@ from engine.books.budget import lines_on
 from engine.books.config import BudgetLine
 from engine.books.cycles import Cycle, Month, cycle_containing
 from engine.books.folder import Books
+from engine.books.holder import Holder, holder_on
 from engine.books.roster import Membership, active
 from engine.ledger.fees import settings
 
@@ -23,6 +24,8 @@ class Status:
     lines: list[BudgetLine]
     fee: int | None
     fee_reason: str
+    holder: Holder
+    """Who holds the shared accounts on ``as_of``: after a handover, the successor (or the members jointly)."""
 
     @property
     def budget_total(self) -> int:
@@ -44,6 +47,12 @@ class Status:
             "budget_total": self.budget_total,
             "fee": self.fee,
             "fee_reason": self.fee_reason,
+            "holder": {
+                "name": self.holder.legal_name,
+                "role": self.holder.role,
+                "since": self.holder.since.isoformat() if self.holder.since else None,
+                "previous": self.holder.previous,
+            },
         }
 
 
@@ -52,7 +61,7 @@ def summarise(books: Books, as_of: date) -> Status:
     lines = lines_on(books, Month.of(as_of).first, known_by=as_of)
     cycle = cycle_containing(as_of, books.federation.cycle)
     fee, reason = _fee(books, as_of, cycle)
-    return Status(as_of, cycle, members, lines, fee, reason)
+    return Status(as_of, cycle, members, lines, fee, reason, holder_on(books, as_of))
 
 
 def _fee(books: Books, as_of: date, cycle: Cycle) -> tuple[int | None, str]:

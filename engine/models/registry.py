@@ -68,6 +68,7 @@ class CoopModel:
       what a passed proposal of one of its matters changes;
     - ``check_config(federation) -> str | None``: why its federation.yaml is inconsistent;
     - ``status_lines(books, on) -> [str]``: the model's own lines in ``coop status`` (a rate, a split);
+    - ``year_end(books, year) -> engine.documents.yearend.YearEnd``: the per-member totals for the year's filings;
     - ``unplanned_leaves(books)`` or ``extended_leaves(books)``: the leave it records, as rows to list.
     """
     manual_title: str = "Co-Op Procedures manual"

@@ -13,8 +13,8 @@ MODEL = CoopModel(
     ),
     rules_ref="engine.models.federation.rules:RULES",
     parameters_ref="engine.models.federation.parameters:FederationParameters",
-    commands=(),
+    commands=("handover",),
     parent_practice=True,
     demo="engine.models.federation.demo:year",
-    hooks={},
+    hooks={"year_end": "engine.models.federation.yearend:year_end"},
 )

@@ -57,6 +57,7 @@ from engine.books.cycles import Cycle, Month, cycle_containing, parse_cycle
 from engine.books.folder import Books
 from engine.errors import UserError
 from engine.ledger.capital import allocate_surplus
+from engine.models.flat_pay.patronage import terms as patronage_terms
 
 CLOSED = "capital.year_closed"
 REVENUE = "clinical:client_revenue"
@@ -109,6 +110,8 @@ class YearFigures:
     clinical_pay: int = 0
     """What the clinical entity paid for clinical hours in the year (not the management entity's cost)."""
     clinical_leave_pay: int = 0
+    patronage: dict[str, Any] = field(default_factory=dict)
+    """Each allocation's cash part and when it is due (engine.models.flat_pay.patronage.terms)."""
 
     @property
     def costs(self) -> int:
@@ -133,6 +136,7 @@ class YearFigures:
             "carried_forward": self.settlement.carried_forward,
             "payouts": dict(sorted(self.payouts.items())),
             "clinical": {"pay": self.clinical_pay, "leave_pay": self.clinical_leave_pay, "management_fee": self.income},
+            **self.patronage,
         }
 
 
@@ -184,6 +188,7 @@ def figures(books: Books, cycle: Cycle) -> YearFigures:
     out.payouts = _payouts(books, cycle, settlement.allocations)
     out.clinical_pay = sum(line.hours_pay for line in theirs)
     out.clinical_leave_pay = sum(line.leave_pay for line in theirs)
+    out.patronage = patronage_terms(books, cycle, settlement.allocations, out.payouts)
     return out
 
 
@@ -191,7 +196,7 @@ def _payouts(books: Books, cycle: Cycle, allocations: dict[str, int]) -> dict[st
     """Every member who left by the year's last day is paid their whole account."""
     from engine.books.roster import memberships
 
-    before = balances(books, cycle.previous().last_day)
+    before = balances(books, date.max, before_year=cycle.id)  # every earlier year's allocation, less cash already paid
     out = {}
     for mid, m in memberships(books, date.max).items():
         if m.end is not None and m.end <= cycle.last_day:
@@ -238,21 +243,31 @@ def close_year(books: Books, cycle: Cycle, on: date, dry_run: bool = False) -> Y
     if cycle != founded and cycle.previous().id not in done:
         raise UserError(f"close the year {cycle.previous().label} first", field="YEAR", expected=cycle.previous().id)
     fig = figures(books, cycle)
-    if not dry_run:
-        with books.transaction() as w:
-            w.append(CLOSED, on, fig.as_json())
+    if not dry_run:  # the close and every member's notice of allocation, in one transaction
+        from engine.documents.letters import issue
+        from engine.models.flat_pay.patronage import notices
+
+        data = fig.as_json()
+        issue(books, notices(books, cycle, data, on), on, books.federation.holder, lambda w: w.append(CLOSED, on, data))
     return fig
 
 
-def balances(books: Books, as_of: date) -> dict[str, int]:
-    """Each member's internal capital account on ``as_of``: allocations less payouts."""
+def balances(books: Books, as_of: date, before_year: str | None = None) -> dict[str, int]:
+    """Each member's internal capital account on ``as_of``: allocations less payouts and cash parts paid.
+
+    ``before_year``: only the closes of earlier years count (what a member holds going into that year's close).
+    """
+    from engine.models.flat_pay.patronage import paid_entries
+
     out: dict[str, int] = defaultdict(int)
-    for e in closes(books).values():
-        if e.date <= as_of:
+    for year, e in closes(books).items():
+        if e.date <= as_of and (before_year is None or year < before_year):
             for m, a in e.data["allocations"].items():
                 out[m] += a
             for m, p in e.data["payouts"].items():
                 out[m] -= p
+    for e in paid_entries(books, as_of):
+        out[e.data["member"]] -= e.data["amount"]
     return dict(sorted(out.items()))
 
 
@@ -310,4 +325,9 @@ def transactions(books: Books, until: date, provider_id: str | None = None) -> l
         if e.date <= until:
             for m, p in sorted(d["payouts"].items()):
                 out.append(Transaction(e.date, f"capital account paid out: {m} left", ((f"capital:{m}", p), ("cash", -p)), e.seq))
+    from engine.models.flat_pay.patronage import paid_entries
+
+    for e in paid_entries(books, until):
+        m, p = e.data["member"], e.data["amount"]
+        out.append(Transaction(e.date, f"cash part of {e.data['year']} patronage paid: {m}", ((f"capital:{m}", p), ("cash", -p)), e.seq))
     return out

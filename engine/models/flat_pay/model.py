@@ -16,6 +16,7 @@ MODEL = CoopModel(
     no_fee="the flat pay co-op charges no monthly fee: the clinical entity pays the management fee, and hours are paid at the one rate",
     no_cycle_close="the flat_pay model closes its year with 'coop capital close YEAR'",
     hooks={
+        "year_end": "engine.models.flat_pay.yearend:year_end",
         "unplanned_leaves": "engine.models.flat_pay.views:unplanned_leave_rows",
         "status_lines": "engine.models.flat_pay.overview:status_lines",
         "postings": "engine.models.flat_pay.management:transactions",

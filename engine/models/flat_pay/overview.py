@@ -22,6 +22,13 @@ def status_lines(books: Books, on: date) -> list[str]:
         f"Hourly rate: {money(rate)} for every hour of labour; unplanned leave {money(day_pay)} a day",
         f"Management fee from the clinical entity: {money(params.management_fee.at(first))} a month",
     ]
+    from engine.models.flat_pay.patronage import dues
+
+    owed = [d for d in dues(books, on) if d.outstanding]
+    if owed:
+        first_due = min(d.due_by for d in owed)
+        total = money(sum(d.outstanding for d in owed))
+        lines.append(f"Patronage cash still due: {total} to {len(owed)} member(s), the first by {first_due}")
     nxt = next_event(books, on)
     if nxt is not None:
         lines.append(f"Next: {nxt.on} {nxt.text}")

@@ -16,6 +16,7 @@ MODEL = CoopModel(
     commands=("revenue", "leave", "owners", "due"),
     demo="engine.models.retention.demo:year",
     hooks={
+        "year_end": "engine.models.retention.yearend:year_end",
         "extended_leaves": "engine.models.retention.views:extended_leave_rows",
         "postings": "engine.models.retention.revenue:transactions",
         "credits": "engine.models.retention.revenue:kept_through",

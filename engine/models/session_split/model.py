@@ -18,6 +18,7 @@ MODEL = CoopModel(
     demo="engine.models.session_split.demo:year",
     no_fee="a session split co-op charges no fee: the co-op's share of each session pays its budget",
     hooks={
+        "year_end": "engine.models.session_split.yearend:year_end",
         "status_lines": "engine.models.session_split.overview:status_lines",
         "postings": "engine.models.session_split.payouts:transactions",
         "credits": "engine.models.session_split.sessions:clinician_credits",
