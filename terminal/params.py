@@ -119,9 +119,27 @@ def open_books(ctx: click.Context, write: bool = False) -> Books:
         books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
         ctx.meta[_BOOKS] = books
         ctx.find_root().call_on_close(books.close)
+        ctx.meta[SETTLED] = _settle(books, write)
     elif write:
         books.journal.lock(on_wait=waiting)
     return books
+
+
+def _settle(books: Books, locked: bool) -> list[str]:
+    """Close the votes the calendar has ended before the command reads anything, so no cron job is needed for correctness."""
+    from engine.books import clock
+    from engine.governance import due
+
+    if not due.due(books, clock.today()):
+        return []
+    closed = due.settle(books)  # recorded like any close (result, effect, decision record); `coop proposal show` tells
+    if locked:
+        books.journal.lock()
+    return [p.label for p in closed]
+
+
+SETTLED = "coop.settled"
+"""The labels of the votes this invocation closed because their time had come (see :func:`_settle`)."""
 
 
 _BOOKS = "coop.books"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -126,10 +126,20 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
 @click.pass_context
 def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None:
     """Count and decide; refused before the deadline unless the outcome is already certain."""
+    from engine.governance.decisions import add_statement
+    from engine.governance.proposals import load
     from engine.governance.views import close_proposal
+    from terminal.params import SETTLED
 
     books = open_books(ctx, write=True)
-    p, checklist = close_proposal(books, proposal_id, statement)
+    p = load(books, proposal_id)
+    if p.label in ctx.meta.get(SETTLED, ()):
+        # Its time had come, so this command's start closed it, on this day: what was asked for is done.
+        if statement.strip():
+            add_statement(books, p.label, "administrator", statement)
+        p, checklist = load(books, p.label), _checklist(books, p)
+    else:
+        p, checklist = close_proposal(books, proposal_id, statement)
     r = p.result.data
     c = r["counts"]
     stage = "provisionally " if r["stage"] == "provisional" else ""
@@ -142,6 +152,11 @@ def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None
         click.echo(f"Effect: {e['summary']}" if e["applied"] else f"Passed but NOT applied: {e['reason']}")
         if checklist is not None:
             click.echo(f"Transition checklist: {checklist}")
+
+
+def _checklist(books: Any, p: Any) -> Any:
+    path = books.folder / f"transition-{p.label}.md"
+    return path if path.is_file() else None
 
 
 @proposal.command("comment")
