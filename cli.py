@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "leave": "terminal.leave:leave",
     "ledger": "terminal.ledger:ledger",
     "low-rates": "terminal.low_rates:low_rates",
+    "mail": "terminal.mail:mail",
     "manual": "terminal.manual:manual",
     "member": "terminal.member:member",
     "owners": "terminal.owners:owners_cmd",

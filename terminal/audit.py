@@ -38,10 +38,21 @@ def audit_verify(ctx: click.Context, anchors: tuple[str, ...], anchor_file: Path
         report = verify(books)
         report.problems.extend(check_anchors(books.journal, held))
     if as_json:
-        emit_json({"ok": report.ok, "entries": report.entries, "head": report.head, "anchors": len(held), "problems": report.problems})
+        emit_json(
+            {
+                "ok": report.ok,
+                "entries": report.entries,
+                "head": report.head,
+                "anchors": len(held),
+                "problems": report.problems,
+                "ballots": {**report.attested, "secret_unchecked": report.away},
+                "signatures": report.signatures,
+            }
+        )
     elif report.ok:
         checked = f"; {len(held)} anchor(s) held" if held else ""
         click.echo(f"OK: {report.entries} entries, chain intact{checked}. Head: {report.head}")
+        click.echo(report.summary())
     else:
         for problem in report.problems:
             click.echo(f"FAILED: {problem}", err=True)

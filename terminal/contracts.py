@@ -84,10 +84,11 @@ def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> N
             money(r.fee, books) if r.fee is not None else "-",
             r.awaiting or "-",
             r.needs or "up to date",
+            f"{r.sha256[:12]} ({r.attested})" if r.sha256 else "-",
         ]
         for r in rows
     ]
-    click.echo(table(body, ["provider", "agreement signed", "version", "fee", "awaiting signature", "needs"]))
+    click.echo(table(body, ["provider", "agreement signed", "version", "fee", "awaiting signature", "needs", "signed document"]))
 
 
 @contracts.command("signed")

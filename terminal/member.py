@@ -28,16 +28,44 @@ def member_credential() -> None:
 @click.option(
     "--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the code to FILE for delivery by hand."
 )
+@click.option(
+    "--mail/--no-mail",
+    "by_mail",
+    default=None,
+    help="Mail the link and code to the member (default: when they have an address and 'mail:' is set).",
+)
 @click.pass_context
-def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | None) -> None:
-    """Invite MEMBER_ID to set their own credential: a one-time code, shown once; only its hash is kept."""
+def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | None, by_mail: bool | None) -> None:
+    """Invite MEMBER_ID to set their own credential: a one-time code, shown once or mailed; only its hash is kept."""
+    from engine.books import mail as settings
     from engine.books.output import write_text
     from engine.governance.invitations import invite
+    from engine.mail import messages
 
     books = open_books(ctx, write=True)
+    address = messages.recipient(books, member_id)
+    mailing = settings.of(books) is not None and address is not None and out is None
+    if by_mail and out is not None:
+        raise UserError("--mail and --out both deliver the code; give one", field="--mail")
+    if by_mail and settings.of(books) is None:
+        raise UserError("no mail server is set", field="--mail", expected="a 'mail:' block in federation.yaml, or --no-mail")
+    if by_mail and address is None:
+        raise UserError(f"{member_id} has no email address on file", field="--mail", expected="--no-mail, to hand the code over")
     entry, code = invite(books, member_id, days)
     expires = entry.data["expires"]
-    if out is not None:
+    queued = None
+    if mailing if by_mail is None else by_mail:
+        try:
+            with books.transaction() as w:
+                queued = messages.invitation(w, books, member_id, code)
+        except UserError as exc:  # the invitation is recorded: its code must still reach the member
+            click.echo(f"coop: warning: the invitation could not be queued for mail ({exc}); hand the code over instead.", err=True)
+    if queued is not None:
+        click.echo(
+            f"Invitation for {member_id} (journal entry {entry.seq}), valid until {expires}, "
+            f"queued for {queued.data['to']} (mail {queued.seq}); 'coop mail send' sends it."
+        )
+    elif out is not None:
         write_text(out, f"{code}\n")
         click.echo(f"Invitation for {member_id} written to {out} (journal entry {entry.seq}); valid until {expires}.")
     else:

@@ -90,8 +90,11 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
         current = current_ballots(p)
         if p.rule.secret:
             click.echo(f"Ballots (secret: receipts only; {len(current)} current, {len(p.ballots) - len(current)} superseded)")
-            rows = [[b.entry.on, b.receipt[:16], "" if b.entry.seq in current else "superseded"] for b in p.ballots]
-            click.echo(table(rows, ["on", "receipt", ""]))
+            rows = [
+                [b.entry.on, b.receipt[:16], b.member[:16] if b.pseudonymous else "", "" if b.entry.seq in current else "superseded"]
+                for b in p.ballots
+            ]
+            click.echo(table(rows, ["on", "receipt", "pseudonym", ""]))
         else:
             click.echo("Ballots (open)")
             rows = [
@@ -107,6 +110,11 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
         click.echo(f"Result ({r['stage']}, {p.result.on}): {r['outcome'].replace('_', ' ')}: {r['reason']}")
         c = r["counts"]
         click.echo(_counts_text(c) + f"; {c['eligible']} eligible, quorum {r['quorum_needed']}")
+        if r.get("attested"):
+            a = r["attested"]
+            click.echo(f"Ballots counted: {a.get('passkey', 0)} signed with a passkey, {a.get('server', 0)} attested by the server")
+        if r.get("voted") is not None:
+            click.echo(f"Voted (who, not how): {', '.join(r['voted']) or 'nobody'}")
         for who, why in r["dropped"].items():
             click.echo(f"Not counted: {who} ({why})")
         if r.get("ratification_until"):

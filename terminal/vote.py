@@ -29,4 +29,6 @@ def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str,
     changed = " (replaces your earlier ballot)" if "supersedes" in entry.data else ""
     proxy = f" for {entry.data['member']} (proxy {entry.data['proxy']})" if "proxy" in entry.data else ""
     click.echo(f"{what}{proxy} recorded on {p.label}{changed}. Receipt: {entry.hash}")
+    if "pseudonym" in entry.data:
+        click.echo(f"Secret ballot: the record names you only as {entry.data['pseudonym']} (find it there; it is counted as yours).")
     click.echo("Keep the receipt; 'coop audit receipt RECEIPT' checks it is in the record.")

@@ -17,8 +17,10 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from engine.books.mail import MailSettings
 from engine.books.money import CURRENCY, Money
 from engine.books.parameters import parameter_classes, parameters_of
+from engine.books.portal import Portal
 from engine.books.rules import DecisionRule, Matter, model_rules
 from engine.books.schedules import Schedule
 from engine.errors import UserError
@@ -240,6 +242,8 @@ class Federation(Strict):
     providers: list[Provider] = Field(default_factory=list)
     budget: list[BudgetLine] = Field(default_factory=list)
     terms: AgreementTerms = AgreementTerms()
+    portal: Portal | None = None
+    mail: MailSettings | None = Field(default=None, description="the mail server; absent: mail is queued, not sent")
 
     @model_validator(mode="before")
     @classmethod

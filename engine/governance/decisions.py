@@ -18,8 +18,8 @@ from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
 from engine.errors import BooksError, UserError
-from engine.governance import outcomes, tally
-from engine.governance.ballots import absent, departed, ratification_until
+from engine.governance import outcomes, pseudonyms, tally
+from engine.governance.ballots import absent, attested, cast_by, departed, ratification_until
 from engine.governance.proposals import EFFECT, RESULT, STATEMENT, Proposal, check_seal, freeze, load
 
 
@@ -27,15 +27,36 @@ from engine.governance.proposals import EFFECT, RESULT, STATEMENT, Proposal, che
 class Recount:
     tally: tally.Tally
     counted: dict[str, int]
-    """member -> the seq of the ballot that counted."""
+    """member (or pseudonym, on a secret proposal) -> the seq of the ballot that counted."""
 
 
-def recount(p: Proposal, dropped: dict[str, str], before: int | None = None) -> Recount:
-    """The tally from the latest voting ballot of each eligible member still a member."""
+def recount(p: Proposal, dropped: dict[str, str], before: int | None = None, keys: dict[str, str] | None = None) -> Recount:
+    """The tally from the latest voting ballot of each eligible member still a member.
+
+    ``keys`` maps each member to the name their ballots are filed under (a pseudonym on a secret
+    proposal, see :func:`voter_keys`); without it ballots are filed under member ids.
+    """
     electorate = [m for m in p.eligible or () if m not in dropped]
-    current = {m: b for m, b in p.current_ballots("voting", before).items() if m in electorate}
+    filed = {keys[m] if keys is not None else m for m in electorate}
+    current = {k: b for k, b in p.current_ballots("voting", before).items() if k in filed}
     t = tally.evaluate(p.rule, len(electorate), [b.choice for b in current.values()])
-    return Recount(t, {m: b.entry.seq for m, b in sorted(current.items())})
+    return Recount(t, {k: b.entry.seq for k, b in sorted(current.items())})
+
+
+def voter_keys(books: Books, p: Proposal, required: bool = True) -> dict[str, str] | None:
+    """member -> pseudonym for a pseudonymous proposal's electorate (None for one whose ballots name members).
+
+    Needs the proposal's ballot key; with ``required=False`` a missing key gives None instead of refusing.
+    """
+    if not p.pseudonymous:
+        return None
+    key = pseudonyms.required_key(books, p.opened, p.label) if required else pseudonyms.key(books, p.opened, p.label)
+    return pseudonyms.names(key, p.eligible or ()) if key is not None else None
+
+
+def voted(p: Proposal, keys: dict[str, str] | None, counted: dict[str, int]) -> list[str]:
+    """Who has a counted ballot: member ids, whichever name their ballots are filed under."""
+    return sorted(m for m in p.eligible or () if (keys[m] if keys is not None else m) in counted)
 
 
 def close(books: Books, pid: str, statement: str = "") -> Proposal:
@@ -54,10 +75,16 @@ def close(books: Books, pid: str, statement: str = "") -> Proposal:
     return load(books, p.number)
 
 
-def _proxy_count(p: Proposal, counted: dict[str, int]) -> dict[str, Any]:
+def _proxy_count(books: Books, p: Proposal, counted: dict[str, int]) -> dict[str, Any]:
     """Ballots counted that a proxy holder cast, marked as such (only when there are any, so older results read the same)."""
-    by_proxy = sorted(b.member for b in p.ballots if b.proxy is not None and counted.get(b.member) == b.entry.seq)
+    by_proxy = sorted(b.member for b in p.ballots if counted.get(b.member) == b.entry.seq and cast_by(books, p, b)[1] is not None)
     return {"proxy_ballots": by_proxy if not p.rule.secret else len(by_proxy)} if by_proxy else {}
+
+
+def _attested(books: Books, p: Proposal, counted: dict[str, int]) -> dict[str, int]:
+    """How the counted ballots were attested: signed by a member's passkey, or checked by the server."""
+    seqs = set(counted.values())
+    return attested(books, p, [b for b in p.ballots if b.entry.seq in seqs])
 
 
 def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: str) -> None:
@@ -68,7 +95,8 @@ def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: st
     if broken:
         raise BooksError(broken + "; the vote cannot be counted until 'coop audit verify' is clean")
     dropped = departed(books, p, today)
-    r = recount(p, dropped)
+    keys = voter_keys(books, p)
+    r = recount(p, dropped, keys=keys)
     early = today <= p.deadline
     if early:
         sure = tally.certain(p.rule, r.tally.counts)
@@ -82,11 +110,14 @@ def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: st
         "early": early,
         "ballots": r.counted,
         "dropped": dropped,
-        **_proxy_count(p, r.counted),
+        **_proxy_count(books, p, r.counted),
+        "attested": _attested(books, p, r.counted),
         "statement": statement.strip(),
         "reading": p.reading,
     }
-    missing = sorted(set(p.eligible or ()) - set(dropped) - set(r.counted))
+    if keys is not None:  # who voted, not how: public once the vote has closed
+        data["voted"] = voted(p, keys, r.counted)
+    missing = sorted(set(p.eligible or ()) - set(dropped) - set(voted(p, keys, r.counted)))
     if r.tally.outcome == "passed" and p.rule.method == "consensus" and missing and p.rule.ratification_days:
         data |= {
             "stage": "provisional",
@@ -108,8 +139,10 @@ def _end_ratification(w: Writer, books: Books, p: Proposal, today: date, stateme
     assert p.result is not None
     prov = p.result.data
     until = date.fromisoformat(prov["ratification_until"])
-    ratified = {m for m, b in p.current_ballots("ratification").items() if b.choice not in ("no", "block")}
-    waiting = sorted(set(absent(p, prov["ballots"])) - ratified)
+    keys = voter_keys(books, p)
+    responded = {k for k, b in p.current_ballots("ratification").items() if b.choice not in ("no", "block")}
+    ratified = {m for m in absent(p, prov) if (keys[m] if keys is not None else m) in responded}
+    waiting = sorted(set(absent(p, prov)) - ratified)
     if today <= until and waiting:
         raise UserError(
             f"{p.label} is provisional: the ratification window runs until {until} (waiting for {', '.join(waiting)})", field="PROPOSAL"

@@ -2,8 +2,8 @@
 
 The administrator issues an invitation for one member; the code is shown
 once (to be mailed or handed over) and only its SHA-256 is journaled, with
-its expiry. The member redeems it to set their first credential, or a new
-one when the old is lost: every invitation is an entry every member can see,
+its expiry. The member redeems it to set their first credential (or a new
+one when the old is lost), or to register a passkey: every invitation is an entry every member can see,
 so a credential reset can never happen quietly. A code works once, for that
 member, until it expires, and only the newest invitation of a member counts.
 """
@@ -22,6 +22,8 @@ from engine.books.roster import require
 from engine.errors import UserError
 
 INVITED = "member.invited"
+REDEEMED_BY = ("member.credential_set", "passkey.registered")
+"""The entries that use up an invitation, each naming it as ``invitation``; its kind says what the code was used for."""
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
 
@@ -63,8 +65,10 @@ def redeemable(books: Books, member: str, code: str, on: date, used_kind: str) -
         raise UserError(f"that is not {member}'s current invitation code", field="--invitation")
     if on > date.fromisoformat(found.data["expires"]):
         raise UserError(f"{member}'s invitation expired on {found.data['expires']}", field="--invitation", expected="a new invitation")
+    kinds = sorted({used_kind, *REDEEMED_BY})  # one code, used once: for a credential or for a passkey, not both
     used = books.journal.conn.execute(
-        "SELECT seq FROM entries WHERE kind = ? AND json_extract(data, '$.invitation') = ? LIMIT 1", (used_kind, found.seq)
+        f"SELECT seq FROM entries WHERE kind IN ({','.join('?' * len(kinds))}) AND json_extract(data, '$.invitation') = ? LIMIT 1",
+        (*kinds, found.seq),
     ).fetchone()
     if used is not None:
         raise UserError(

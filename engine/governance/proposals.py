@@ -235,6 +235,8 @@ class Ballot:
     """The proxy (its ``proxy.given`` entry) this ballot was cast under, by another member; None: the member's own."""
     cast_by: str | None = None
     """Who cast it: the member, or the holder of their proxy."""
+    pseudonymous: bool = False
+    """A secret ballot naming no member: ``member`` is the voter's pseudonym (engine.governance.pseudonyms)."""
 
     @property
     def receipt(self) -> str:
@@ -271,6 +273,13 @@ class Proposal:
     @property
     def label(self) -> str:
         return f"P-{self.number}"
+
+    @property
+    def pseudonymous(self) -> bool:
+        """Its ballots name pseudonyms, not members (a secret proposal opened with a ballot key)."""
+        from engine.governance.pseudonyms import pseudonymous
+
+        return pseudonymous(self.opened)
 
     @property
     def opened_on(self) -> date:
@@ -353,8 +362,9 @@ def _build(opened: Entry, rows: list[Any]) -> Proposal:
         if e.kind == VOTING_OPENED:
             p.frozen, p.eligible, p.recused = e, tuple(data["eligible"]), dict(data["recused"])
         elif e.kind == BALLOT:
+            voter, named = (data["member"], True) if "member" in data else (data["pseudonym"], False)
             p.ballots.append(
-                Ballot(e, data["member"], data["choice"], data.get("reason", ""), data["phase"], data.get("proxy"), data.get("cast_by"))
+                Ballot(e, voter, data["choice"], data.get("reason", ""), data["phase"], data.get("proxy"), data.get("cast_by"), not named)
             )
         elif e.kind == COMMENT:
             p.comments.append(e)
@@ -449,6 +459,7 @@ def open_proposal(
 ) -> Proposal:
     """Open a proposal today under the rule in force today."""
     from engine.governance.outcomes import check
+    from engine.governance.pseudonyms import KEY_FIELD, new_key
 
     today = clock.today()
     fields = parse_fields(matter, data)
@@ -497,6 +508,7 @@ def open_proposal(
                 "deadline": end.isoformat(),
                 "reading": reading,
                 "first_reading": first_reading,
+                **({KEY_FIELD: new_key(books, f"P-{number}")} if rule.secret else {}),
             },
         )
         p = _build(entry, [])

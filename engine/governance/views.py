@@ -61,6 +61,7 @@ def proposal_data(p: Proposal, on: date, books: Books | None = None, detail: boo
                     "on": b.entry.on,
                     "phase": b.phase,
                     **({} if secret else {"member": b.member, "choice": b.choice, "reason": b.reason}),
+                    **({"pseudonym": b.member} if b.pseudonymous else {}),
                 }
                 for b in p.ballots
             ],
