@@ -93,14 +93,14 @@ def routes(portal: Portal) -> list[Route]:
         member = visit.require_member()
 
         def work() -> dict[str, Any]:
-            from engine.governance.passkeys import registered
+            from engine.governance.passkeys import passkeys_of
 
             with reading(portal.folder) as books:
                 held = _doc(visit, books, member)
                 if not held.signable:
                     raise Refused(400, f"{held.name} is not a document to sign")
                 text = held.markdown.read_text(encoding="utf-8") if held.markdown.is_file() else None
-                return {"held": held, "text": html(text) if text else None, "has_passkey": bool(registered(books, member))}
+                return {"held": held, "text": html(text) if text else None, "has_passkey": bool(passkeys_of(books, member))}
 
         return visit.page("sign.html.j2", **await visit.run(work))
 
@@ -133,9 +133,8 @@ def routes(portal: Portal) -> list[Route]:
         return visit.redirect("/documents", f"Signed {entry.data['document']} (SHA-256 {entry.data['sha256'][:16]}…).")
 
     async def sign_options(visit: Visit) -> Response:
-        from engine.governance.passkeys import assertion_options
-
         from engine.documents.signatures import signing_challenge
+        from engine.governance.passkeys import assertion_options
 
         member = visit.require_member()
 

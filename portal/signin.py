@@ -126,7 +126,7 @@ def routes(portal: Portal) -> list[Route]:
 
         def work() -> None:
             with writing(portal.folder) as books:
-                passkeys.verify_signin(books, member, visit.form.get("credential") or "", challenge)
+                passkeys.verify_assertion(books, member, visit.form.get("credential") or "", challenge)
 
         await visit.run(work)
         visit.portal.limiter.forget(member)

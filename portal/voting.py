@@ -23,10 +23,13 @@ def _eligible(books: Books, p: Any) -> tuple[list[str], dict[str, str]]:
     return (list(p.eligible), dict(p.recused)) if p.eligible is not None else electorate(books, p)
 
 
-def my_ballot(p: Any, member: str) -> Any:
-    """The member's current ballot on ``p`` in the phase now running, if any."""
+def my_ballot(books: Books, p: Any, member: str) -> Any:
+    """The member's current ballot on ``p`` in the phase now running, if any (a secret ballot found by the member's pseudonym)."""
+    from engine.governance.decisions import voter_keys
+
     phase = "ratification" if p.result is not None and p.final is None else "voting"
-    return p.current_ballots(phase).get(member)
+    names = voter_keys(books, p, required=False) or {}
+    return p.current_ballots(phase).get(names.get(member, member))
 
 
 def needs_vote(books: Books, member: str, today: date) -> list[dict[str, Any]]:
@@ -37,7 +40,7 @@ def needs_vote(books: Books, member: str, today: date) -> list[dict[str, Any]]:
         if p.final is not None or p.result is not None or not p.voting_opens <= today <= p.deadline:
             continue
         eligible, _ = _eligible(books, p)
-        if member in eligible and my_ballot(p, member) is None:
+        if member in eligible and my_ballot(books, p, member) is None:
             out.append({"p": p, "when": days_left(p.deadline, today)})
     return out
 
@@ -69,7 +72,7 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
     data = proposal_data(p, today, books, detail=True)
     eligible, recused = _eligible(books, p)
     secret = p.rule.secret
-    mine = my_ballot(p, member)
+    mine = my_ballot(books, p, member)
     counts = None
     if not secret or p.final is not None:
         counts = data["result"]["counts"] if data.get("result") else _live_counts(p)
@@ -92,6 +95,7 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
         "can_vote": open_now and member in eligible,
         "choices": _choices(p),
         "has_passkey": _has_passkey(books, member),
+        "voted": (data.get("result") or {}).get("voted") if secret and p.final is not None else None,
     }
 
 
@@ -116,9 +120,9 @@ def _live_counts(p: Any) -> dict[str, int]:
 
 
 def _has_passkey(books: Books, member: str) -> bool:
-    return bool(list(books.journal.entries(["passkey.registered"]))) and any(
-        e.data.get("member") == member for e in books.journal.entries(["passkey.registered"])
-    )
+    from engine.governance.passkeys import passkeys_of
+
+    return bool(passkeys_of(books, member))
 
 
 def routes(portal: Portal) -> list[Route]:
@@ -300,4 +304,9 @@ def routes(portal: Portal) -> list[Route]:
 
 def _receipt_line(p: Any, entry: Any) -> str:
     changed = " It replaces your earlier ballot." if "supersedes" in entry.data else ""
-    return f"Your ballot on {p.label} is recorded.{changed} Receipt: {entry.hash}"
+    filed = (
+        f" It is filed under your pseudonym {entry.data['pseudonym']}, which only you and the books' key can link to you."
+        if "pseudonym" in entry.data
+        else ""
+    )
+    return f"Your ballot on {p.label} is recorded.{changed} Receipt: {entry.hash}{filed}"
