@@ -7,6 +7,7 @@ engine writes and which carry no attributes.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from markdown_it import MarkdownIt
@@ -16,11 +17,23 @@ _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table"
 _MARKS = {"&lt;ins&gt;": "<ins>", "&lt;/ins&gt;": "</ins>", "&lt;del&gt;": "<del>", "&lt;/del&gt;": "</del>"}
 
 
+_DIRECTIVE = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
+_HEADING = re.compile(r"^#{1,3} ", re.MULTILINE)
+
+
 def html(markdown: str) -> Markup:
-    out = _MD.render(markdown)
+    out = _MD.render(_DIRECTIVE.sub("", markdown))  # typesetting directives (table of contents, page breaks) are for the DOCX
     for escaped, tag in _MARKS.items():
         out = out.replace(escaped, tag)
     return Markup(out)
+
+
+def changed_parts(marked: str) -> str:
+    """Only the sections of a redline that change, each whole under its heading: what a member reads before voting."""
+    starts = [m.start() for m in _HEADING.finditer(marked)]
+    parts = [marked[a:b] for a, b in zip([0, *starts], [*starts, len(marked)], strict=True) if marked[a:b].strip()]
+    kept = [part for part in parts if "<ins>" in part or "<del>" in part]
+    return "\n\n".join(kept) if kept else marked
 
 
 def days_left(deadline: date, today: date, opens: date | None = None) -> str:

@@ -13,7 +13,7 @@ from engine.books.folder import Books
 from engine.errors import UserError
 from portal import forms
 from portal.books import reading, writing
-from portal.text import days_left, html
+from portal.text import changed_parts, days_left, html
 from portal.web import Portal, Refused, Visit, handler
 
 
@@ -84,7 +84,7 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
         "fields": _flat(data["fields"]),
         "anchor": books.journal.head(),
         "changes": getattr(p.fields, "changes", None) if p.matter.value == "manual_amendment" else None,
-        "redline": html(marked) if marked else None,
+        "redline": html(changed_parts(marked)) if marked else None,
         "when": days_left(p.deadline, today, p.voting_opens) if p.final is None else f"closed on {p.final.on}",
         "eligible": member in eligible,
         "recused": recused,
