@@ -101,13 +101,16 @@ DATE = DateType()
 MONEY = MoneyType()
 
 
-def open_books(ctx: click.Context, write: bool = False) -> Books:
+def open_books(ctx: click.Context, write: bool = False, keep: str | None = None) -> Books:
     """The books; a command that records anything passes ``write`` to hold the write lock before it reads.
 
     One invocation opens the books once: a command that hands over to another
     (``cycle close`` on a quarter) or that asks for a credential before it
     decides shares the same connection, and asking again with ``write`` takes
     the lock then, so nobody waits on a person typing.
+
+    A command that writes first closes every vote whose time has come (see
+    :func:`_settle`), all but ``keep``, the one it closes itself.
     """
     from engine.books.folder import open_books as _open
 
@@ -119,22 +122,26 @@ def open_books(ctx: click.Context, write: bool = False) -> Books:
         books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
         ctx.meta[_BOOKS] = books
         ctx.find_root().call_on_close(books.close)
-        ctx.meta[SETTLED] = _settle(books, write)
     elif write:
         books.journal.lock(on_wait=waiting)
+    if write and SETTLED not in ctx.meta:
+        ctx.meta[SETTLED] = _settle(books, keep)
     return books
 
 
-def _settle(books: Books, locked: bool) -> list[str]:
-    """Close the votes the calendar has ended before the command reads anything, so no cron job is needed for correctness."""
+def _settle(books: Books, keep: str | None) -> list[str]:
+    """Close the votes the calendar has ended before a command records anything: no cron job is needed for correctness.
+
+    Only a command that writes does this; a read never writes (it may be a
+    member's own copy of the books), and shows such a vote as "voting ended".
+    """
     from engine.books import clock
     from engine.governance import due
 
-    if not due.due(books, clock.today()):
+    if not due.due(books, clock.today(), keep):
         return []
-    closed = due.settle(books)  # recorded like any close (result, effect, decision record); `coop proposal show` tells
-    if locked:
-        books.journal.lock()
+    closed = due.settle(books, keep)  # recorded like any close (result, effect, decision record)
+    books.journal.lock()
     return [p.label for p in closed]
 
 

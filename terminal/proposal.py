@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -134,20 +134,21 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
 @click.pass_context
 def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None:
     """Count and decide; refused before the deadline unless the outcome is already certain."""
-    from engine.governance.decisions import add_statement
+    from engine.governance.decisions import CALENDAR, CLOSED_BY, add_statement
     from engine.governance.proposals import load
     from engine.governance.views import close_proposal
-    from terminal.params import SETTLED
 
-    books = open_books(ctx, write=True)
-    p = load(books, proposal_id)
-    if p.label in ctx.meta.get(SETTLED, ()):
-        # Its time had come, so this command's start closed it, on this day: what was asked for is done.
+    books = open_books(ctx)
+    label = load(books, proposal_id).label
+    open_books(ctx, write=True, keep=label)  # any other vote past its time closes first; this one is closed here, with its statement
+    p = load(books, label)
+    if p.final is not None and p.final.data.get(CLOSED_BY) == CALENDAR and p.final.on == today().isoformat():
+        # An earlier command today closed it because its time had come: what was asked for is done; the statement follows it.
         if statement.strip():
-            add_statement(books, p.label, "administrator", statement)
-        p, checklist = load(books, p.label), _checklist(books, p)
+            add_statement(books, label, "administrator", statement)
+        p, checklist = load(books, label), None
     else:
-        p, checklist = close_proposal(books, proposal_id, statement)
+        p, checklist = close_proposal(books, label, statement)
     r = p.result.data
     c = r["counts"]
     stage = "provisionally " if r["stage"] == "provisional" else ""
@@ -160,11 +161,6 @@ def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None
         click.echo(f"Effect: {e['summary']}" if e["applied"] else f"Passed but NOT applied: {e['reason']}")
         if checklist is not None:
             click.echo(f"Transition checklist: {checklist}")
-
-
-def _checklist(books: Any, p: Any) -> Any:
-    path = books.folder / f"transition-{p.label}.md"
-    return path if path.is_file() else None
 
 
 @proposal.command("comment")

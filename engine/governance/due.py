@@ -16,8 +16,9 @@ from engine.books.folder import Books
 from engine.governance.proposals import Proposal, all_proposals
 
 
-def due(books: Books, today: date) -> list[Proposal]:
-    return [p for p in all_proposals(books) if p.final is None and today > _last_day(p)]
+def due(books: Books, today: date, keep: str | None = None) -> list[Proposal]:
+    """The votes past their time, but ``keep`` (a label: the one the caller is closing itself, with its statement)."""
+    return [p for p in all_proposals(books) if p.final is None and today > _last_day(p) and p.label != keep]
 
 
 def _last_day(p: Proposal) -> date:
@@ -25,8 +26,8 @@ def _last_day(p: Proposal) -> date:
     return p.deadline if p.result is None else date.fromisoformat(p.result.data["ratification_until"])
 
 
-def settle(books: Books) -> list[Proposal]:
-    """Close every vote past its time, each in its own transaction, in the order they were opened."""
+def settle(books: Books, keep: str | None = None) -> list[Proposal]:
+    """Close every vote past its time (but ``keep``), each in its own transaction, in the order they were opened."""
     from engine.governance.views import close_proposal
 
-    return [close_proposal(books, p.label)[0] for p in due(books, clock.today())]
+    return [close_proposal(books, p.label, calendar=True)[0] for p in due(books, clock.today(), keep)]
