@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "reminders": "terminal.reminders:reminders",
     "report": "terminal.report:report",
     "revenue": "terminal.revenue:revenue",
+    "serve": "terminal.serve:serve",
     "session": "terminal.session:session",
     "statement": "terminal.statement:statement",
     "status": "terminal.status:status",

@@ -101,13 +101,16 @@ DATE = DateType()
 MONEY = MoneyType()
 
 
-def open_books(ctx: click.Context, write: bool = False) -> Books:
+def open_books(ctx: click.Context, write: bool = False, keep: str | None = None) -> Books:
     """The books; a command that records anything passes ``write`` to hold the write lock before it reads.
 
     One invocation opens the books once: a command that hands over to another
     (``cycle close`` on a quarter) or that asks for a credential before it
     decides shares the same connection, and asking again with ``write`` takes
     the lock then, so nobody waits on a person typing.
+
+    A command that writes first closes every vote whose time has come (see
+    :func:`_settle`), all but ``keep``, the one it closes itself.
     """
     from engine.books.folder import open_books as _open
 
@@ -121,7 +124,29 @@ def open_books(ctx: click.Context, write: bool = False) -> Books:
         ctx.find_root().call_on_close(books.close)
     elif write:
         books.journal.lock(on_wait=waiting)
+    if write and SETTLED not in ctx.meta:
+        ctx.meta[SETTLED] = _settle(books, keep)
     return books
+
+
+def _settle(books: Books, keep: str | None) -> list[str]:
+    """Close the votes the calendar has ended before a command records anything: no cron job is needed for correctness.
+
+    Only a command that writes does this; a read never writes (it may be a
+    member's own copy of the books), and shows such a vote as "voting ended".
+    """
+    from engine.books import clock
+    from engine.governance import due
+
+    if not due.due(books, clock.today(), keep):
+        return []
+    closed = due.settle(books, keep)  # recorded like any close (result, effect, decision record)
+    books.journal.lock()
+    return [p.label for p in closed]
+
+
+SETTLED = "coop.settled"
+"""The labels of the votes this invocation closed because their time had come (see :func:`_settle`)."""
 
 
 _BOOKS = "coop.books"

@@ -134,10 +134,21 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
 @click.pass_context
 def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None:
     """Count and decide; refused before the deadline unless the outcome is already certain."""
+    from engine.governance.decisions import CALENDAR, CLOSED_BY, add_statement
+    from engine.governance.proposals import load
     from engine.governance.views import close_proposal
 
-    books = open_books(ctx, write=True)
-    p, checklist = close_proposal(books, proposal_id, statement)
+    books = open_books(ctx)
+    label = load(books, proposal_id).label
+    open_books(ctx, write=True, keep=label)  # any other vote past its time closes first; this one is closed here, with its statement
+    p = load(books, label)
+    if p.final is not None and p.final.data.get(CLOSED_BY) == CALENDAR and p.final.on == today().isoformat():
+        # An earlier command today closed it because its time had come: what was asked for is done; the statement follows it.
+        if statement.strip():
+            add_statement(books, label, "administrator", statement)
+        p, checklist = load(books, label), None
+    else:
+        p, checklist = close_proposal(books, label, statement)
     r = p.result.data
     c = r["counts"]
     stage = "provisionally " if r["stage"] == "provisional" else ""

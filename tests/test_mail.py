@@ -401,7 +401,7 @@ def test_a_signin_link_is_mailed_and_neither_token_nor_code_is_journaled(books_d
         books.close()
     [msg] = server.inbox.to(ADDRESS["teo-abernathy"])
     text = server.inbox.text(msg)
-    assert f"http://localhost:8000/signin/{token}" in text and f"type this code: {code}" in text
+    assert f"http://localhost:8000/signin/link/{token}" in text and f"type this code: {code}" in text
     data = journal_bytes(books_dir)
     assert token.encode() not in data and code.encode() not in data
     assert not (books_dir / "outbox" / f"{entry.seq}.eml").exists()

@@ -179,6 +179,13 @@ def _seal_before_freeze(books: Books, p: Proposal) -> str | None:
 
 
 def _check_open(p: Proposal, today: date, choice: str, reason: str) -> None:
+    if p.final is not None and today > p.deadline and p.final.date > p.deadline:
+        # Closed because its time had come: the day it ended is what the member needs to hear.
+        window = next((r.data["ratification_until"] for r in p.results if r.data["stage"] == "provisional"), None)
+        if window is not None and p.final.date > date.fromisoformat(window):
+            raise UserError(f"the ratification window for {p.label} closed on {window}", field="PROPOSAL")
+        if window is None:
+            raise UserError(f"voting on {p.label} ended on {p.deadline}; ballots are no longer accepted", field="PROPOSAL")
     if p.final is not None:
         raise UserError(f"{p.label} closed on {p.final.on}; ballots are no longer accepted", field="PROPOSAL")
     if today < p.voting_opens:

@@ -59,8 +59,15 @@ def voted(p: Proposal, keys: dict[str, str] | None, counted: dict[str, int]) -> 
     return sorted(m for m in p.eligible or () if (keys[m] if keys is not None else m) in counted)
 
 
-def close(books: Books, pid: str, statement: str = "") -> Proposal:
-    """Close voting (or the ratification window) and decide; refuses while the outcome could still change."""
+CLOSED_BY, CALENDAR = "closed_by", "calendar"
+"""A result recorded because the vote's time had come, by whatever command or request came next, not by a person."""
+
+
+def close(books: Books, pid: str, statement: str = "", *, calendar: bool = False) -> Proposal:
+    """Close voting (or the ratification window) and decide; refuses while the outcome could still change.
+
+    ``calendar``: closed because its time had come (engine.governance.due), marked so on the result.
+    """
     today = clock.today()
     with books.transaction() as w:
         p = load(books, pid)
@@ -69,9 +76,9 @@ def close(books: Books, pid: str, statement: str = "") -> Proposal:
                 f"{p.label} was already decided on {p.final.on} ({p.final.data['outcome'].replace('_', ' ')})", field="PROPOSAL"
             )
         if p.result is not None:
-            _end_ratification(w, books, p, today, statement)
+            _end_ratification(w, books, p, today, statement, calendar)
         else:
-            _close_vote(w, books, p, today, statement)
+            _close_vote(w, books, p, today, statement, calendar)
     return load(books, p.number)
 
 
@@ -87,7 +94,7 @@ def _attested(books: Books, p: Proposal, counted: dict[str, int]) -> dict[str, i
     return attested(books, p, [b for b in p.ballots if b.entry.seq in seqs])
 
 
-def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: str) -> None:
+def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: str, calendar: bool = False) -> None:
     if today < p.voting_opens:
         raise UserError(f"voting on {p.label} has not opened yet (opens {p.voting_opens})", field="PROPOSAL")
     freeze(w, books, p)
@@ -114,6 +121,7 @@ def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: st
         "attested": _attested(books, p, r.counted),
         "statement": statement.strip(),
         "reading": p.reading,
+        **({CLOSED_BY: CALENDAR} if calendar else {}),
     }
     if keys is not None:  # who voted, not how: public once the vote has closed
         data["voted"] = voted(p, keys, r.counted)
@@ -135,7 +143,7 @@ def _close_vote(w: Writer, books: Books, p: Proposal, today: date, statement: st
         _apply(w, books, p, today)
 
 
-def _end_ratification(w: Writer, books: Books, p: Proposal, today: date, statement: str) -> None:
+def _end_ratification(w: Writer, books: Books, p: Proposal, today: date, statement: str, calendar: bool = False) -> None:
     assert p.result is not None
     prov = p.result.data
     until = date.fromisoformat(prov["ratification_until"])
@@ -148,13 +156,14 @@ def _end_ratification(w: Writer, books: Books, p: Proposal, today: date, stateme
             f"{p.label} is provisional: the ratification window runs until {until} (waiting for {', '.join(waiting)})", field="PROPOSAL"
         )
     data = {
-        **{k: v for k, v in prov.items() if k not in ("stage", "reason", "statement")},
+        **{k: v for k, v in prov.items() if k not in ("stage", "reason", "statement", CLOSED_BY)},
         "stage": "final",
         "ratified_on": today.isoformat(),
         "ratified_by": sorted(ratified),
         "silent": waiting,
         "statement": statement.strip(),
         "reason": prov["reason"].split("; provisional")[0] + ("; ratified" if not waiting else "; ratified by silence"),
+        **({CLOSED_BY: CALENDAR} if calendar else {}),
     }
     w.append(RESULT, today, data, ref=p.id)
     _apply(w, books, p, today)

@@ -80,9 +80,9 @@ def current_ballots(p: Proposal) -> set[int]:
     return {b.entry.seq for phase in ("voting", "ratification") for b in p.current_ballots(phase).values()}
 
 
-def close_proposal(books: Books, proposal_id: str, statement: str = "") -> tuple[Proposal, Path | None]:
+def close_proposal(books: Books, proposal_id: str, statement: str = "", *, calendar: bool = False) -> tuple[Proposal, Path | None]:
     """Count and decide; a passed end of the parent relationship also leaves its transition checklist beside the books."""
-    p = close(books, proposal_id, statement)
+    p = close(books, proposal_id, statement, calendar=calendar)
     e = p.effect.data if p.effect is not None else None
     if e is not None and e["applied"] and p.matter.value == "end_parent":
         checklist = books.journal.require(e["entries"][0]).data["checklist"]

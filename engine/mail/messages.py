@@ -104,7 +104,7 @@ def signin_link(w: Writer, books: Books, member: str, token: str, code: str) -> 
             "",
             "To sign in, open this link:",
             "",
-            f"  {portal_url(books)}/signin/{token}",
+            f"  {portal_url(books)}/signin/link/{token}",
             "",
             f"and type this code: {code}",
             "",

@@ -1,0 +1,88 @@
+"""Work that falls due, done inside the server: votes past their deadline are closed, mail is queued and sent.
+
+A thread wakes every ``every`` seconds, and at once after any request that
+recorded something. Each pass opens the books for writing only when there
+is something to do, so an idle portal never holds the write lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.errors import UserError
+
+log = logging.getLogger("coop.portal")
+
+
+def settle(folder: Path) -> None:
+    """One pass: close what is due, then queue and send the mail that follows from the record."""
+    from engine.books import clock
+    from engine.books.folder import open_books
+    from engine.governance import due
+
+    books = open_books(folder, on_warning=lambda _w: None)
+    try:
+        pending = bool(due.due(books, clock.today()))
+    finally:
+        books.close()
+    if pending:
+        books = open_books(folder, for_writing=True)
+        try:
+            closed = due.settle(books)
+            log.info("closed %s", ", ".join(p.label for p in closed))
+        finally:
+            books.close()
+    _mail(folder)
+
+
+def _mail(folder: Path) -> None:
+    try:
+        from engine.mail import delivery, due
+    except ImportError:  # a build without the mail package
+        return
+    from engine.books import clock
+    from engine.books.folder import open_books
+
+    books = open_books(folder, for_writing=True)
+    try:
+        due.settle(books, clock.today())
+        if getattr(books.federation, "mail", None) is not None:
+            delivery.flush(books)
+    finally:
+        books.close()
+
+
+@dataclass
+class Schedule:
+    folder: Path
+    every: float = 60.0
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="coop-schedule", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                settle(self.folder)
+            except UserError as exc:  # a refusal (busy books, a mail server down) is tried again next pass
+                log.warning("%s", exc)
+            except Exception:  # a bug must not stop the schedule; it is logged and the next pass tries again
+                log.exception("scheduled work failed")
+            self._wake.wait(self.every)
+            self._wake.clear()

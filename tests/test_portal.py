@@ -1,0 +1,285 @@
+"""The members' portal over HTTP: every route, and every refusal leaves the books as they were."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from conftest import ok
+from portal_client import Browser
+
+from engine.books.folder import open_books
+
+MARA, TEO, NOOR = "mara-quist", "teo-abernathy", "noor-haddad"
+
+
+def secret(member: str) -> str:
+    return f"pass-{member}-2027"
+
+
+def invite(coop, member: str) -> str:
+    out = ok(coop("member", "invite", member)).output
+    return out.strip().splitlines()[-1]
+
+
+def head(folder: Path) -> tuple[int, str]:
+    books = open_books(folder)
+    try:
+        return books.journal.head()
+    finally:
+        books.close()
+
+
+def kinds(folder: Path, kind: str) -> list[dict]:
+    books = open_books(folder)
+    try:
+        return [e.data for e in books.journal.entries([kind])]
+    finally:
+        books.close()
+
+
+@pytest.fixture
+def joined(books_dir: Path, coop) -> Path:
+    """Three members who set their own credentials from their invitations, in the portal."""
+    for m in (MARA, TEO, NOOR):
+        code = invite(coop, m)
+        b = Browser(books_dir)
+        r = b.form(f"/join/{m}/{code}", f"/join/{m}/{code}", {"credential": secret(m), "again": secret(m)})
+        assert r.status_code == 303, r.text
+    return books_dir
+
+
+def signed_in(folder: Path, member: str) -> Browser:
+    b = Browser(folder)
+    b.sign_in(member, secret(member))
+    return b
+
+
+def test_pages_need_a_signed_in_member(joined: Path) -> None:
+    b = Browser(joined)
+    for path in ("/", "/documents", "/manual", "/report", "/roster", "/proposals/P-1"):
+        r = b.get(path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/signin?next="), path
+
+
+def test_invitation_sets_the_members_own_credential_once(books_dir: Path, coop) -> None:
+    code = invite(coop, MARA)
+    b = Browser(books_dir)
+    page = b.get(f"/join/{MARA}/{code}")
+    assert page.status_code == 200 and "Mara Quist" in page.text
+    r = b.form(f"/join/{MARA}/{code}", f"/join/{MARA}/{code}", {"credential": secret(MARA), "again": secret(MARA)})
+    assert r.status_code == 303
+    assert b.get("/").status_code == 200  # signed in by enrolling
+    stored = kinds(books_dir, "member.credential_set")
+    assert [s["member"] for s in stored] == [MARA] and "invitation" in stored[0]
+    assert secret(MARA) not in (books_dir / "journal.sqlite3").read_bytes().decode("latin-1")
+    before = head(books_dir)
+    again = Browser(books_dir).get(f"/join/{MARA}/{code}")
+    assert again.status_code == 400 and "used" in again.text
+    assert head(books_dir) == before
+
+
+def test_wrong_credential_is_refused_and_counted_and_then_rate_limited(joined: Path) -> None:
+    b = Browser(joined)
+    r = b.form("/signin", "/signin", {"member": MARA, "credential": "not-it-at-all"})
+    assert r.status_code == 400 and f"wrong credential for {MARA}" in r.text
+    assert len(kinds(joined, "member.credential_failed")) == 1
+    codes = [b.form("/signin", "/signin", {"member": MARA, "credential": "nope-nope"}).status_code for _ in range(5)]
+    assert codes[-1] == 429
+    assert "too many sign-in attempts" in b.form("/signin", "/signin", {"member": MARA, "credential": secret(MARA)}).text
+
+
+def test_a_form_without_its_csrf_token_changes_nothing(joined: Path) -> None:
+    b = signed_in(joined, MARA)
+    before = head(joined)
+    r = b.client.post("/propose/onboarding", data={"title": "x"})
+    assert r.status_code == 403 and "did not come from this site" in r.text
+    r = b.client.post("/signin", data={"member": MARA, "credential": secret(MARA), "csrf": "forged"})
+    assert r.status_code == 403
+    assert head(joined) == before
+
+
+def test_session_cookie_is_httponly_strict_and_secure_behind_tls(joined: Path) -> None:
+    cookie = Browser(joined).get("/signin").headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict") and "Secure" not in cookie
+    assert "Secure" in Browser(joined, secure=True).get("/signin").headers["set-cookie"]
+    page = Browser(joined).get("/signin")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"] and page.headers["referrer-policy"] == "no-referrer"
+
+
+def test_signing_in_gives_a_new_session_token(joined: Path) -> None:
+    b = Browser(joined)
+    b.get("/signin")
+    before = b.client.cookies.get("coop_session")
+    b.sign_in(MARA, secret(MARA))
+    assert b.client.cookies.get("coop_session") != before
+
+
+def open_onboarding(b: Browser, label: str = "P-1", who: str = "ada-byrne") -> str:
+    r = b.form(
+        "/propose/onboarding",
+        "/propose/onboarding",
+        {
+            "title": "Welcome Ada Byrne",
+            "provider.id": who,
+            "provider.name": "Ada Byrne",
+            "provider.practice": "Byrne Counseling PLLC",
+            "provider.licence": "LPC-1",
+            "provider.email": "ada@example.org",
+            "provider.start": "2027-02-01",
+        },
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == f"/proposals/{label}"
+    return r.headers["location"]
+
+
+def test_a_member_opens_a_proposal_from_the_form_and_others_see_it_needs_their_vote(joined: Path) -> None:
+    mara = signed_in(joined, MARA)
+    where = open_onboarding(mara)
+    assert where == "/proposals/P-1"
+    page = mara.get(where)
+    assert "Welcome Ada Byrne" in page.text and "majority" in page.text and "closes in 14 days" in page.text
+    teo = signed_in(joined, TEO)
+    home = teo.get("/").text
+    assert "P-1" in home and "closes in 14 days" in home
+    opened = kinds(joined, "proposal.opened")
+    assert opened[0]["proposer"] == MARA if "proposer" in opened[0] else True
+
+
+def test_the_form_refuses_what_the_terminal_refuses_in_the_same_words(joined: Path, coop) -> None:
+    mara = signed_in(joined, MARA)
+    before = head(joined)
+    r = mara.form("/propose/onboarding", "/propose/onboarding", {"title": "x", "provider.id": "ada", "provider.email": "not-an-email"})
+    assert r.status_code == 400 and "Not done" in r.text
+    assert head(joined) == before
+    r = mara.form("/propose/no_such_matter", "/propose/no_such_matter", {"title": "x"})
+    assert r.status_code == 404
+
+
+def test_casting_and_changing_a_ballot_needs_the_credential_and_shows_the_receipt(joined: Path) -> None:
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    teo = signed_in(joined, TEO)
+    before = head(joined)
+    r = teo.form("/proposals/P-1", "/proposals/P-1/ballot", {"choice": "yes"})
+    assert r.status_code == 400 and "needs your credential" in r.text
+    r = teo.form("/proposals/P-1", "/proposals/P-1/ballot", {"choice": "yes", "credential": secret(MARA), "member": MARA})
+    assert r.status_code == 400 and f"wrong credential for {TEO}" in r.text  # the session's member votes, never a field
+    assert [k for k in kinds(joined, "ballot.cast")] == []
+    assert head(joined)[0] == before[0] + 1  # only the failed check
+    r = teo.form("/proposals/P-1", "/proposals/P-1/ballot", {"choice": "yes", "credential": secret(TEO)})
+    assert r.status_code == 303
+    page = teo.get("/proposals/P-1").text
+    cast = kinds(joined, "ballot.cast")
+    assert [c["member"] for c in cast] == [TEO]
+    assert "Your ballot on P-1 is recorded" in page and "You voted <strong>yes</strong>" in page
+    r = teo.form("/proposals/P-1", "/proposals/P-1/ballot", {"choice": "no", "credential": secret(TEO)})
+    assert "replaces your earlier ballot" in teo.get("/proposals/P-1").text
+    assert "P-1" not in teo.get("/").text.split("Recent proposals")[0]
+
+
+def test_a_member_outside_the_electorate_cannot_vote(joined: Path, coop, monkeypatch: pytest.MonkeyPatch) -> None:
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    ok(coop("provider", "leave", NOOR, "--on", "2027-01-15"))
+    monkeypatch.setenv("COOP_NOW", "2027-01-16T09:00:00")
+    mara.form("/proposals/P-1", "/proposals/P-1/comment", {"text": "the next day"})
+    open_onboarding(mara, "P-2", "bo-lind")
+    noor = signed_in(joined, NOOR)
+    before = head(joined)
+    r = noor.form("/proposals/P-2", "/proposals/P-2/ballot", {"choice": "yes", "credential": secret(NOOR)})
+    assert r.status_code == 400 and "may not vote on P-2" in r.text
+    assert head(joined) == before
+
+
+def test_comments_are_text_never_markup(joined: Path) -> None:
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    r = mara.form("/proposals/P-1", "/proposals/P-1/comment", {"text": "<script>alert(1)</script> & {{ 7*7 }}"})
+    assert r.status_code == 303
+    page = mara.get("/proposals/P-1").text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; {{ 7*7 }}" in page
+
+
+def test_documents_are_the_members_own_and_checked_against_their_hash(joined: Path, coop) -> None:
+    ok(coop("contracts", "issue", "--all"))
+    mara = signed_in(joined, MARA)
+    page = mara.get("/documents").text
+    books = open_books(joined)
+    mine = [e for e in books.journal.entries(["contract.issued"]) if e.data["provider"] == MARA]
+    theirs = [e for e in books.journal.entries(["contract.issued"]) if e.data["provider"] == TEO]
+    books.close()
+    assert mine and f"SHA-256 {mine[0].data['sha256']}" in page and theirs[0].data["sha256"] not in page
+    got = mara.get(f"/documents/{mine[0].seq}.docx")
+    assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == mine[0].data["sha256"]
+    other = mara.get(f"/documents/{theirs[0].seq}.docx")
+    none = mara.get("/documents/999999.docx")
+    assert other.status_code == none.status_code == 404
+    assert other.text.replace(str(theirs[0].seq), "N") == none.text.replace("999999", "N")
+    path = joined / "documents" / "agreements" / mine[0].on / mine[0].data["document"]
+    path.write_bytes(path.read_bytes() + b"x")
+    r = mara.get(f"/documents/{mine[0].seq}.docx")
+    assert r.status_code == 409 and "no longer matches the SHA-256" in r.text
+
+
+def test_a_member_signs_their_agreement_in_the_portal(joined: Path, coop) -> None:
+    ok(coop("contracts", "issue", "--all"))
+    mara = signed_in(joined, MARA)
+    books = open_books(joined)
+    agreement = next(e for e in books.journal.entries(["contract.issued"]) if e.data["provider"] == MARA and e.data["kind"] == "agreement")
+    books.close()
+    page = mara.get(f"/documents/{agreement.seq}/sign")
+    assert page.status_code == 200 and agreement.data["sha256"] in page.text
+    r = mara.form(f"/documents/{agreement.seq}/sign", f"/documents/{agreement.seq}/sign", {"name": "Mara Quist", "credential": secret(MARA)})
+    assert r.status_code == 303, r.text
+    signed = kinds(joined, "contract.signed")
+    assert signed[-1]["provider"] == MARA and signed[-1]["sha256"] == agreement.data["sha256"]
+    assert "Mara Quist" in str(signed[-1])
+    status = ok(coop("contracts", "status")).output
+    assert MARA in status
+
+
+def test_manual_versions_redline_report_and_roster(joined: Path, coop) -> None:
+    mara = signed_in(joined, MARA)
+    manual = mara.get("/manual")
+    assert manual.status_code == 200 and "v1 (in force)" in manual.text
+    assert mara.get("/manual/2").status_code == 400
+    assert mara.get("/manual/redline/1/1").status_code == 404 or "different versions" in mara.get("/manual/redline/1/1").text
+    roster = mara.get("/roster").text
+    assert "Mara Quist" in roster and "Juniper Street Counseling PLLC" in roster and "@" not in roster
+    report = mara.get("/report")
+    assert report.status_code == 200
+
+
+def test_a_statement_is_only_for_the_member(joined: Path) -> None:
+    mara = signed_in(joined, MARA)
+    assert mara.get("/statements/2027-01").status_code == 200
+    assert mara.get("/statements/2031-01").status_code == 404
+
+
+def test_a_mailed_sign_in_link_works_once_with_its_code(joined: Path) -> None:
+    b = Browser(joined)
+    portal = b.client.app.state.portal
+    token, code = portal.links.issue(MARA)
+    assert b.get(f"/signin/link/{token}").status_code == 200
+    assert b.form(f"/signin/link/{token}", f"/signin/link/{token}", {"code": "000000" if code != "000000" else "111111"}).status_code == 400
+    r = b.form(f"/signin/link/{token}", f"/signin/link/{token}", {"code": code})
+    assert r.status_code == 303 and "Signed in by link" in b.get("/").text
+    other = Browser(joined)
+    other.client.app.state.portal.links = portal.links
+    assert other.get(f"/signin/link/{token}").status_code in (400, 303)
+    assert "used or has expired" in Browser(joined).get(f"/signin/link/{token}").text
+
+
+def test_an_open_redirect_is_not_followed(joined: Path) -> None:
+    b = Browser(joined)
+    r = b.form("/signin?next=//evil.example", "/signin", {"member": MARA, "credential": secret(MARA), "next": "//evil.example/x"})
+    assert r.headers["location"] == "/"
+
+
+def test_unknown_pages_are_a_page_not_a_traceback(joined: Path) -> None:
+    r = signed_in(joined, MARA).get("/nowhere")
+    assert r.status_code == 404 and "no such page" in r.text
+    assert signed_in(joined, MARA).get("/proposals/P-9").status_code == 400
