@@ -44,6 +44,29 @@ def demo(folder: Path, model: str) -> None:
             root.main(["--books", str(folder), *args], standalone_mode=False)
     click.echo("")
     click.secho(f"Done. The books are in {folder}; try 'coop --books {folder} status'.", bold=True)
+    _portal_hint(folder, steps[-1].env.get("COOP_NOW") if steps else None)
+
+
+def _portal_hint(folder: Path, now: str | None) -> None:
+    """How to open the demo books in the members' portal, with a fresh invitation for one demo member to enrol by."""
+    from engine.books.folder import open_books
+    from engine.books.roster import active
+    from engine.governance.invitations import invite
+
+    with _environment({"COOP_NOW": now} if now else {}):
+        books = open_books(folder, for_writing=True)
+        try:
+            from engine.books import clock
+
+            member = active(books, clock.today())[0].id
+            _entry, code = invite(books, member)
+        finally:
+            books.close()
+    pinned = f"COOP_NOW={now} " if now else ""
+    click.echo("")
+    click.secho("The members' portal (the demo's year is pinned, so serve it on the demo's date):", bold=True)
+    click.secho(f"$ {pinned}coop serve --books {_quote(str(folder))}", fg="cyan")
+    click.echo(f"Then open http://localhost:8000/join/{member}/{code} to enrol as {member} with a passkey or a credential.")
 
 
 @contextmanager
