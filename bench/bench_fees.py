@@ -66,6 +66,8 @@ def build(folder: Path, n: int) -> None:
             for k in range(2):
                 on = date(2027, m + 1, 5 + 10 * k)
                 for i in range(n):
+                    if i % 50 == 0 and on < START + timedelta(days=40 + i % 90):
+                        continue  # not a member yet
                     w.append("payment.received", on, {"provider": f"p{i:06d}", "amount": 30000 + i % 7, "ref": ""})
         for m in range(6):
             for line in range(40):
@@ -75,7 +77,7 @@ def build(folder: Path, n: int) -> None:
                     {
                         "line": f"line-{line}",
                         "category": CATEGORIES[line % 5],
-                        "amount": 40000,
+                        "amount": 20000,
                         "vendor": "Vendor",
                         "cooperative_vendor": False,
                         "receipt": "R",
