@@ -12,7 +12,12 @@ from click.testing import CliRunner, Result
 from cli import main
 from engine.books.folder import Books, open_books
 from engine.books.founding import create_books
+from engine.governance.credentials import TEST_COST
 from engine.models.federation.demo import founding_text
+
+os.environ.setdefault(TEST_COST, "16")
+"""Credentials made in tests (and in the commands they start) hash at scrypt n=16, not 16384: the suite enrols
+hundreds of members. Each hash records its cost and is checked at it, so nothing else changes."""
 
 
 @pytest.fixture(autouse=True)
