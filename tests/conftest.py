@@ -34,6 +34,25 @@ def books_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A fresh copy of a model's demo books: the demo runs once per model in each test process, not once per module using it."""
+    import shutil
+
+    built: dict[str, Path] = {}
+
+    def copy(model: str) -> Path:
+        if model not in built:
+            folder = tmp_path_factory.mktemp(f"demo-{model}") / "books"
+            result = CliRunner().invoke(main, ["demo", str(folder), "--model", model], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            built[model] = folder
+        target = tmp_path_factory.mktemp(f"copy-{model}") / "books"
+        return Path(shutil.copytree(built[model], target))
+
+    return copy
+
+
 @pytest.fixture
 def books(books_dir: Path) -> Books:
     b = open_books(books_dir)
