@@ -256,7 +256,12 @@ class _Builder:
                         state[name] = False
 
     def _run(self, paragraph: Paragraph, text: str, state: dict[str, bool], code: bool = False) -> None:
-        run = paragraph.add_run(text)
+        if "\t" in text or "\n" in text or "\r" in text:
+            run = paragraph.add_run(text)
+        else:  # what add_run(text) makes of plain text (one w:t), without python-docx reading it a character at a time
+            run = paragraph.add_run()
+            if text:
+                run._r.add_t(text)
         if state["strong"]:
             run.bold = True
         if state["em"]:
