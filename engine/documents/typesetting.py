@@ -34,7 +34,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -129,8 +129,7 @@ def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
     props.comments = ""
     props.keywords = ""
     props.category = ""
-    # What ``doc.save`` does, with the parts collected rather than zipped: they are zipped once, by write_zip,
-    # with fixed times (zipping, unzipping and zipping again gave the same bytes at three times the cost).
+    # ``doc.save`` with the parts collected, not zipped: write_zip zips them once, with fixed times.
     package = doc.part.package
     for part in package.parts:
         part.before_marshal()
@@ -141,21 +140,14 @@ def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
     return write_zip(collected.parts, meta.issued)
 
 
+@dataclass
 class _Parts:
     """Stands in for python-docx's zip writer: keeps each part's name and bytes in the order they are written."""
 
-    def __init__(self) -> None:
-        self.parts: list[tuple[str, bytes]] = []
+    parts: list[tuple[str, bytes]] = field(default_factory=list)
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         self.parts.append((pack_uri.membername, blob))
-
-
-def normalise_zip(data: bytes, on: date) -> bytes:
-    """Rewrite a DOCX zip with fixed entry times and attributes, in the same entry order."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        parts = [(i.filename, src.read(i)) for i in src.infolist()]
-    return write_zip(parts, on)
 
 
 def write_zip(parts: Iterable[tuple[str, bytes]], on: date) -> bytes:
@@ -256,12 +248,10 @@ class _Builder:
                         state[name] = False
 
     def _run(self, paragraph: Paragraph, text: str, state: dict[str, bool], code: bool = False) -> None:
-        if "\t" in text or "\n" in text or "\r" in text:
-            run = paragraph.add_run(text)
-        else:  # what add_run(text) makes of plain text (one w:t), without python-docx reading it a character at a time
-            run = paragraph.add_run()
-            if text:
-                run._r.add_t(text)
+        plain = not any(c in text for c in "\t\n\r")  # plain text is one w:t: made at once, not a character at a time
+        run = paragraph.add_run(None if plain else text)
+        if plain and text:
+            run._r.add_t(text)
         if state["strong"]:
             run.bold = True
         if state["em"]:
@@ -529,8 +519,7 @@ _JC = {"right": "right", "center": "center"}
 
 
 def _cell_properties(para: Paragraph, style_id: str, keep: bool, align: str) -> None:
-    """A table cell's paragraph properties written at once, in the schema's order (style, keep with next, alignment):
-    the same XML python-docx's setters make one lookup at a time, which costs more than the rest of a statement."""
+    """A cell's paragraph properties at once, in schema order: the XML python-docx's setters make, one lookup at a time."""
     ppr = OxmlElement("w:pPr")
     SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style_id)
     if keep:
