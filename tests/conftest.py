@@ -12,7 +12,12 @@ from click.testing import CliRunner, Result
 from cli import main
 from engine.books.folder import Books, open_books
 from engine.books.founding import create_books
+from engine.governance.credentials import TEST_COST
 from engine.models.federation.demo import founding_text
+
+os.environ.setdefault(TEST_COST, "16")
+"""Credentials made in tests (and in the commands they start) hash at scrypt n=16, not 16384: the suite enrols
+hundreds of members. Each hash records its cost and is checked at it, so nothing else changes."""
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +32,25 @@ def books_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "books"
     create_books(folder, text=founding_text())
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A fresh copy of a model's demo books: the demo runs once per model in each test process, not once per module using it."""
+    import shutil
+
+    built: dict[str, Path] = {}
+
+    def copy(model: str) -> Path:
+        if model not in built:
+            folder = tmp_path_factory.mktemp(f"demo-{model}") / "books"
+            result = CliRunner().invoke(main, ["demo", str(folder), "--model", model], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            built[model] = folder
+        target = tmp_path_factory.mktemp(f"copy-{model}") / "books"
+        return Path(shutil.copytree(built[model], target))
+
+    return copy
 
 
 @pytest.fixture

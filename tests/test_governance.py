@@ -17,6 +17,7 @@ from engine.books.budget import lines_on
 from engine.books.folder import open_books
 from engine.books.journal import entry_hash
 from engine.governance import versions as manual_versions
+from engine.governance.credentials import TEST_COST, Stored, cost, derive, make, matches
 
 Coop = Callable[..., Result]
 MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]
@@ -96,7 +97,23 @@ def test_credential_is_kept_only_as_a_salted_scrypt_hash(gov: Coop, books_dir: P
     books.close()
     assert {r["member"] for r in rows} == set(MEMBERS)
     assert len({r["salt"] for r in rows}) == len(rows)
-    assert rows[0]["scrypt"] == {"n": 16384, "r": 8, "p": 1}
+    n, r, p = cost()  # the suite's cheaper n (conftest); the production cost is checked below
+    assert rows[0]["scrypt"] == {"n": n, "r": r, "p": p}
+
+
+def test_a_credential_records_the_cost_it_was_made_with_and_is_checked_at_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TEST_COST, raising=False)
+    real = make("a member's credential")
+    assert (real.n, real.r, real.p) == (16384, 8, 1)  # the production cost when nothing lowers it
+    monkeypatch.setenv(TEST_COST, "16")
+    cheap = make("a member's credential")
+    assert (cheap.n, cheap.r, cheap.p) == (16, 8, 1)
+    assert cheap.key == derive("a member's credential", cheap.salt, 16, 8, 1)  # made at the cost it records
+    assert cheap.key != derive("a member's credential", cheap.salt, 16384, 8, 1)
+    assert matches(Stored.from_json(cheap.as_json()), "a member's credential")
+    assert not matches(Stored.from_json(cheap.as_json()), "another credential")
+    monkeypatch.delenv(TEST_COST)
+    assert matches(cheap, "a member's credential") and matches(real, "a member's credential")  # each at its own recorded cost
 
 
 def test_wrong_credential_is_refused_and_only_the_failure_recorded(gov: Coop, books_dir: Path) -> None:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 
-from cli import main
 from engine.documents.typesetting import AMOUNT, DocMeta, _table_rows, column_widths, is_amount, to_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -30,11 +29,8 @@ MODELS = ("federation", "retention", "flat_pay", "session_split")
 
 
 @pytest.fixture(scope="module", params=MODELS)
-def demo_books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp(request.param) / "books"
-    result = CliRunner().invoke(main, ["demo", str(folder), "--model", request.param], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return folder
+def demo_books(request: pytest.FixtureRequest, demo_copy: Callable[[str], Path]) -> Path:
+    return demo_copy(request.param)
 
 
 def _tables(docx: Path) -> list[tuple[list[float], list[list[str]], float]]:

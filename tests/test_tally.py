@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.books.rules import DecisionRule, Matter
-from engine.governance.tally import Counts, ceil_share, certain, decide, evaluate, quorum_needed
+from engine.governance.tally import Counts, Tally, ceil_share, certain, decide, evaluate, quorum_needed
 from engine.models.federation.rules import RULES as DEFAULT_RULES
 
 MAJORITY = DEFAULT_RULES[Matter.onboarding]
@@ -114,3 +114,35 @@ def test_rules_describe_themselves_from_their_fields() -> None:
     assert "voting opens after 14 days' notice and a 14-day response period" in TWO_THIRDS_ELIGIBLE.describe()
     assert "voting opens after 14 days' notice;" in DEFAULT_RULES[Matter.rule_change].describe()
     assert MAJORITY.describe().startswith("majority: more than 1/2 of the votes cast (yes and no) must be yes")
+
+
+def _every_completion(rule: DecisionRule, counts: Counts) -> Tally | None:
+    """The definition ``certain`` stands for: every way each outstanding member may vote or stay away."""
+    now = decide(rule, counts)
+    out = counts.eligible - counts.participants
+    for y in range(out + 1):
+        for n in range(out + 1 - y):
+            for a in range(out + 1 - y - n):
+                c = Counts(counts.eligible, counts.yes + y, counts.no + n, counts.abstain + a, counts.stand_aside, counts.block)
+                if decide(rule, c).outcome != now.outcome:
+                    return None
+    return now
+
+
+@given(
+    rule=st.sampled_from([*RULES, DecisionRule(method="unanimous", basis="votes_cast"), DEFAULT_RULES[Matter.rule_change]]),
+    eligible=st.integers(1, 14),
+    data=st.data(),
+)
+def test_certainty_agrees_with_trying_every_completion(rule: DecisionRule, eligible: int, data: st.DataObject) -> None:
+    voted = data.draw(st.lists(st.sampled_from(["yes", "no", "abstain"]), max_size=eligible))
+    counts = evaluate(rule, eligible, voted).counts
+    assert certain(rule, counts) == _every_completion(rule, counts)
+
+
+def test_certainty_at_ten_thousand_members_is_one_pass() -> None:
+    # Two thirds of all 10,000 said yes: decided whatever the other 3,333 do, found without trying every split of them.
+    counts = Counts(10_000, yes=6_667)
+    sure = certain(TWO_THIRDS_ELIGIBLE, counts)
+    assert sure is not None and sure.outcome == "passed"
+    assert certain(TWO_THIRDS_ELIGIBLE, Counts(10_000, yes=6_666)) is None

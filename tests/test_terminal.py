@@ -34,16 +34,13 @@ def command_paths() -> Iterator[tuple[str, ...]]:
 
 
 @pytest.fixture(scope="module")
-def demo_books(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """Each model's demo books, built once and only for the models a worker runs."""
+def demo_books(demo_copy: Callable[[str], Path]) -> Callable[[str], Path]:
+    """Each model's demo books, copied once per module and only for the models a worker runs."""
     built: dict[str, Path] = {}
 
     def books(model: str) -> Path:
         if model not in built:
-            folder = tmp_path_factory.mktemp(model) / "books"
-            result = CliRunner().invoke(main, ["demo", str(folder), "--model", model], catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            built[model] = folder
+            built[model] = demo_copy(model)
         return built[model]
 
     return books

@@ -205,9 +205,8 @@ def _share_text(close: Close, pid: str, currency: str) -> str:
     what = f"{format_cents(abs(close.surplus), currency)} {'surplus' if close.surplus >= 0 else 'deficit'}"
     if close.basis == "per_head":
         return f"Your share of the cycle's {what}, shared equally among {len(close.months)} providers"
-    total = sum((Fraction(v) for v in close.months.values()), Fraction(0))
     mine = Fraction(close.months.get(pid, "0"))
-    return f"Your share of the cycle's {what}, by months charged ({_number(mine)} of {_number(total)})"
+    return f"Your share of the cycle's {what}, by months charged ({_number(mine)} of {_number(close.months_total)})"
 
 
 def account_items(s: statements.Statement, close: Close | None, currency: str) -> list[AccountItem]:
@@ -271,8 +270,17 @@ def result_rows(close: Close, keeper: str = "the parent") -> list[ResultRow]:
     return [ResultRow(description=d, amount=a) for d, a in rows]
 
 
-def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: date, shared: statements.CycleBooks | None = None) -> Prepared:
-    """A provider's statement for ``cycle``; for one who left, once the cycle has closed, their settlement letter."""
+Moves = dict[str, list[tuple[str, str, dict[str, Any]]]]
+
+
+def statement_document(
+    books: Books, provider_id: str, cycle: Cycle, issued: date, shared: statements.CycleBooks | None = None, after: Moves | None = None
+) -> Prepared:
+    """A provider's statement for ``cycle``; for one who left, once the cycle has closed, their settlement letter.
+
+    ``after``: every provider's movements from the cycle's end to ``issued`` (see :func:`_after`), read
+    once for a batch, so a batch's leavers do not each scan the journal after the cycle.
+    """
     member = shared.members[provider_id] if shared and provider_id in shared.members else require(books, provider_id)
     shared = shared or statements.cycle_books(books, cycle)
     s = statements.statement(books, provider_id, cycle, shared)
@@ -284,7 +292,7 @@ def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: dat
     fed = books.federation
     figures: dict[str, Any] = {"arrears": s.arrears, "refund": s.refund, "assessment": s.assessment, "balance": balance}
     if s.final and close is not None and member.end is not None:
-        items += _movements(_after(books, provider_id, cycle, issued))
+        items += _movements(_after(books, provider_id, cycle, issued, after))
         balance = sum(i.amount for i in items)
         figures["balance"] = balance
         data: Document = SettlementData(
@@ -319,10 +327,12 @@ def statement_document(books: Books, provider_id: str, cycle: Cycle, issued: dat
     return Prepared(provider_id, "cycle-statement", cycle.id, "statements", stem, key, data, figures)
 
 
-def _after(books: Books, provider_id: str, cycle: Cycle, issued: date) -> list[statements.Movement]:
+def _after(books: Books, provider_id: str, cycle: Cycle, issued: date, after: Moves | None = None) -> list[statements.Movement]:
     """A leaver's payments, payouts and write-offs after their last cycle, up to the letter's date."""
     out = []
-    for kind, on, d in ledger.entries_of(books, provider_id, cycle.last_day + timedelta(days=1), issued):
+    first = cycle.last_day + timedelta(days=1)
+    moves = after.get(provider_id, []) if after is not None else ledger.entries_of(books, provider_id, first, issued)
+    for kind, on, d in moves:
         sign = 1 if kind == ledger.PAYOUT else -1
         out.append(statements.Movement(on, f"written off: {d['reason']}" if kind == ledger.WRITE_OFF else "", sign * d["amount"], kind))
     return out
@@ -340,7 +350,8 @@ def statement_documents(books: Books, cycle: Cycle, issued: date) -> list[Prepar
         raise UserError(
             f"cycle {cycle.id} is not closed yet", field="--all", expected="'coop cycle close' first, or one provider's statement"
         )
-    return [statement_document(books, pid, cycle, issued, shared) for pid in ids]
+    after = ledger.entries_by_provider(books, cycle.last_day + timedelta(days=1), issued)
+    return [statement_document(books, pid, cycle, issued, shared, after) for pid in ids]
 
 
 # --- rendering and issuing ----------------------------------------------------------------

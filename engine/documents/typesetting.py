@@ -34,7 +34,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -44,11 +44,13 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -127,16 +129,25 @@ def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
     props.comments = ""
     props.keywords = ""
     props.category = ""
-    buf = io.BytesIO()
-    doc.save(buf)
-    return normalise_zip(buf.getvalue(), meta.issued)
+    # ``doc.save`` with the parts collected, not zipped: write_zip zips them once, with fixed times.
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    collected = _Parts()
+    PackageWriter._write_content_types_stream(collected, package.parts)
+    PackageWriter._write_pkg_rels(collected, package.rels)
+    PackageWriter._write_parts(collected, package.parts)
+    return write_zip(collected.parts, meta.issued)
 
 
-def normalise_zip(data: bytes, on: date) -> bytes:
-    """Rewrite a DOCX zip with fixed entry times and attributes, in the same entry order."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        parts = [(i.filename, src.read(i)) for i in src.infolist()]
-    return write_zip(parts, on)
+@dataclass
+class _Parts:
+    """Stands in for python-docx's zip writer: keeps each part's name and bytes in the order they are written."""
+
+    parts: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.parts.append((pack_uri.membername, blob))
 
 
 def write_zip(parts: Iterable[tuple[str, bytes]], on: date) -> bytes:
@@ -194,6 +205,15 @@ class _Builder:
         self.toc_titles: list[str] = []
         self.in_item_paragraph = 0
         self.text_width = PORTRAIT_WIDTH
+        self.style_ids: dict[str, str | None] = {}
+
+    def paragraph(self, style: str) -> Paragraph:
+        """``doc.add_paragraph(style=style)``, the style's id looked up once per document rather than per paragraph."""
+        if style not in self.style_ids:
+            self.style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        para = self.doc.add_paragraph()
+        para._p.style = self.style_ids[style]
+        return para
 
     def landscape(self) -> None:
         """Turn the page when a table's figures cannot fit across a portrait one; nothing is shrunk or broken."""
@@ -228,7 +248,10 @@ class _Builder:
                         state[name] = False
 
     def _run(self, paragraph: Paragraph, text: str, state: dict[str, bool], code: bool = False) -> None:
-        run = paragraph.add_run(text)
+        plain = not any(c in text for c in "\t\n\r")  # plain text is one w:t: made at once, not a character at a time
+        run = paragraph.add_run(None if plain else text)
+        if plain and text:
+            run._r.add_t(text)
         if state["strong"]:
             run.bold = True
         if state["em"]:
@@ -268,11 +291,11 @@ class _Builder:
         tok = tokens[i]
         t = tok.type
         if t == "heading_open":
-            para = self.doc.add_paragraph(style=_HEADING_STYLES.get(tok.tag, "Heading 3"))
+            para = self.paragraph(_HEADING_STYLES.get(tok.tag, "Heading 3"))
             self.inline(para, tokens[i + 1].children or [])
             return i + 3
         if t == "paragraph_open":
-            para = self.doc.add_paragraph(style=self._paragraph_style())
+            para = self.paragraph(self._paragraph_style())
             if self.lists:
                 top = self.lists[-1]
                 if top["first"] and top["ordered"]:
@@ -310,7 +333,7 @@ class _Builder:
             return self.table(tokens, i)
         if t in ("fence", "code_block"):
             for line in tok.content.rstrip("\n").split("\n"):
-                para = self.doc.add_paragraph(style="Normal")
+                para = self.paragraph("Normal")
                 self._run(para, line, {"strong": False, "em": False, "ins": False, "del": False}, code=True)
             return i + 1
         if t == "hr":
@@ -328,7 +351,7 @@ class _Builder:
         self.doc.add_paragraph("Contents", style="TOC Heading")
         titles = self.toc_titles or [""]
         for n, title in enumerate(titles):
-            para = self.doc.add_paragraph(style="TOC 1")
+            para = self.paragraph("TOC 1")
             if n == 0:
                 _fld_char(para, "begin")
                 run = para.add_run()
@@ -364,17 +387,22 @@ class _Builder:
                 cell = cells[c]
                 cell.width = widths[c]
                 para = cell.paragraphs[0]
-                para._p.style = text_style  # what ``para.style = ...`` sets, without looking the style up per cell
-                if align == "right":
-                    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif align == "center":
-                    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                # A signature block or a short table stays on one page.
+                keep = (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < len(rows) - 1
+                if signature:
+                    para._p.style = text_style  # what ``para.style = ...`` sets, without looking the style up per cell
+                    if align == "right":
+                        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    elif align == "center":
+                        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                else:
+                    _cell_properties(para, text_style, keep, align)
                 self.inline(para, children, bold=header)
                 if signature:
                     _signature_cell(para, children, header)
-                if (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < len(rows) - 1:
-                    para.paragraph_format.keep_with_next = True  # a signature block or a short table stays on one page
-                elif header:
+                    if keep:
+                        para.paragraph_format.keep_with_next = True
+                if not keep and header:
                     _shade(cell, "DCE4EE")
                 if not signature and is_amount(_cell_text(children)):
                     cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
@@ -382,7 +410,7 @@ class _Builder:
             if header_row(row):
                 _repeat_header(table.rows[r])
         _grid_widths(table, widths)
-        self.doc.add_paragraph(style="Table Text")
+        self.paragraph("Table Text")
         return j + 1
 
 
@@ -485,6 +513,20 @@ def _grid_widths(table: Table, widths: list[Any]) -> None:
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
         col.set(qn("w:w"), str(int(width.twips)))
+
+
+_JC = {"right": "right", "center": "center"}
+
+
+def _cell_properties(para: Paragraph, style_id: str, keep: bool, align: str) -> None:
+    """A cell's paragraph properties at once, in schema order: the XML python-docx's setters make, one lookup at a time."""
+    ppr = OxmlElement("w:pPr")
+    SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style_id)
+    if keep:
+        SubElement(ppr, qn("w:keepNext"))
+    if align in _JC:
+        SubElement(ppr, qn("w:jc")).set(qn("w:val"), _JC[align])
+    para._p.insert(0, ppr)
 
 
 def _shade(cell: Any, fill: str) -> None:

@@ -42,6 +42,11 @@ ENV = "COOP_CREDENTIAL"
 MIN_LENGTH = 8
 N, R, P, DKLEN = 2**14, 8, 1, 32
 """scrypt cost: about 16 MiB and tens of milliseconds per check; stored per hash so it can rise later."""
+TEST_COST = "COOP_TEST_SCRYPT_N"
+"""The test suite's cheaper scrypt ``n`` for new credentials (a power of two), so hundreds of
+enrolments do not spend most of the suite's time hashing. Every hash keeps the cost it was made
+with and is checked at that cost, so a credential made under it stays checkable, and its weaker
+cost is on the record for anyone reading the journal."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +66,27 @@ class Stored:
         return cls(bytes.fromhex(data["salt"]), bytes.fromhex(data["key"]), s["n"], s["r"], s["p"])
 
 
-def derive(secret: str, salt: bytes, n: int = N, r: int = R, p: int = P) -> bytes:
+def cost() -> tuple[int, int, int]:
+    """The scrypt cost (n, r, p) a new credential is made with, read when it is made (not when this module loads)."""
+    text = os.environ.get(TEST_COST)
+    if not text:
+        return N, R, P
+    n = int(text)
+    if n < 2 or n & (n - 1):
+        raise ValueError(f"{TEST_COST} must be a power of two of at least 2, not {text}")
+    return n, R, P
+
+
+def derive(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    """The key for ``secret`` at the given cost; no default, so a caller cannot make a key at one cost and record another."""
     return hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * r * n + 1024 * 1024, dklen=DKLEN)
 
 
 def make(secret: str) -> Stored:
+    """A new salted hash of ``secret``, recording the very cost it was derived with."""
+    n, r, p = cost()
     salt = os.urandom(16)
-    return Stored(salt, derive(secret, salt), N, R, P)
+    return Stored(salt, derive(secret, salt, n, r, p), n, r, p)
 
 
 def matches(stored: Stored, secret: str) -> bool:

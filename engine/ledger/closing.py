@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from engine.books.allocation import allocate
@@ -81,9 +82,15 @@ class Close:
     def cycle_obj(self, spec: CycleSpec) -> Cycle:
         return cycle_containing(Month(int(self.cycle[:4]), int(self.cycle[5:])).first, spec)
 
-    @property
+    @cached_property
     def refunded(self) -> int:
+        """Summed once per close: every statement of a cycle states it, so summing it per statement is quadratic."""
         return sum(self.refunds.values())
+
+    @cached_property
+    def months_total(self) -> Fraction:
+        """The months charged to everyone, the denominator of each provider's share (summed once, like :attr:`refunded`)."""
+        return sum((Fraction(v) for v in self.months.values()), Fraction(0))
 
     @property
     def profit(self) -> int:
