@@ -23,6 +23,7 @@ anchor the document ends up carrying.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -38,10 +39,14 @@ EMPTY = "Journal anchor: none yet (nothing is recorded in the journal)"
 
 
 def line(anchor: Anchor | None) -> str:
-    """The anchor as every document and report prints it: exactly what ``--anchor`` accepts, and the command."""
+    """The anchor as every document and report prints it: the command that checks it, the anchor exactly as ``--anchor`` takes it.
+
+    The anchor is printed once, so the line fits one footer line of a
+    portrait page in small type and is copied from a screen in one piece.
+    """
     if anchor is None:
         return EMPTY
-    return f"{LABEL} {anchor} \u2014 check with: coop audit verify --anchor {anchor}"
+    return f"{LABEL} \u2014 check with: coop audit verify --anchor {anchor}"
 
 
 def as_json(anchor: Anchor | None) -> dict[str, Any] | None:
@@ -107,3 +112,13 @@ def carry(earlier: dict[str, Any] | None, made: Made, head: Anchor | None) -> tu
             return held, markdown_text, docx, False
     markdown_text, docx = made(head)
     return head, markdown_text, docx, earlier is None or earlier["sha256"] != hashlib.sha256(docx).hexdigest()
+
+
+_PRINTED = re.compile(r"--anchor (\d+:[0-9a-f]{64})")
+
+
+def printed(text: str) -> list[Anchor]:
+    """The anchors a document's text prints, as ``--anchor`` parses them (what a member copies off the page)."""
+    from engine.audit.anchors import parse_anchor
+
+    return [parse_anchor(found) for found in _PRINTED.findall(text)]

@@ -350,7 +350,7 @@ def statement_documents(books: Books, cycle: Cycle, issued: date) -> list[Prepar
 # --- rendering and issuing ----------------------------------------------------------------
 
 
-def render(p: Prepared, currency: str, anchor: Anchor | None) -> tuple[str, bytes]:
+def render(p: Prepared, currency: str, anchor: Anchor | None = None) -> tuple[str, bytes]:
     """The document's Markdown and DOCX carrying ``anchor`` (same inputs, same bytes)."""
     return stamp(typeset(p, currency), p, anchor)
 
@@ -367,6 +367,14 @@ def stamp(rendered: tuple[str, bytes], p: Prepared, anchor: Anchor | None) -> tu
     from engine.documents.contracts import anchored
 
     return anchored(*rendered, anchor, p.data.issued)
+
+
+def reprint(books: Books, p: Prepared) -> tuple[Anchor | None, str, bytes]:
+    """A document written without recording it: as it was issued if it was (its anchor and bytes), else carrying the head now."""
+    rendered = typeset(p, books.federation.currency)
+    earlier = latest(books).get((p.provider, p.key))
+    carried, markdown, docx, _ = anchoring.carry(earlier, partial(stamp, rendered, p), anchoring.current(books.journal))
+    return carried, markdown, docx
 
 
 def latest(books: Books) -> dict[tuple[str, str], dict[str, Any]]:

@@ -62,7 +62,7 @@ def provider_statement(
         if done:  # the copies asked for are the document issued, anchor and all
             markdown, docx = done[0].markdown.read_text(encoding="utf-8"), done[0].docx.read_bytes()
         else:
-            markdown, docx = notices.render(doc, books.federation.currency, anchor)
+            anchor, markdown, docx = notices.reprint(books, doc)
         if md_file:
             write_text(md_file, markdown)
         if docx_file:
