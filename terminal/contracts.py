@@ -12,7 +12,7 @@ import click
 from engine.errors import UserError
 from terminal.fit import hand_over
 from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
-from terminal.present import emit_json, money, table, write_pdfs
+from terminal.present import anchor_lines, emit_json, money, table, write_pdfs
 
 
 @click.group()
@@ -57,6 +57,7 @@ def contracts_issue(
     fresh = sum(d.recorded for d in batch.documents)
     click.echo(f"Issued {len(batch.documents)} {kind}(s) in {batch.folder} ({fresh} recorded, {len(batch.documents) - fresh} unchanged)")
     click.echo(f"  register: {batch.register_csv} and {batch.register_json}")
+    anchor_lines(batch.documents)
     if pdf:
         write_pdfs([batch.folder / d.document for d in batch.documents])
 

@@ -22,6 +22,7 @@ def manual() -> None:
 @click.pass_context
 def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf: bool) -> None:
     """Write manual VERSION (default: the latest) as Markdown and DOCX."""
+    from engine.documents.anchor import line
     from engine.documents.requests import publish_manual
 
     books = open_books(ctx)
@@ -29,6 +30,7 @@ def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf
     state = "as adopted (stored in the journal)" if done.stored else "rendered now; fixed in the journal at the first issuance or amendment"
     click.echo(f"Manual version {number}, {state}; SHA-256 {done.sha256}")
     click.echo(f"  {done.markdown}\n  {done.docx}")
+    click.echo(line(done.anchor))
     if pdf:
         write_pdfs([done.docx])
 
@@ -42,12 +44,14 @@ def manual_render(ctx: click.Context, version: int | None, out: Path | None, pdf
 def manual_diff(ctx: click.Context, v1: int, v2: int, out: Path | None, pdf: bool) -> None:
     """A redline from V1 to V2: Markdown with <ins>/<del>, DOCX underlined and struck through."""
     from engine.books.naming import documents_folder
+    from engine.documents.anchor import line
     from engine.documents.manual import publish_redline
 
     books = open_books(ctx)
     done, marked = publish_redline(books, v1, v2, documents_folder(books, out))
     click.echo(f"Redline v{v1} -> v{v2}: {marked.changed} blocks changed, {marked.inserted} inserted, {marked.deleted} deleted")
     click.echo(f"  {done.markdown}\n  {done.docx}")
+    click.echo(line(done.anchor))
     if pdf:
         write_pdfs([done.docx])
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from terminal.params import DATE, json_option, open_books, out_option, pdf_option, today
-from terminal.present import emit_json, write_pdfs
+from terminal.present import anchor_lines, emit_json, write_pdfs
 
 
 @click.group()
@@ -31,6 +31,7 @@ def _issue(ctx: click.Context, build: Any, on: date | None, out: Path | None, pd
         for d in done:
             state = "recorded in the journal" if d.recorded else "unchanged since last issued"
             click.echo(f"Issued {d.kind} {d.subject}: {d.docx} ({state})")
+        anchor_lines(done)
     if pdf:
         write_pdfs([d.docx for d in done])
 

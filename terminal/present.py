@@ -64,8 +64,19 @@ def pm(value: Any) -> str:
 
 
 def issued_json(d: Any) -> dict[str, Any]:
+    from engine.documents.anchor import as_json
+
     paths = {"docx": str(d.docx), "markdown": str(d.markdown)}
-    return {"provider": d.provider, "kind": d.kind, **paths, "sha256": d.sha256, "recorded": d.recorded, **d.figures}
+    out = {"provider": d.provider, "kind": d.kind, **paths, "sha256": d.sha256, "recorded": d.recorded, **d.figures}
+    return {**out, "anchor": as_json(d.anchor)}
+
+
+def anchor_lines(done: list[Any]) -> None:
+    """The journal anchor the documents print, once for each (documents unchanged since issued keep their own)."""
+    from engine.documents.anchor import line
+
+    for held in dict.fromkeys(d.anchor for d in done):
+        click.echo(line(held))
 
 
 def issued_summary(done: list[Any]) -> None:
@@ -79,3 +90,4 @@ def issued_summary(done: list[Any]) -> None:
     what = ", ".join(f"{n} {names.get(k, k)}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
     click.echo(f"Issued {what} (Markdown and DOCX) in {', '.join(folders)}")
     click.echo(f"  {fresh} recorded in the journal, {len(done) - fresh} unchanged since last issued; listed in register.csv and .json")
+    anchor_lines(done)

@@ -28,6 +28,7 @@ def report_transparency(
     """Budget against actual, fees, surplus or deficit and refunds for CYCLE."""
     from dataclasses import asdict
 
+    from engine.documents.anchor import line
     from engine.documents.requests import transparency_report
     from engine.documents.statements import result_rows
 
@@ -61,3 +62,5 @@ def report_transparency(
         click.echo("")
         prow = [[r.provider, r.name, r.months, money(r.refund, books), money(r.assessment, books)] for r in t.refunds]
         click.echo(table(prow, ["provider", "name", "months", "refund", "assessed"], {2: "right", 3: "right", 4: "right"}))
+    click.echo("")
+    click.echo(line(t.anchor))

@@ -45,6 +45,8 @@ def statement(
     """
     from dataclasses import asdict
 
+    from engine.documents.anchor import as_json as anchor_json
+    from engine.documents.anchor import line
     from engine.documents.requests import issue_cycle_statements, provider_statement
 
     books = open_books(ctx, write=everyone or issue_docs)
@@ -70,7 +72,8 @@ def statement(
     )
     s, done = found.statement, found.issued
     if as_json:
-        emit_json({**asdict(s), "summary": dict(found.summary), "issued": [issued_json(d) for d in done]})
+        issued = [issued_json(d) for d in done]
+        emit_json({**asdict(s), "summary": dict(found.summary), "issued": issued, "anchor": anchor_json(found.anchor)})
         return
     click.echo(f"{'Final settlement statement' if s.final else 'Statement'}: {s.name} ({s.provider}), cycle {s.label}")
     if s.final:
@@ -96,5 +99,6 @@ def statement(
         what = "settlement letter" if d.kind == "settlement" else "statement"
         state = "recorded in the journal" if d.recorded else "unchanged since last issued"
         click.echo(f"Issued the {what} ({state}):\n  {d.markdown}\n  {d.docx}")
+    click.echo(line(found.anchor))
     if pdf:
         write_pdfs([d.docx for d in done] or ([docx_file] if docx_file else []))

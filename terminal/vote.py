@@ -21,6 +21,8 @@ def vote() -> None:
 @click.pass_context
 def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str, for_member: str | None) -> None:
     """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""
+    from engine.audit.anchors import Anchor
+    from engine.documents.anchor import line
     from engine.governance.ballots import cast
 
     books, secret = books_as(ctx, member_id)
@@ -32,3 +34,4 @@ def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str,
     if "pseudonym" in entry.data:
         click.echo(f"Secret ballot: the record names you only as {entry.data['pseudonym']} (find it there; it is counted as yours).")
     click.echo("Keep the receipt; 'coop audit receipt RECEIPT' checks it is in the record.")
+    click.echo(line(Anchor(entry.seq, entry.hash)))

@@ -8,7 +8,8 @@ in (:func:`fill`): no Jinja, Markdown parsing or python-docx per provider.
 Tests hold the fast path to the slow one byte for byte.
 
 Every issuance is a ``contract.issued`` journal entry carrying the
-document's SHA-256, the manual version and the fee it states; a signature
+document's SHA-256, the manual version and the fee it states, and the
+journal anchor the document prints (engine.documents.anchor); a signature
 is a ``contract.signed`` entry pointing at the issuance. Status compares
 what each provider last signed with the manual version and fee in force.
 """
@@ -21,11 +22,12 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from engine.audit.anchors import Anchor
 from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.holder import holder_on
@@ -34,6 +36,7 @@ from engine.books.money import cents_to_decimal_text
 from engine.books.output import staged, write_bytes, write_text
 from engine.books.roster import Membership, active, require
 from engine.books.rules import Matter
+from engine.documents import anchor as anchoring
 from engine.documents.data import (
     NOT_ON_FILE,
     AcknowledgmentData,
@@ -66,6 +69,7 @@ SIGNED = "contract.signed"
 KINDS = ("agreement", "acknowledgment", "business-associate")
 PREFIX = {"agreement": "AGR", "acknowledgment": "ACK", "business-associate": "BAA"}
 _TOKEN_BYTES = "\u27e6".encode()
+_PLACEHOLDER_BYTES = anchoring.PLACEHOLDER.encode()
 
 
 # --- data ------------------------------------------------------------------------------
@@ -151,7 +155,10 @@ def acknowledgment_data(
 
 
 def document_meta(spec: TemplateSpec, data: Any) -> DocMeta:
-    """Title, footer and properties of a document, from its data: the same for every model's agreements and notices."""
+    """Title, footer and properties of a document, from its data: the same for every model's agreements and notices.
+
+    The anchor line is the placeholder: the issuing code stamps the anchor in (engine.documents.anchor).
+    """
     from engine.documents.templates import long_date
 
     party = getattr(data, spec.party)
@@ -165,6 +172,7 @@ def document_meta(spec: TemplateSpec, data: Any) -> DocMeta:
         issued=data.issued,
         author=_author(data),
         subject=spec.subject(data) if spec.subject is not None else spec.name,
+        anchor=anchoring.PLACEHOLDER,
     )
 
 
@@ -184,7 +192,7 @@ def _compiled(file: str, currency: str) -> Any:
 
 
 def render_document(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, bytes]:
-    """One document the straightforward way: Jinja, then typesetting."""
+    """One document the straightforward way: Jinja, then typesetting (the anchor still to stamp, see :func:`anchored`)."""
     markdown = render_markdown(spec, data.model_dump(), currency)
     return markdown, to_docx(markdown, document_meta(spec, data))
 
@@ -196,10 +204,20 @@ def render_notice(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, by
     return render_document(spec, data, currency)
 
 
+def anchored(markdown: str, docx: bytes, anchor: Anchor | None, on: date) -> tuple[str, bytes]:
+    """A rendered document carrying ``anchor``: the line ends its Markdown and sits in its DOCX footer."""
+    return anchoring.stamp(anchoring.markdown(markdown), docx, anchor, on)
+
+
+SAMPLE_ANCHOR = Anchor(42, "9f2c" + "0" * 60)
+"""The anchor a sample document shows where an issued one prints the journal head."""
+
+
 def render_sample(name: str, out: Path) -> tuple[Path, Path]:
     """A template rendered with its sample data, to look at: Markdown and DOCX under ``out/samples``."""
     spec = registry()[name]
-    markdown, docx = render_document(spec, spec.sample(), "USD")
+    data = spec.sample()
+    markdown, docx = anchored(*render_document(spec, data, "USD"), SAMPLE_ANCHOR, data.issued)
     folder = out / "samples"
     return write_text(folder / f"{name}.md", markdown), write_bytes(folder / f"{name}.docx", docx)
 
@@ -225,7 +243,7 @@ def compile_document(spec: TemplateSpec, shared: Any, currency: str) -> Compiled
     markdown = render_markdown(spec, data, currency)
     meta = document_meta(spec, shared.model_copy(update={spec.party: party_model.model_construct(**tokens)}))
     parts = docx_parts(to_docx(markdown, meta))
-    filled = frozenset(name for name, blob in parts if _TOKEN_BYTES in blob)
+    filled = frozenset(name for name, blob in parts if _TOKEN_BYTES in blob or _PLACEHOLDER_BYTES in blob)
     return Compiled(markdown, parts, filled, shared.issued, currency)
 
 
@@ -251,14 +269,23 @@ def _resolver(provider: Any, currency: str) -> Callable[[Any], str]:
     return plain
 
 
-def fill(compiled: Compiled, provider: Any) -> tuple[str, bytes]:
-    """One signer's Markdown and DOCX from the compiled batch document (``provider`` is the signer's party)."""
+def fill(compiled: Compiled, provider: Any, anchor_line: str | None = None) -> tuple[str, bytes]:
+    """One signer's Markdown and DOCX from the compiled batch document (``provider`` is the signer's party).
+
+    With ``anchor_line`` (:func:`engine.documents.anchor.line`) the document carries
+    it, as :func:`anchored` would stamp it; without, it is what :func:`render_document` gives.
+    """
     plain = _resolver(provider, compiled.currency)
     markdown = TOKEN.sub(lambda m: md_escape(plain(m)), compiled.markdown)
+    if anchor_line is not None:
+        markdown = anchoring.markdown(markdown, anchor_line)
     parts = []
     for name, blob in compiled.parts:
         if name in compiled.filled:
-            blob = TOKEN.sub(lambda m: xml_escape(xml_text(plain(m))), blob.decode("utf-8")).encode("utf-8")
+            text = TOKEN.sub(lambda m: xml_escape(xml_text(plain(m))), blob.decode("utf-8"))
+            if anchor_line is not None:
+                text = text.replace(anchoring.PLACEHOLDER, xml_escape(anchor_line))
+            blob = text.encode("utf-8")
         parts.append((name, blob))
     return markdown, write_zip(parts, compiled.issued)
 
@@ -281,6 +308,8 @@ class Issued:
     docx: Path | None = None
     seq: int | None = None
     """The journal entry recording this document (the earlier one when nothing new was recorded)."""
+    anchor: Anchor | None = None
+    """The journal head the document prints (engine.documents.anchor)."""
 
     @property
     def member(self) -> str:
@@ -386,6 +415,7 @@ def issue(
     currency = books.federation.currency
     with staged(books.journal) as stage, books.transaction() as w:
         manual = _recorded_in_force(w, books, on)
+        head = anchoring.current(books.journal)  # the batch's documents print the head before their own entries
         previous = {pid: e.data["manual_version"] for pid, e in latest_signed(books).items()}
         known = latest_issued(books)
         compiled: dict[tuple[int | None, date], tuple[Compiled, Any]] = {}
@@ -400,27 +430,37 @@ def issue(
                     if key not in compiled:
                         shared = agreement.data(books, party, on, manual, fee, prev)
                         compiled[key] = (compile_document(spec, shared, currency), shared)
-                    markdown, docx = fill(compiled[key][0], party)
-                    data = compiled[key][1]
+                    batch_doc, data = compiled[key]
+                    made = partial(_filled, batch_doc, party)
                 else:
                     data = agreement.data(books, party, on, manual, fee, prev)
-                    markdown, docx = render_document(spec, data, currency)
+                    made = partial(_stamped, render_document(spec, data, currency), on)
+
+                earlier = known.get((m.id, kind))
+                carried, markdown, docx, fresh = anchoring.carry(earlier.data if earlier else None, made, head)
+                digest = _sha(docx)
                 stem = agreement.stem.format(id=m.id, kind=kind, version=manual.number)
                 md_path, docx_path = folder / f"{stem}.md", folder / f"{stem}.docx"
                 write_text(stage.at(md_path), markdown)
                 write_bytes(stage.at(docx_path), docx)
-                digest = _sha(docx)
-                earlier = known.get((m.id, kind))
-                fresh = earlier is None or earlier.data["sha256"] != digest
                 stated = agreement.figure(data)
-                seq = _record(w, m.id, kind, f"{stem}.docx", manual, stated, digest, on).seq if fresh else earlier.seq  # type: ignore[union-attr]
+                recorded = _record(w, m.id, kind, f"{stem}.docx", manual, stated, digest, on, carried) if fresh else earlier
+                seq = recorded.seq  # type: ignore[union-attr]
                 batch.documents.append(
-                    Issued(m.id, kind, f"{stem}.docx", manual.number, stated, digest, on, fresh, md_path, docx_path, seq)
+                    Issued(m.id, kind, f"{stem}.docx", manual.number, stated, digest, on, fresh, md_path, docx_path, seq, carried)
                 )
         if agreement.register:
             write_register(stage.at(folder / "register.csv").parent, batch.documents)
             batch.register_csv, batch.register_json = folder / "register.csv", folder / "register.json"
     return batch
+
+
+def _filled(compiled: Compiled, party: Any, anchor: Anchor | None) -> tuple[str, bytes]:
+    return fill(compiled, party, anchoring.line(anchor))
+
+
+def _stamped(rendered: tuple[str, bytes], on: date, anchor: Anchor | None) -> tuple[str, bytes]:
+    return anchored(*rendered, anchor, on)
 
 
 def _business_associate_for(
@@ -499,8 +539,10 @@ def _recorded_in_force(w: Writer, books: Books, on: date) -> mv.Version:
     return version
 
 
-def _record(w: Writer, provider: str, kind: str, document: str, manual: mv.Version, fee: int | None, digest: str, on: date) -> Entry:
-    data = {
+def _record(
+    w: Writer, provider: str, kind: str, document: str, manual: mv.Version, fee: int | None, digest: str, on: date, anchor: Anchor | None
+) -> Entry:
+    data: dict[str, Any] = {
         "provider": provider,
         "kind": kind,
         "document": document,
@@ -509,6 +551,8 @@ def _record(w: Writer, provider: str, kind: str, document: str, manual: mv.Versi
         "fee": fee,
         "sha256": digest,
     }
+    if anchor is not None:
+        data["anchor"] = anchoring.as_json(anchor)
     return w.append(ISSUED, on, data)
 
 

@@ -28,6 +28,7 @@ import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.audit.anchors import Anchor
 from engine.books.budget import lines_on
 from engine.books.config import CycleSpec
 from engine.books.folder import Books
@@ -35,6 +36,7 @@ from engine.books.holder import holder_on
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import active
 from engine.books.rules import DecisionRule, Matter
+from engine.documents import anchor as anchoring
 from engine.documents import placeholders
 from engine.documents.data import (
     BudgetRow,
@@ -422,7 +424,7 @@ def check_amendment(books: Books, changes: dict[str, str], effective: date) -> N
 # --- files -----------------------------------------------------------------------------
 
 
-def version_meta(books: Books, number: int, effective: date) -> DocMeta:
+def version_meta(books: Books, number: int, effective: date, anchor: Anchor | None = None) -> DocMeta:
     from engine.documents.templates import long_date
 
     title = get(books.federation.model).manual_title
@@ -432,6 +434,7 @@ def version_meta(books: Books, number: int, effective: date) -> DocMeta:
         issued=effective,
         author=holder_on(books, effective).legal_name,
         subject=books.federation.name,
+        anchor=anchoring.line(anchor),
     )
 
 
@@ -442,18 +445,25 @@ class Published:
     stored: bool
     """Whether the text is the one stored in the journal (else rendered now, not yet recorded)."""
     sha256: str
+    anchor: Anchor | None = None
+    """The journal head when the copy was written, which its DOCX footer prints."""
 
 
 def publish_version(books: Books, number: int, out: Path) -> Published:
-    """Write version ``number`` as Markdown and DOCX under ``out/manual``."""
+    """Write version ``number`` as Markdown and DOCX under ``out/manual``.
+
+    The Markdown is the version's text exactly (its SHA-256 is the one the
+    journal records), so only the DOCX footer prints the anchor.
+    """
     from engine.governance.versions import content, require, sha256_text
 
     v = require(books, number)
     text, stored = content(books, number)
+    head = anchoring.current(books.journal)
     folder = out / "manual"
     md = write_text(folder / f"manual-v{number}.md", text)
-    docx = write_bytes(folder / f"manual-v{number}.docx", to_docx(text, version_meta(books, number, v.effective)))
-    return Published(md, docx, stored, sha256_text(text))
+    docx = write_bytes(folder / f"manual-v{number}.docx", to_docx(text, version_meta(books, number, v.effective, head)))
+    return Published(md, docx, stored, sha256_text(text), head)
 
 
 def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Published, Redline]:
@@ -479,8 +489,9 @@ def publish_redline(books: Books, old: int, new: int, out: Path) -> tuple[Publis
         issued=after.effective,
         author=holder_on(books, after.effective).legal_name,
         subject=books.federation.name,
+        anchor=anchoring.line(head := anchoring.current(books.journal)),
     )
     folder = out / "manual"
-    md = write_text(folder / f"redline-v{old}-v{new}.md", text)
+    md = write_text(folder / f"redline-v{old}-v{new}.md", anchoring.markdown(text, meta.anchor))
     docx = write_bytes(folder / f"redline-v{old}-v{new}.docx", to_docx(text, meta))
-    return Published(md, docx, True, sha256_text(text)), marked
+    return Published(md, docx, True, sha256_text(text), head), marked

@@ -7,8 +7,9 @@ by a journal entry number; the one hash a decision record cites is the
 result entry's, which anyone can check with ``coop audit verify``.
 
 Issuing writes Markdown and DOCX under ``documents/governance/...`` and
-appends a ``document.issued`` entry with the DOCX's SHA-256, as fee notices
-do; the same bytes issued again record nothing new, and ``register.csv``
+appends a ``document.issued`` entry with the DOCX's SHA-256 and the journal
+anchor the document prints, as fee notices do; the same document issued
+again (same anchor, same bytes) records nothing new, and ``register.csv``
 and ``.json`` beside the documents list the latest issuance of each.
 """
 
@@ -21,15 +22,18 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from engine.audit.anchors import Anchor
 from engine.books.folder import Books
 from engine.books.money import format_cents
 from engine.books.output import write_bytes, write_text
 from engine.books.roster import Membership, memberships
 from engine.books.rules import Matter
-from engine.documents.notices import ISSUED
+from engine.documents import anchor as anchoring
+from engine.documents.notices import ISSUED, latest
 from engine.documents.templates import long_date, md_escape
 from engine.documents.typesetting import DocMeta, to_docx
 from engine.errors import UserError
@@ -69,6 +73,8 @@ class IssuedDocument:
     sha256: str
     recorded: bool
     figures: dict[str, Any]
+    anchor: Anchor | None = None
+    """The journal head the document prints."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +85,7 @@ class IssuedDocument:
             "sha256": self.sha256,
             "recorded": self.recorded,
             **self.figures,
+            "anchor": anchoring.as_json(self.anchor),
         }
 
 
@@ -366,10 +373,6 @@ def minutes(books: Books, issued: date, since: date | None = None) -> Governance
 # --- issuing ---------------------------------------------------------------------------------
 
 
-def _latest(books: Books) -> dict[tuple[str, str], str]:
-    return {(e.data["provider"], e.data["key"]): e.data["sha256"] for e in books.journal.entries([ISSUED])}
-
-
 def issue(books: Books, build: Callable[[Books], list[GovernanceDocument]], out: Path) -> list[IssuedDocument]:
     """Build the documents, write each one's Markdown and DOCX and record the new ones, in one transaction; then the register.
 
@@ -377,31 +380,39 @@ def issue(books: Books, build: Callable[[Books], list[GovernanceDocument]], out:
     text fixed in the same entry batch (as ``contracts issue`` does), and a
     refusal while building leaves the books as they were.
     """
+    from engine.documents.contracts import anchored
     from engine.governance import versions as mv
 
-    known = _latest(books)
+    known = latest(books)
     done = []
     with books.transaction() as w:
         mv.record_founding(w, books)
+        head = anchoring.current(books.journal)  # the documents print the head before their own entries
         documents = build(books)
         for d in documents:
-            docx = to_docx(
-                d.markdown, DocMeta(d.title, f"{d.title} - {books.federation.name} - issued {long_date(d.issued)}", d.issued, d.author)
-            )
+            footer = f"{d.title} - {books.federation.name} - issued {long_date(d.issued)}"
+            typeset = to_docx(d.markdown, DocMeta(d.title, footer, d.issued, d.author, anchor=anchoring.PLACEHOLDER))
+            made = partial(anchored, d.markdown, typeset, on=d.issued)
+            carried, markdown, docx, fresh = anchoring.carry(known.get((d.subject, d.key)), made, head)
             folder = out / FOLDER / d.kind
-            md_path = write_text(folder / f"{d.stem}.md", d.markdown)
+            md_path = write_text(folder / f"{d.stem}.md", markdown)
             docx_path = write_bytes(folder / f"{d.stem}.docx", docx)
             digest = hashlib.sha256(docx).hexdigest()
-            fresh = known.get((d.subject, d.key)) != digest
             if fresh:
                 document = f"{FOLDER}/{d.kind}/{d.stem}.docx"
-                w.append(
-                    ISSUED,
-                    d.issued,
-                    {"provider": d.subject, "kind": d.kind, "cycle": "", "key": d.key, "document": document, "sha256": digest, **d.figures},
-                )
-                known[(d.subject, d.key)] = digest
-            done.append(IssuedDocument(d.kind, d.subject, md_path, docx_path, digest, fresh, d.figures))
+                data: dict[str, Any] = {
+                    "provider": d.subject,
+                    "kind": d.kind,
+                    "cycle": "",
+                    "key": d.key,
+                    "document": document,
+                    "sha256": digest,
+                }
+                if carried is not None:
+                    data["anchor"] = anchoring.as_json(carried)
+                w.append(ISSUED, d.issued, {**data, **d.figures})
+                known[(d.subject, d.key)] = data
+            done.append(IssuedDocument(d.kind, d.subject, md_path, docx_path, digest, fresh, d.figures, carried))
     for kind in sorted({d.kind for d in documents}):
         write_register(books, out, kind)
     return done

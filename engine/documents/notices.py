@@ -10,8 +10,9 @@ Documents are typeset like agreements (:func:`engine.contracts.render_notice`:
 the same reference styles and footer, deterministic bytes). Issuing one
 writes its Markdown and DOCX under ``documents/notices/CYCLE`` or
 ``documents/statements/CYCLE`` and appends a ``document.issued`` entry with
-the DOCX's SHA-256 and the figures it states, as ``contract.issued`` does
-for agreements; the same bytes issued again record nothing new. A separate
+the DOCX's SHA-256, the figures it states and the journal anchor it prints
+(engine.documents.anchor), as ``contract.issued`` does for agreements; the
+same document issued again (same anchor, same bytes) records nothing new. A separate
 kind from ``contract.issued`` because nothing here is signed: ``coop
 contracts signed`` must never pick up a fee notice as "the latest document".
 """
@@ -26,15 +27,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from engine.audit.anchors import Anchor
 from engine.books.cycles import Cycle, Month
 from engine.books.folder import Books
 from engine.books.holder import holder_on
 from engine.books.money import cents_to_decimal_text, format_cents, fraction_text
 from engine.books.output import staged, write_bytes, write_text
 from engine.books.roster import Membership, memberships, require
+from engine.documents import anchor as anchoring
 from engine.documents import statements
 from engine.documents.data import (
     AccountItem,
@@ -90,6 +94,8 @@ class Issued:
     recorded: bool
     """False when the same bytes were issued before (nothing new recorded)."""
     figures: dict[str, Any]
+    anchor: Anchor | None = None
+    """The journal head the document prints."""
 
 
 def _parent(books: Books, on: date) -> ParentParty:
@@ -357,17 +363,36 @@ def statement_documents(books: Books, cycle: Cycle, issued: date) -> list[Prepar
 # --- rendering and issuing ----------------------------------------------------------------
 
 
-def render(p: Prepared, currency: str) -> tuple[str, bytes]:
-    """The document's Markdown and DOCX (same inputs, same bytes)."""
+def render(p: Prepared, currency: str, anchor: Anchor | None = None) -> tuple[str, bytes]:
+    """The document's Markdown and DOCX carrying ``anchor`` (same inputs, same bytes)."""
+    return stamp(typeset(p, currency), p, anchor)
+
+
+def typeset(p: Prepared, currency: str) -> tuple[str, bytes]:
+    """The document typeset once, its anchor still to stamp."""
     from engine.documents.contracts import render_notice
     from engine.documents.templates import registry
 
     return render_notice(registry()[p.kind], p.data, currency)
 
 
-def latest(books: Books) -> dict[tuple[str, str], str]:
-    """The SHA-256 last issued for each (provider, document key)."""
-    return {(e.data["provider"], e.data["key"]): e.data["sha256"] for e in books.journal.entries([ISSUED])}
+def stamp(rendered: tuple[str, bytes], p: Prepared, anchor: Anchor | None) -> tuple[str, bytes]:
+    from engine.documents.contracts import anchored
+
+    return anchored(*rendered, anchor, p.data.issued)
+
+
+def reprint(books: Books, p: Prepared) -> tuple[Anchor | None, str, bytes]:
+    """A document written without recording it: as it was issued if it was (its anchor and bytes), else carrying the head now."""
+    rendered = typeset(p, books.federation.currency)
+    earlier = latest(books).get((p.provider, p.key))
+    carried, markdown, docx, _ = anchoring.carry(earlier, partial(stamp, rendered, p), anchoring.current(books.journal))
+    return carried, markdown, docx
+
+
+def latest(books: Books) -> dict[tuple[str, str], dict[str, Any]]:
+    """The data of the last ``document.issued`` entry for each (provider or subject, document key)."""
+    return {(e.data["provider"], e.data["key"]): e.data for e in books.journal.entries([ISSUED])}
 
 
 def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress: Callable[[Any], Any] | None = None) -> list[Issued]:
@@ -376,18 +401,28 @@ def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress:
     known = latest(books)
     done = []
     with staged(books.journal) as stage, books.transaction() as w:
+        head = anchoring.current(books.journal)  # the batch prints the head before its own entries
         for p in progress(prepared) if progress else prepared:
-            markdown, docx = render(p, currency)
+            rendered = typeset(p, currency)
+            carried, markdown, docx, fresh = anchoring.carry(known.get((p.provider, p.key)), partial(stamp, rendered, p), head)
             folder = out / p.folder / p.cycle
             write_text(stage.at(md_path := folder / f"{p.stem}.md"), markdown)
             write_bytes(stage.at(docx_path := folder / f"{p.stem}.docx"), docx)
             digest = hashlib.sha256(docx).hexdigest()
-            fresh = known.get((p.provider, p.key)) != digest
             if fresh:
-                data = {"provider": p.provider, "kind": p.kind, "cycle": p.cycle, "key": p.key, "document": p.document, "sha256": digest}
+                data: dict[str, Any] = {
+                    "provider": p.provider,
+                    "kind": p.kind,
+                    "cycle": p.cycle,
+                    "key": p.key,
+                    "document": p.document,
+                    "sha256": digest,
+                }
+                if carried is not None:
+                    data["anchor"] = anchoring.as_json(carried)
                 w.append(ISSUED, on, {**data, **p.figures})
-                known[(p.provider, p.key)] = digest
-            done.append(Issued(p.provider, p.kind, docx_path, md_path, digest, fresh, p.figures))
+                known[(p.provider, p.key)] = data
+            done.append(Issued(p.provider, p.kind, docx_path, md_path, digest, fresh, p.figures, carried))
         for folder, cycle in sorted({(p.folder, p.cycle) for p in prepared}):
             write_register(books, out, folder, cycle, stage.at)
     return done

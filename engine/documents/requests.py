@@ -13,9 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from engine.audit.anchors import Anchor
 from engine.books.folder import Books
 from engine.books.naming import cycle_named, documents_folder
 from engine.books.output import write_bytes, write_text
+from engine.documents import anchor as anchoring
 from engine.documents import notices, statements
 from engine.documents.manual import Published, publish_version
 from engine.governance.versions import versions
@@ -32,6 +34,8 @@ class ProviderStatement:
     statement: statements.Statement
     summary: list[tuple[str, int]]
     issued: list[notices.Issued]
+    anchor: Anchor | None = None
+    """The journal head the statement's documents print (the issued one's, when issued)."""
 
 
 def provider_statement(
@@ -52,14 +56,18 @@ def provider_statement(
     doc = notices.statement_document(books, provider_id, c, day) if md_file or docx_file or issue else None
     if csv_file:
         write_text(csv_file, statements.statement_csv(s))
+    done = notices.issue(books, [doc], documents_folder(books, out), day) if doc is not None and issue else []
+    anchor = done[0].anchor if done else anchoring.current(books.journal)
     if doc is not None and (md_file or docx_file):
-        markdown, docx = notices.render(doc, books.federation.currency)
+        if done:  # the copies asked for are the document issued, anchor and all
+            markdown, docx = done[0].markdown.read_text(encoding="utf-8"), done[0].docx.read_bytes()
+        else:
+            anchor, markdown, docx = notices.reprint(books, doc)
         if md_file:
             write_text(md_file, markdown)
         if docx_file:
             write_bytes(docx_file, docx)
-    done = notices.issue(books, [doc], documents_folder(books, out), day) if doc is not None and issue else []
-    return ProviderStatement(s, statements.summary_rows(s), done)
+    return ProviderStatement(s, statements.summary_rows(s), done, anchor)
 
 
 def transparency_report(
@@ -71,7 +79,7 @@ def transparency_report(
     if csv_file:
         write_text(csv_file, statements.transparency_csv(t))
     if md_file:
-        write_text(md_file, statements.transparency_markdown(t))
+        write_text(md_file, anchoring.markdown(statements.transparency_markdown(t), anchoring.line(t.anchor)))
     if docx_file:
         write_bytes(docx_file, statements.transparency_docx(t, books.federation.holder, c.last_day))
     return t

@@ -19,11 +19,13 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from engine.audit.anchors import Anchor
 from engine.books.budget import in_effect, line_versions
 from engine.books.cycles import Cycle
 from engine.books.folder import Books
 from engine.books.money import cents_to_decimal_text, format_cents, fraction_text
 from engine.books.roster import Membership, memberships, require
+from engine.documents import anchor as anchoring
 from engine.documents.pipeline import for_books
 from engine.ledger import accounts as ledger
 from engine.ledger import fees
@@ -237,6 +239,8 @@ class Transparency:
     refunds: list[RefundRow] = field(default_factory=list)
     keeper: str = "the parent"
     """Who holds the accounts and keeps nothing ("the parent", or "the co-op" in the other models)."""
+    anchor: Anchor | None = None
+    """The journal head the report was made from, which it prints (engine.documents.anchor)."""
 
     @property
     def budget_total(self) -> int:
@@ -307,6 +311,7 @@ def transparency(books: Books, cycle: Cycle) -> Transparency:
         -sum(b for b in balances.values() if b < 0),
         done,
         keeper=books.federation.keeper,
+        anchor=anchoring.current(books.journal),
     )
     if done is not None:
         names = {p.id: p.name for p in books.federation.providers}
@@ -475,5 +480,6 @@ def transparency_docx(t: Transparency, author: str, cycle_end: date) -> bytes:
         issued=on,
         author=author,
         subject="transparency-report",
+        anchor=anchoring.line(t.anchor),
     )
     return to_docx(transparency_markdown(t), meta)

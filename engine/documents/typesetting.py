@@ -47,7 +47,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
+from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
@@ -110,6 +110,8 @@ class DocMeta:
     issued: date
     author: str
     subject: str = ""
+    anchor: str = ""
+    """The journal anchor line (engine.documents.anchor), set small and grey under the footer; none when empty."""
 
 
 # --- saving, deterministically ---------------------------------------------------------------
@@ -557,7 +559,7 @@ def _signature_cell(para: Paragraph, children: list[Token], header: bool) -> Non
         para.add_run("\u00a0" + "_" * 30)
 
 
-def _footer(doc: DocxDocument, text: str) -> None:
+def _footer(doc: DocxDocument, text: str, anchor: str = "") -> None:
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     para = section.footer.paragraphs[0]
@@ -571,6 +573,12 @@ def _footer(doc: DocxDocument, text: str) -> None:
     _field(para, "PAGE", "1")
     para.add_run(" of ")
     _field(para, "NUMPAGES", "1")
+    if anchor:
+        line = section.footer.add_paragraph(style=doc.styles["Footer"])
+        line.paragraph_format.space_before = Pt(2)
+        run = line.add_run(anchor)
+        run.font.size = Pt(6.5)
+        run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
 
 
 def _update_fields_on_open(doc: DocxDocument) -> None:
@@ -587,7 +595,7 @@ def to_docx(markdown: str, meta: DocMeta) -> bytes:
     doc = Document(io.BytesIO(reference_bytes()))
     builder = _Builder(doc, meta)
     builder.build(parser().parse(markdown))
-    _footer(doc, meta.footer)
+    _footer(doc, meta.footer, meta.anchor)
     if builder.toc_titles and "<!-- toc -->" in markdown:
         _update_fields_on_open(doc)
     return _save(doc, meta)
