@@ -11,7 +11,7 @@ import click
 
 from engine.errors import UserError
 from terminal.fit import hand_over
-from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
+from terminal.params import DATE, MEMBER, as_of_option, json_option, open_books, out_option, pdf_option, today
 from terminal.present import emit_json, money, table, write_pdfs
 
 
@@ -21,7 +21,7 @@ def contracts() -> None:
 
 
 @contracts.command("issue")
-@click.argument("ids", nargs=-1, metavar="[PROVIDERS]...")
+@click.argument("ids", type=MEMBER, nargs=-1, metavar="[PROVIDERS]...")
 @click.option("--all", "everyone", is_flag=True, help="Every provider active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the manual version and fee stated.")
 @click.option("--kind", type=click.Choice(["agreement", "acknowledgment", "business-associate"]), default="agreement", show_default=True)
@@ -91,7 +91,7 @@ def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> N
 
 
 @contracts.command("signed")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--on", "on", type=DATE, required=True, help="The date the provider signed.")
 @click.option(
     "--kind", type=click.Choice(["agreement", "acknowledgment"]), default=None, help="Which document (default: the latest issued)."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import another_batch_option, json_option, open_books
+from terminal.params import MEMBER, another_batch_option, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -16,7 +16,7 @@ def hours() -> None:
 
 
 @hours.command("record")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("amount", metavar="HOURS")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The month the hours were worked.")
 @click.option("--kind", type=click.Choice(["clinical", "admin", "other"]), default="clinical", show_default=True)
@@ -47,7 +47,7 @@ def hours_import(ctx: click.Context, csv_file: Path) -> None:
 
 @hours.command("list")
 @click.option("--month", default=None, metavar="YYYY-MM", help="Only this month.")
-@click.option("--member", "member_id", default=None, help="Only this member.")
+@click.option("--member", "member_id", type=MEMBER, default=None, help="Only this member.")
 @json_option
 @click.pass_context
 def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_json: bool) -> None:

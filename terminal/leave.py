@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from terminal.params import DATE, json_option, open_books
+from terminal.params import DATE, MEMBER, json_option, open_books
 from terminal.present import emit_json, money, table
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ def leave() -> None:
 
 
 @leave.command("unplanned")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--days", type=int, required=True, help="Days of unplanned leave.")
 @click.option("--on", "on", type=DATE, required=True, help="First day of the leave.")
 @click.option("--return", "returns", type=DATE, required=True, help="Projected return date (required: keep the collective informed).")
@@ -70,7 +70,7 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
 
 
 @leave.command("start")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--from", "start", type=DATE, required=True, help="First day of the leave.")
 @click.option("--until", type=DATE, required=True, help="Last day of the leave (at most leave_max_months after --from).")
 @click.option("--kind", type=click.Choice(["disability", "family"]), required=True)
@@ -87,7 +87,7 @@ def leave_start(ctx: click.Context, member_id: str, start: date, until: date, ki
 
 
 @leave.command("end")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--on", "on", type=DATE, required=True, help="The last day of the leave (the member is back the day after).")
 @click.pass_context
 def leave_end(ctx: click.Context, member_id: str, on: date) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, as_of_option, correction_option, json_option, open_books, today
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, as_of_option, correction_option, json_option, open_books, today
 from terminal.present import emit_json, money, table
 
 
@@ -50,7 +50,7 @@ def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> Non
 
 
 @ledger.command("list")
-@click.option("--provider", "provider_id", default=None, help="Only this provider's account.")
+@click.option("--provider", "provider_id", type=MEMBER, default=None, help="Only this provider's account.")
 @as_of_option
 @json_option
 @click.pass_context
@@ -68,7 +68,7 @@ def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None,
 
 
 @ledger.command("write-off", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("provider_id", type=MEMBER, metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True)
 @click.option("--reason", required=True, help="Why the debt is forgiven.")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from engine.errors import UserError
-from terminal.params import DATE, credential, json_option, open_books, out_option, today
+from terminal.params import DATE, MEMBER, credential, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
 
 
@@ -23,7 +23,7 @@ def member_credential() -> None:
 
 
 @member.command("invite")
-@click.argument("member_id")
+@click.argument("member_id", type=MEMBER)
 @click.option("--days", type=int, default=14, show_default=True, help="How long the invitation stays valid.")
 @click.option(
     "--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the code to FILE for delivery by hand."
@@ -46,7 +46,7 @@ def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | Non
 
 
 @member_credential.command("set")
-@click.argument("member_id")
+@click.argument("member_id", type=MEMBER)
 @click.option("--invitation", default=None, help="The invitation code (or COOP_INVITATION; or --invitation-file).")
 @click.option("--invitation-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A file holding the code.")
 @click.pass_context
@@ -86,7 +86,7 @@ def _interactive() -> bool:
 
 
 @member.command("statement")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("year", type=int)
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
 @click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
@@ -128,7 +128,7 @@ def member_statement(
 
 
 @member.command("agreement")
-@click.argument("ids", nargs=-1, metavar="[MEMBER]...")
+@click.argument("ids", type=MEMBER, nargs=-1, metavar="[MEMBER]...")
 @click.option("--all", "everyone", is_flag=True, help="Every member active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the split and budget stated.")
 @out_option

@@ -92,6 +92,17 @@ class ModelType(click.Choice):
         return key if key in self.choices else super().convert(value, param, ctx)
 
 
+class MemberIdType(click.ParamType):
+    """A member's or provider's id as typed: ``P1`` and ``p1`` are one member, passed on in its stored form."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from engine.books.ids import member_id
+
+        return member_id(str(value))
+
+
 AMOUNT_ARGUMENTS = {"ignore_unknown_options": True}
 """For a command taking an amount argument: ``-5.00`` reaches the money check (and its own refusal), not click's option parser."""
 
@@ -99,6 +110,8 @@ DATE = DateType()
 
 
 MONEY = MoneyType()
+
+MEMBER = MemberIdType()
 
 
 def open_books(ctx: click.Context, write: bool = False) -> Books:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, open_books
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, another_batch_option, correction_option, open_books
 from terminal.present import money
 
 
@@ -17,7 +17,7 @@ def payment() -> None:
 
 
 @payment.command("record", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("provider_id", type=MEMBER, metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date received.")
 @click.option("--ref", default="", help="Cheque or transfer reference.")
@@ -34,7 +34,7 @@ def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, 
 
 
 @payment.command("payout", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("provider_id", type=MEMBER, metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date paid.")
 @click.option("--ref", default="", help="Transfer reference.")

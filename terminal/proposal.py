@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from terminal.params import DATE, as_of_option, books_as, json_option, open_books, today
+from terminal.params import DATE, MEMBER, as_of_option, books_as, json_option, open_books, today
 from terminal.present import emit_json, money, table
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None
 
 @proposal.command("comment")
 @click.argument("proposal_id")
-@click.option("--member", "member_id", required=True, help="The member commenting (asks for their credential).")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="The member commenting (asks for their credential).")
 @click.option("--text", required=True)
 @click.pass_context
 def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text: str) -> None:
@@ -163,7 +163,7 @@ def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text:
 @proposal.command("statement")
 @click.argument("proposal_id")
 @click.option("--text", required=True, help="The statement.")
-@click.option("--by", "by", default=None, help="The member making it (asks for their credential); default: the administrator.")
+@click.option("--by", "by", type=MEMBER, default=None, help="The member making it (asks for their credential); default: the administrator.")
 @click.pass_context
 def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str | None) -> None:
     """Add an outcome statement beside a proposal's result (the engine's result stands as counted)."""

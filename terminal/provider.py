@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, another_batch_option, as_of_option, json_option, open_books, today
+from terminal.params import DATE, MEMBER, another_batch_option, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, fee_changes_since, table
 
 
@@ -36,7 +36,7 @@ def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_jso
 
 
 @provider.command("show")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @as_of_option
 @json_option
 @click.pass_context
@@ -56,7 +56,7 @@ def provider_show(ctx: click.Context, provider_id: str, as_of: date | None, as_j
 
 
 @provider.command("join")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--name", required=True)
 @click.option("--practice", required=True, help="The provider's own practice's legal name.")
 @click.option("--licence", required=True)
@@ -74,7 +74,7 @@ def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str
 
 
 @provider.command("leave")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--on", "on", type=DATE, required=True, help="Last day of membership.")
 @click.option("--reason", default="", help="Optional: no reason is needed to leave.")
 @click.pass_context

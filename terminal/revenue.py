@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
+from terminal.params import AMOUNT_ARGUMENTS, MEMBER, MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
 
 
@@ -17,7 +17,7 @@ def revenue() -> None:
 
 
 @revenue.command("record", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("amount", type=MONEY)
 @click.option("--month", required=True, help="The month the services were provided, YYYY-MM.")
 @click.option("--note", default="", help="Anything worth keeping with it.")
@@ -47,7 +47,7 @@ def revenue_import(ctx: click.Context, csv_file: Path) -> None:
 
 
 @revenue.command("list")
-@click.option("--member", "member_id", default=None)
+@click.option("--member", "member_id", type=MEMBER, default=None)
 @as_of_option
 @json_option
 @click.pass_context
@@ -78,7 +78,7 @@ def revenue_list(ctx: click.Context, member_id: str | None, as_of: date | None, 
 
 
 @revenue.command("statement")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--year", type=int, required=True)
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, json_option, open_books
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, another_batch_option, correction_option, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
@@ -17,7 +17,7 @@ def session() -> None:
 
 
 @session.command("record", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("fee", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date the session's fee was received.")
 @click.option("--ref", default="", help="Your own reference for the session (no client details).")
@@ -55,7 +55,7 @@ def session_import(ctx: click.Context, csv_file: Path) -> None:
 
 
 @session.command("list")
-@click.option("--member", "member_id", default=None, help="Only this member's sessions.")
+@click.option("--member", "member_id", type=MEMBER, default=None, help="Only this member's sessions.")
 @click.option("--quarter", "quarter_id", default=None, metavar="QUARTER", help="Only this quarter (e.g. 2027-04).")
 @json_option
 @click.pass_context

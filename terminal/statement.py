@@ -64,7 +64,9 @@ def statement(
         return
     if len(targets) != 2:
         raise UserError("give a provider and a cycle", field="PROVIDER CYCLE", expected="e.g. 'mara-quist 2027-01', or '--all 2027-01'")
-    provider_id, cycle_id = targets
+    from engine.books.ids import member_id
+
+    provider_id, cycle_id = member_id(targets[0]), targets[1]
     found = provider_statement(
         books, provider_id, cycle_id, day, csv_file=csv_file, md_file=md_file, docx_file=docx_file, issue=issue_docs, out=out
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from terminal.params import books_as
+from terminal.params import MEMBER, books_as
 
 
 @click.group()
@@ -14,10 +14,10 @@ def vote() -> None:
 
 @vote.command("cast")
 @click.argument("proposal_id")
-@click.option("--member", "member_id", required=True, help="Your member id (asks for your credential, or reads COOP_CREDENTIAL).")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="Your member id (asks for a credential, or reads COOP_CREDENTIAL).")
 @click.option("--choice", type=click.Choice(["yes", "no", "abstain", "stand_aside", "block"]), required=True)
 @click.option("--reason", default="", help="Why (required for a block).")
-@click.option("--for", "for_member", default=None, help="Cast the ballot of a member whose accepted proxy you hold.")
+@click.option("--for", "for_member", type=MEMBER, default=None, help="Cast the ballot of a member whose accepted proxy you hold.")
 @click.pass_context
 def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str, for_member: str | None) -> None:
     """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""

@@ -15,8 +15,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from engine.books.ids import member_id
 from engine.books.money import CURRENCY, Money
 from engine.books.parameters import parameter_classes, parameters_of
 from engine.books.rules import DecisionRule, Matter, model_rules
@@ -63,6 +74,8 @@ def _one_line(value: str) -> str:
 
 
 Identifier = Annotated[str, AfterValidator(_id)]
+MemberId = Annotated[str, BeforeValidator(lambda v: member_id(v) if isinstance(v, str) else v), AfterValidator(_id)]
+"""A provider's or member's id: ``P1`` in the file is stored as ``p1``, so both name one member."""
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
 Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
@@ -78,7 +91,7 @@ class Strict(BaseModel):
 class Provider(Strict):
     """A licensed provider who owns an independent practice and joins the federation."""
 
-    id: Identifier
+    id: MemberId
     name: Line
     practice: Line = Field(description="the provider's own practice's legal name")
     licence: Line
@@ -129,7 +142,7 @@ class Parent(Strict):
 
     legal_name: Line
     principal: Line
-    principal_id: Identifier | None = Field(default=None, description="the principal's provider id, if they are a provider")
+    principal_id: MemberId | None = Field(default=None, description="the principal's provider id, if they are a provider")
     address: OptionalLine = Field(default="", description="postal address, for notices")
     entity_type: OptionalLine = Field(default="", description="e.g. professional limited liability company")
     formed_in: OptionalLine = Field(default="", description="the state the entity was formed in")

@@ -22,8 +22,12 @@ from datetime import date
 from pathlib import Path
 
 from engine.books.clock import parse_date
+from engine.books.ids import member_id
 from engine.books.money import parse_cents
 from engine.errors import UserError
+
+MEMBER_COLUMNS = ("id", "provider", "member")
+"""Columns holding a member's or provider's id: read in their one stored form (``P1`` is ``p1``)."""
 
 STAMP = "import_sha256"
 """The field every entry an import records carries: the SHA-256 of the file it came from."""
@@ -60,7 +64,7 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
                 raise UserError(f"{len(header) + len(row[None])} cells", file=path, line=reader.line_num, expected=f"{len(header)} cells")  # type: ignore[index]
             if None in row.values():
                 raise UserError("a cell is missing", file=path, line=reader.line_num, expected=f"{len(header)} cells")
-            rows.append(row)
+            rows.append({k: member_id(v) if k in MEMBER_COLUMNS else v for k, v in row.items()})
     except FileNotFoundError:
         raise UserError("file not found", file=path) from None
     except IsADirectoryError:
