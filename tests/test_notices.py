@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from docx import Document
 from test_fees import H1, cyc, demo_first_half, lena
@@ -59,7 +60,9 @@ def test_statement_document_states_the_close_and_ledger_figures(books: Books, tm
     assert sum(i.amount for i in p.data.items) == balance  # type: ignore[union-attr]
 
 
-def test_a_leavers_document_is_the_settlement_letter_with_the_final_balance(books: Books, tmp_path: Path) -> None:
+def test_a_leavers_document_is_the_settlement_letter_with_the_final_balance(
+    books: Books, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     demo_first_half(books)
     close, _, _ = closing.close(books, cyc(books), date(2027, 7, 10))
     letter = notices.statement_document(books, "wes-okafor", cyc(books), date(2027, 7, 10))
@@ -72,6 +75,7 @@ def test_a_leavers_document_is_the_settlement_letter_with_the_final_balance(book
         assert "The parent will pay you $50.00 by 9 August 2027." in text
         assert "Fees, January 2027 to May 2027" in text
     # After the payout, a letter issued later shows it and a zero balance, as the ledger does.
+    monkeypatch.setenv("COOP_NOW", "2027-07-15T09:00:00")  # paid out on the day
     ledger.record_payout(books, "wes-okafor", 5000, date(2027, 7, 15), "refund")
     later = notices.statement_document(books, "wes-okafor", cyc(books), date(2027, 7, 20))
     md, _ = notices.render(later, "USD")

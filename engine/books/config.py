@@ -175,7 +175,7 @@ def _schedule(value: Any) -> Any:
 
 
 class Policies(Strict):
-    """Money policies; each is a dated parameter members may change by vote."""
+    """Money policies: each schedule is a dated parameter members may change by vote; ``future_days`` guards typing."""
 
     joiner_charging: Schedule[JoinerCharging] = Field(default_factory=lambda: Schedule[JoinerCharging].model_validate("first_full_month"))
     leaver_charging: Schedule[LeaverCharging] = Field(
@@ -183,6 +183,9 @@ class Policies(Strict):
     )
     refund_basis: Schedule[RefundBasis] = Field(default_factory=lambda: Schedule[RefundBasis].model_validate("months"))
     deficit: Schedule[DeficitPolicy] = Field(default_factory=lambda: Schedule[DeficitPolicy].model_validate("carry_forward"))
+    future_days: int = Field(
+        default=31, ge=0, le=3660, description="how many days after today a payment, expense or write-off may be dated"
+    )
 
 
 # --- agreement terms: what a lawyer expects every agreement to state ---------------------------
