@@ -433,7 +433,7 @@ def start_leave(books: Books, provider: str, kind: str, start: date, until: date
     for other in leaves(books):
         if other.provider == provider and other.start <= until and start <= other.until:
             raise UserError(f"{provider} is already on leave from {other.start} until {other.until}", field="--from")
-    require_open(books, start, "start a leave")
+    require_open(books, start, "start a leave", field="--from")
     owes = sorted(p.leave_owes_categories)
     with books.transaction() as w:
         entry = w.append(LEAVE, start, {"provider": provider, "kind": kind, "from": start.isoformat(), "until": until.isoformat()})
