@@ -13,6 +13,7 @@ from engine.errors import UserError
 from terminal.fit import hand_over
 from terminal.params import DATE, MEMBER, as_of_option, json_option, open_books, out_option, pdf_option, today
 from terminal.present import emit_json, money, table, write_pdfs
+from terminal.recorded import records
 
 
 @click.group()
@@ -28,6 +29,7 @@ def contracts() -> None:
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
 @out_option
 @pdf_option
+@records
 @click.pass_context
 def contracts_issue(
     ctx: click.Context,
@@ -96,6 +98,7 @@ def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> N
 @click.option(
     "--kind", type=click.Choice(["agreement", "acknowledgment"]), default=None, help="Which document (default: the latest issued)."
 )
+@records
 @click.pass_context
 def contracts_signed(ctx: click.Context, provider_id: str, on: date, kind: str | None) -> None:
     """Record that PROVIDER signed the latest document issued to them."""

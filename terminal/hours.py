@@ -8,6 +8,7 @@ import click
 
 from terminal.params import MEMBER, another_batch_option, json_option, open_books
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -20,6 +21,7 @@ def hours() -> None:
 @click.argument("amount", metavar="HOURS")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The month the hours were worked.")
 @click.option("--kind", type=click.Choice(["clinical", "admin", "other"]), default="clinical", show_default=True)
+@records
 @click.pass_context
 def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, kind: str) -> None:
     """Log MEMBER's HOURS for a month; every hour pays the rate in force for that month."""
@@ -35,6 +37,7 @@ def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, ki
 @hours.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def hours_import(ctx: click.Context, csv_file: Path) -> None:
     """Log hours from a CSV (member, month, hours, kind): every row, or none."""

@@ -9,6 +9,7 @@ import click
 
 from terminal.params import DATE, MEMBER, json_option, open_books
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 if TYPE_CHECKING:
     pass
@@ -27,6 +28,7 @@ def leave() -> None:
 @click.option(
     "--kind", default="clinical", show_default=True, help="The work it replaces: clinical (paid by the clinical entity), admin or other."
 )
+@records
 @click.pass_context
 def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, returns: date, kind: str) -> None:
     """Record MEMBER's unplanned leave; each day pays the unplanned leave day pay, from the entity whose work it replaces."""
@@ -74,6 +76,7 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--from", "start", type=DATE, required=True, help="First day of the leave.")
 @click.option("--until", type=DATE, required=True, help="Last day of the leave (at most leave_max_months after --from).")
 @click.option("--kind", type=click.Choice(["disability", "family"]), required=True)
+@records
 @click.pass_context
 def leave_start(ctx: click.Context, member_id: str, start: date, until: date, kind: str) -> None:
     """Record MEMBER's extended leave; the fee is re-evaluated in the same transaction."""
@@ -89,6 +92,7 @@ def leave_start(ctx: click.Context, member_id: str, start: date, until: date, ki
 @leave.command("end")
 @click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--on", "on", type=DATE, required=True, help="The last day of the leave (the member is back the day after).")
+@records
 @click.pass_context
 def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
     """End MEMBER's extended leave early; the fee is re-evaluated in the same transaction."""

@@ -8,6 +8,7 @@ import click
 
 from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, as_of_option, correction_option, json_option, open_books, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -73,6 +74,7 @@ def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None,
 @click.option("--on", "on", type=DATE, required=True)
 @click.option("--reason", required=True, help="Why the debt is forgiven.")
 @correction_option
+@records
 @click.pass_context
 def ledger_write_off(ctx: click.Context, provider_id: str, amount: int, on: date, reason: str, correction: str | None) -> None:
     """Forgive part of PROVIDER's arrears; the cycle's result bears it."""

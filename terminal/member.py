@@ -10,6 +10,7 @@ import click
 from engine.errors import UserError
 from terminal.params import DATE, MEMBER, credential, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import add, records
 
 
 @click.group()
@@ -28,6 +29,7 @@ def member_credential() -> None:
 @click.option(
     "--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the code to FILE for delivery by hand."
 )
+@records
 @click.pass_context
 def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | None) -> None:
     """Invite MEMBER_ID to set their own credential: a one-time code, shown once; only its hash is kept."""
@@ -37,6 +39,7 @@ def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | Non
     books = open_books(ctx, write=True)
     entry, code = invite(books, member_id, days)
     expires = entry.data["expires"]
+    add(ctx, member=member_id, expires=expires, invitation=None if out is not None else code, written_to=str(out) if out else None)
     if out is not None:
         write_text(out, f"{code}\n")
         click.echo(f"Invitation for {member_id} written to {out} (journal entry {entry.seq}); valid until {expires}.")
@@ -49,6 +52,7 @@ def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | Non
 @click.argument("member_id", type=MEMBER)
 @click.option("--invitation", default=None, help="The invitation code (or COOP_INVITATION; or --invitation-file).")
 @click.option("--invitation-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A file holding the code.")
+@records
 @click.pass_context
 def member_credential_set(ctx: click.Context, member_id: str, invitation: str | None, invitation_file: Path | None) -> None:
     """Set MEMBER_ID's credential (typed by the member; COOP_CREDENTIAL for scripts).
@@ -132,6 +136,7 @@ def member_statement(
 @click.option("--all", "everyone", is_flag=True, help="Every member active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the split and budget stated.")
 @out_option
+@records
 @click.pass_context
 def member_agreement(ctx: click.Context, ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue the session split co-op's member agreement (Markdown and DOCX) to MEMBERs (or --all), recorded in the journal."""

@@ -127,6 +127,8 @@ def open_books(ctx: click.Context, write: bool = False) -> Books:
     def waiting() -> None:
         click.echo("coop: waiting for another command to finish writing to the books...", err=True)
 
+    from terminal.recorded import SINCE
+
     books: Books | None = ctx.meta.get(_BOOKS)
     if books is None:
         books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
@@ -134,6 +136,8 @@ def open_books(ctx: click.Context, write: bool = False) -> Books:
         ctx.find_root().call_on_close(books.close)
     elif write:
         books.journal.lock(on_wait=waiting)
+    if write and SINCE not in ctx.meta:  # the lock is held: whatever follows this entry, this command recorded
+        ctx.meta[SINCE] = books.journal.head()[0]
     return books
 
 

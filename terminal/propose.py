@@ -10,6 +10,7 @@ import click
 
 from engine.errors import UserError
 from terminal.params import DATE, MEMBER, MONEY, books_as
+from terminal.recorded import records
 
 
 def _propose_options(f: Any) -> Any:
@@ -18,7 +19,7 @@ def _propose_options(f: Any) -> Any:
         "--by", "by", type=MEMBER, default=None, help="The proposing member (asks for their credential); default: the administrator."
     )(f)
     f = click.option("--title", default=None, help="A short title (default: made from the fields).")(f)
-    return click.pass_context(f)
+    return records(click.pass_context(f))
 
 
 def _open(

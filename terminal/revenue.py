@@ -9,6 +9,7 @@ import click
 
 from terminal.params import AMOUNT_ARGUMENTS, MEMBER, MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -21,6 +22,7 @@ def revenue() -> None:
 @click.argument("amount", type=MONEY)
 @click.option("--month", required=True, help="The month the services were provided, YYYY-MM.")
 @click.option("--note", default="", help="Anything worth keeping with it.")
+@records
 @click.pass_context
 def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, note: str) -> None:
     """Record MEMBER's revenue for a month; in probation, the co-op's share is split off."""
@@ -36,6 +38,7 @@ def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, 
 @revenue.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def revenue_import(ctx: click.Context, csv_file: Path) -> None:
     """Record every row of a CSV (member, month, amount[, note]), or none if any row is wrong."""

@@ -49,3 +49,92 @@ def test_an_import_file_names_providers_in_any_case(coop: Callable[..., Result],
         assert {e.data["provider"] for e in books.journal.entries(["payment.received"])} == {"mara-quist"}
     finally:
         books.close()
+
+
+# --- --json on every command that records --------------------------------------------------
+
+
+def test_a_payment_recorded_with_json_prints_its_entry_in_cents_with_the_currency(coop: Callable[..., Result]) -> None:
+    import json
+
+    ok(coop("fees", "recalc", "2027-01"))
+    out = json.loads(ok(coop("payment", "record", "mara-quist", "100.00", "--on", "2027-01-10", "--json")).output)
+    assert out["currency"] == "USD" and out["command"] == "payment record" and out["recorded"] is True
+    [entry] = out["entries"]
+    assert entry["kind"] == "payment.received" and entry["data"]["amount"] == 10000 and entry["data"]["provider"] == "mara-quist"
+    assert isinstance(entry["seq"], int) and len(entry["hash"]) == 64
+
+
+def test_fees_recalc_json_names_the_fee_set(coop: Callable[..., Result]) -> None:
+    import json
+
+    out = json.loads(ok(coop("fees", "recalc", "2027-01", "--json")).output)
+    assert out["fee"]["amount"] == 64667 and out["changed"] is True
+    fee_set = [e for e in out["entries"] if e["kind"] == "fee.set"]
+    assert len(fee_set) == 1 and fee_set[0]["data"]["amount"] == 64667
+    again = json.loads(ok(coop("fees", "recalc", "2027-01", "--from", "2027-01", "--json")).output)
+    assert again["changed"] is False and again["entries"] == [] and again["fee"]["amount"] == 64667
+
+
+def test_a_ballot_cast_with_json_gives_its_receipt(coop: Callable[..., Result], enrol: Callable[..., object]) -> None:
+    import json
+
+    enrol(coop, "mara-quist", env=at("2027-01-04", "mara-quist"))
+    ok(coop("propose", "general", "--text", "Buy a kettle", env=at("2027-01-05")))
+    out = json.loads(ok(coop("vote", "cast", "P-1", "--member", "MARA-QUIST", "--choice", "yes", "--json", env=at("2027-01-06", "mara-quist"))).output)
+    assert out["proposal"] == "P-1" and out["receipt"] == out["entries"][0]["hash"]
+    ok(coop("audit", "receipt", out["receipt"], env=at("2027-01-06")))
+
+
+# --- money dated far ahead is a typing mistake until the books allow it -----------------------
+
+
+def _one_line(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    return lines[0]
+
+
+def test_a_payment_dated_beyond_the_horizon_is_refused_saying_how_to_allow_it(coop: Callable[..., Result], books_dir: Path) -> None:
+    ok(coop("fees", "recalc", "2027-01"))
+    ok(coop("payment", "record", "mara-quist", "10.00", "--on", "2027-02-15"))  # 31 days after 15 January: allowed
+    line = _one_line(coop("payment", "record", "mara-quist", "10.00", "--on", "2027-02-16"))
+    assert "--on" in line and "2027-02-16 is 32 days after today" in line and "policies.future_days" in line
+    line = _one_line(coop("expense", "record", "admin", "10.00", "--on", "2027-12-20", "--receipt", "R"))
+    assert "2027-12-20" in line and "policies.future_days" in line
+    books = open_books(books_dir)
+    try:
+        assert len(books.journal.entries(["payment.received"])) == 1 and books.journal.entries(["expense.paid"]) == []
+    finally:
+        books.close()
+
+
+def test_the_horizon_is_a_setting_of_the_founding_file(books_dir: Path, coop: Callable[..., Result], tmp_path: Path) -> None:
+    path = books_dir / "federation.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  future_days: 31 " in text  # the founding file states the default
+    path.write_text(text.replace("  future_days: 31 ", "  future_days: 90 "), encoding="utf-8")
+    ok(coop("fees", "recalc", "2027-01"))
+    ok(coop("payment", "record", "mara-quist", "10.00", "--on", "2027-04-01"))
+    csv = tmp_path / "p.csv"
+    csv.write_text("provider,amount,on,ref\nmara-quist,10.00,2027-05-01,a\n", encoding="utf-8")
+    line = _one_line(coop("payment", "import", str(csv)))
+    assert "p.csv:2: on: 2027-05-01 is 106 days after today" in line
+
+
+# --- errors name what the user typed -------------------------------------------------------
+
+
+def test_an_expense_in_a_closed_cycle_quotes_the_date_given_or_blames_for_month(coop: Callable[..., Result]) -> None:
+    ok(coop("fees", "recalc", "2027-01"))
+    ok(coop("cycle", "close", "2027-01", "--on", "2027-07-01", env=at("2027-07-01")))
+    line = _one_line(coop("expense", "record", "admin", "10.00", "--on", "2027-06-17", "--receipt", "R", env=at("2027-07-02")))
+    assert "--on:" in line and "dated 2027-06-17" in line and "2027-06-01" not in line
+    line = _one_line(
+        coop("expense", "record", "admin", "10.00", "--on", "2027-07-01", "--for-month", "2027-06", "--receipt", "R", env=at("2027-07-02"))
+    )
+    assert line.startswith("coop: error: --for-month:") and "2027-06 is in cycle 2027-01, which is closed" in line
+    assert "paid on 2027-07-01" in line
+    line = _one_line(coop("fees", "recalc", "2027-01", "--from", "2027-03", env=at("2027-07-02")))
+    assert "--on" not in line and line.startswith("coop: error: CYCLE:")
