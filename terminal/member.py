@@ -123,7 +123,10 @@ def member_statement(
     if docx_file:
         write_bytes(docx_file, statement_docx(s))
     if as_json:
-        emit_json({**asdict(s), "summary": dict(summary_rows(s))})
+        t = s.totals
+        summary = {"fees": t.fees, "clinician_share": t.clinician, "coop_share": t.coop, "payouts": t.payout or 0}
+        summary |= {"paid_out": s.paid_out, "owed_at_end": s.owed_at_end}
+        emit_json({**asdict(s), "currency": books.federation.currency, "summary": summary})
         return
     click.echo(f"Annual statement {year}: {s.name} ({s.member}), {s.coop}")
     click.echo(table(table_rows(s), HEADERS, {i: "right" for i in range(1, 6)}))

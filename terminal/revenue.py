@@ -104,7 +104,9 @@ def revenue_statement(
     books = open_books(ctx)
     s = annual_statement(books, member_id, year)
     if as_json:
-        emit_json({"member": s.member, "year": s.year, "summary": {k: v for k, v in s.rows()}})
+        keys = ("revenue", "levy", "kept", "expenses", "refunds", "assessments", "rent_covered", "net_kept")
+        summary = {k: v for k, (_, v) in zip(keys, s.rows(), strict=True)}
+        emit_json({"member": s.member, "year": s.year, "currency": books.federation.currency, "summary": summary})
         return
     rows = [[str(r.month), r.status, *(money(getattr(r, c), books) for c in STATEMENT_COLUMNS)] for r in s.months]
     rows.append(["total", "", *(money(s.total(c), books) for c in STATEMENT_COLUMNS)])

@@ -46,6 +46,7 @@ def statement(
     from dataclasses import asdict
 
     from engine.documents.requests import issue_cycle_statements, provider_statement
+    from engine.documents.statements import NOT_YET_DUE
 
     books = open_books(ctx, write=everyone or issue_docs)
     day = on or today()
@@ -72,7 +73,17 @@ def statement(
     )
     s, done = found.statement, found.issued
     if as_json:
-        emit_json({**asdict(s), "summary": dict(found.summary), "issued": [issued_json(d) for d in done]})
+        summary = {
+            "charged": s.charged,
+            "paid": s.paid,
+            "arrears": s.arrears,
+            "refund": s.refund,
+            "refund_netted": s.refund_netted,
+            "refund_owed": s.refund_owed,
+            "assessment": s.assessment,
+            "balance": s.closing,
+        }
+        emit_json({**asdict(s), "summary": summary, "issued": [issued_json(d) for d in done]})
         return
     click.echo(f"{'Final settlement statement' if s.final else 'Statement'}: {s.name} ({s.provider}), cycle {s.label}")
     if s.final:
@@ -82,7 +93,7 @@ def statement(
         [
             m.month,
             money(m.fee, books) if m.fee is not None else "not set",
-            money(m.charged, books),
+            money(m.charged, books) if m.due else NOT_YET_DUE,
             money(m.paid, books),
             money(m.other, books),
             money(m.balance, books),

@@ -138,3 +138,57 @@ def test_an_expense_in_a_closed_cycle_quotes_the_date_given_or_blames_for_month(
     assert "paid on 2027-07-01" in line
     line = _one_line(coop("fees", "recalc", "2027-01", "--from", "2027-03", env=at("2027-07-02")))
     assert "--on" not in line and line.startswith("coop: error: CYCLE:")
+
+
+# --- statements, imports and the transparency report ------------------------------------------
+
+
+def test_a_statement_for_an_open_cycle_shows_months_to_come_as_not_yet_due(coop: Callable[..., Result], tmp_path: Path) -> None:
+    import json
+
+    ok(coop("fees", "recalc", "2027-01"))
+    out = ok(coop("statement", "mara-quist", "2027-01", "--md", str(tmp_path / "s.md"), env=at("2027-03-10"))).output
+    assert out.count("not yet due") == 3  # April, May, June
+    md = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert "| March 2027 | $646.67 | $646.67 | $0.00 |" in md and "| April 2027 | $646.67 | not yet due | $0.00 |" in md
+    data = json.loads(ok(coop("statement", "mara-quist", "2027-01", "--json", env=at("2027-03-10"))).output)
+    assert [m["due"] for m in data["months"]] == [True, True, True, False, False, False]
+    assert data["summary"]["charged"] == 3 * 64667 and data["summary"]["balance"] == 3 * 64667 and data["currency"] == "USD"
+    assert all(key.isidentifier() for key in data["summary"])
+
+
+def test_expense_import_takes_the_month_each_row_pays_for(coop: Callable[..., Result], books_dir: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "e.csv"
+    csv.write_text(
+        "line,amount,on,vendor,receipt,for_month\nadmin,2600.00,2027-07-01,,PAY-06,2027-06\nadmin,2600.00,2027-07-20,,PAY-07,\n",
+        encoding="utf-8",
+    )
+    ok(coop("expense", "import", str(csv), env=at("2027-07-21")))
+    books = open_books(books_dir)
+    try:
+        got = [(e.on, e.data["month"], e.data["cycle"]) for e in books.journal.entries(["expense.paid"])]
+    finally:
+        books.close()
+    assert got == [("2027-07-01", "2027-06", "2027-01"), ("2027-07-20", "2027-07", "2027-07")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("line,amount,on,vendor,receipt,for_month\nadmin,1.00,2027-07-01,,R,June\n", encoding="utf-8")
+    assert "bad.csv:2: for_month: 'June' is not a month" in _one_line(coop("expense", "import", str(bad), env=at("2027-07-21")))
+
+
+def test_the_transparency_report_reads_as_a_report(coop: Callable[..., Result], tmp_path: Path) -> None:
+    import json
+
+    ok(coop("fees", "recalc", "2027-01"))
+    ok(coop("expense", "record", "admin", "2600.00", "--on", "2027-01-31", "--receipt", "PAY-01", env=at("2027-02-01")))
+    ok(coop("cycle", "close", "2027-01", "--on", "2027-07-01", env=at("2027-07-01")))
+    out = ok(coop("report", "transparency", "2027-01", "--md", str(tmp_path / "t.md"), env=at("2027-07-05"))).output
+    md = (tmp_path / "t.md").read_text(encoding="utf-8")
+    for text in (out, md):
+        assert "1 January 2027 to 30 June 2027" in text and "Issued 1 July 2027" in text
+        assert "Part-time administrator (20 h/week)" in text and "rowan-ellery" not in text and "admin_staff" not in text
+        assert "Rowan Ellery" in text
+    data = json.loads(ok(coop("report", "transparency", "2027-01", "--json", env=at("2027-07-05"))).output)
+    assert data["currency"] == "USD" and data["issued"] == "2027-07-01" and data["period"] == "1 January 2027 to 30 June 2027"
+    result = data["result"]
+    assert result["kept"] == 0 and result["kept_by"] == "the parent" and result["expenses"] == 260000
+    assert result["surplus"] == result["fees_charged"] - 260000 and all(k.isidentifier() for k in result)
