@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from conftest import at, ok
 
@@ -192,3 +193,70 @@ def test_the_transparency_report_reads_as_a_report(coop: Callable[..., Result], 
     result = data["result"]
     assert result["kept"] == 0 and result["kept_by"] == "the parent" and result["expenses"] == 260000
     assert result["surplus"] == result["fees_charged"] - 260000 and all(k.isidentifier() for k in result)
+
+
+# --- coop init and coop demo -------------------------------------------------------------------
+
+
+def _uncomment(text: str, first: str) -> str:
+    """Uncomment the commented block that starts with the line ``first`` (through its last commented line)."""
+    lines = text.splitlines()
+    start = lines.index(first)
+    end = start
+    while end < len(lines) and lines[end].startswith("  # "):
+        lines[end] = "  " + lines[end][4:]
+        end += 1
+    assert end - start >= 5
+    return "\n".join(lines) + "\n"
+
+
+def test_uncommenting_the_example_provider_and_budget_line_of_a_new_file_gives_valid_books(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    folder = tmp_path / "new"
+    ok(CliRunner().invoke(main, ["init", str(folder)], catch_exceptions=False))
+    path = folder / "federation.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = _uncomment(text, "  # - id: avery-lin                     # letters, digits, - or _ (Avery-Lin is read as avery-lin)")
+    text = _uncomment(text, "  # - id: software")
+    path.write_text(text, encoding="utf-8")
+    books = open_books(folder)
+    try:
+        assert [p.id for p in books.federation.providers] == ["avery-lin"] and [b.id for b in books.federation.budget] == ["software"]
+    finally:
+        books.close()
+
+
+def test_the_demo_tells_a_short_story_and_says_where_the_documents_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    monkeypatch.chdir(tmp_path)
+    out = ok(CliRunner().invoke(main, ["demo", "my demo"], catch_exceptions=False)).output
+    lines = out.splitlines()
+    assert len(lines) <= 60 and lines[0] == "Founded a sample federation in my demo"
+    assert "The documents are in my demo/documents:" in out
+    counts = dict(reversed(line.split(None, 1)) for line in lines if line.startswith("  ") and line.split()[0].isdigit())
+    assert int(counts["fee notices"]) == len(list((tmp_path / "my demo" / "documents" / "notices").rglob("*.docx")))
+    assert "coop --books 'my demo' status" in out
+
+    verbose = ok(CliRunner().invoke(main, ["demo", "my demo", "--verbose"], catch_exceptions=False)).output
+    commands = [line[2:] for line in verbose.splitlines() if line.startswith("$ ")]
+    assert len(commands) > 60
+    for line in commands:
+        words = shlex.split(line)
+        env = [w for w in words if "=" in w and w.split("=")[0].isupper()]
+        rest = words[len(env) :]
+        assert rest[:3] == ["coop", "--books", "my demo"], line
+        assert all(not w.startswith("{books}") for w in rest)
+        for w in rest:
+            if w.startswith("my demo/") and not w.endswith((".csv", ".md", ".docx", ".txt")):
+                assert (tmp_path / w).exists(), line
+    status = next(shlex.split(line) for line in commands if " status" in line)
+    pasted = CliRunner().invoke(main, status[2:], env={"COOP_NOW": status[0].split("=", 1)[1]}, catch_exceptions=False)
+    assert pasted.exit_code == 0 and "Juniper Street Therapy Co-Op" in pasted.output

@@ -433,7 +433,7 @@ def test_member_agreements_and_annual_statements(split: Run, tmp_path: Path) -> 
 
 
 def test_the_demo_runs_a_year(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "session_split"], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "session_split", "--verbose"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "$84.00 to the clinician, $36.00 to the co-op" in result.output
     assert result.output.count("Closed quarter") == 4 and "OK:" in result.output

@@ -267,6 +267,12 @@ class Federation(Strict):
             data = {**data, "parameters": params}
         return data
 
+    @field_validator("providers", "budget", mode="before")
+    @classmethod
+    def _empty_list(cls, value: Any) -> Any:
+        """``providers:`` with only comments under it (a new file's commented example) is an empty roster, not an error."""
+        return [] if value is None else value
+
     @field_validator("decision_rules", mode="after")
     @classmethod
     def _fill_rules(cls, rules: dict[Matter, DecisionRule], info: ValidationInfo) -> dict[Matter, DecisionRule]:
