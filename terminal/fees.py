@@ -51,6 +51,7 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
         emit_json(
             {
                 "cycle": cycle.id,
+                "currency": books.federation.currency,
                 "months": {str(m): f for m, f in zip(cycle.months, months, strict=True)},
                 "settings": [
                     {

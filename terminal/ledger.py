@@ -27,7 +27,7 @@ def ledger_balances(ctx: click.Context, as_of: date | None, as_json: bool) -> No
     books = open_books(ctx)
     tb = trial_balance(books, as_of or today())
     if as_json:
-        emit_json(tb)
+        emit_json({"currency": books.federation.currency, "as_of": (as_of or today()).isoformat(), "accounts": tb})
         return
     rows = [[k, money(v, books)] for k, v in tb.items()]
     rows.append(["total", money(sum(tb.values()), books)])
@@ -45,7 +45,7 @@ def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> Non
     books = open_books(ctx)
     balances = dict(sorted(provider_balances(books, as_of or today()).items()))
     if as_json:
-        emit_json(balances)
+        emit_json({"currency": books.federation.currency, "as_of": (as_of or today()).isoformat(), "balances": balances})
         return
     click.echo(table([[k, money(v, books)] for k, v in balances.items()], ["provider", "owes (negative: owed to them)"], {1: "right"}))
 
@@ -62,7 +62,8 @@ def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None,
     books = open_books(ctx)
     txs = transactions_of(books, as_of or today(), provider_id)
     if as_json:
-        emit_json([{"on": t.on.isoformat(), "memo": t.memo, "postings": dict(t.postings), "source": t.source} for t in txs])
+        rows = [{"on": t.on.isoformat(), "memo": t.memo, "postings": dict(t.postings), "source": t.source} for t in txs]
+        emit_json({"currency": books.federation.currency, "transactions": rows})
         return
     rows = [[t.on.isoformat(), t.memo, ", ".join(f"{a} {money(v, books)}" for a, v in t.postings)] for t in txs]
     click.echo(table(rows, ["on", "what", "postings"]))

@@ -32,7 +32,8 @@ def payout_quarter(ctx: click.Context, cycle_id: str, on: date | None, dry_run: 
     done = close_quarter(books, cycle_id, day, dry_run)
     q, result = done.cycle, done.result
     if as_json:
-        emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
+        data = {**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run}
+        emit_json({**data, "currency": books.federation.currency})
         return
     click.echo(f"{'Would close' if dry_run else 'Closed'} quarter {q.label} on {day}.")
     rows = [

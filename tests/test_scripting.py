@@ -24,8 +24,12 @@ def test_a_provider_id_typed_in_capitals_is_the_same_provider(coop: Callable[...
         assert entry.data["provider"] == "mara-quist"
     finally:
         books.close()
-    listed = ok(coop("ledger", "list", "--provider", "MARA-QUIST", "--json")).output
-    assert "payment" in listed
+    import json
+
+    listed = json.loads(ok(coop("ledger", "list", "--provider", "MARA-QUIST", "--json")).output)
+    assert listed["currency"] == "USD" and any(t["postings"].get("provider:mara-quist") == -10000 for t in listed["transactions"])
+    arrears = json.loads(ok(coop("ledger", "arrears", "--json")).output)
+    assert arrears["currency"] == "USD" and arrears["balances"]["mara-quist"] == 64667 - 10000
 
 
 def test_federation_yaml_ids_are_stored_in_lower_case(books_dir: Path) -> None:
