@@ -15,19 +15,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from engine.books.ids import member_id
+from engine.books.ids import Identifier, MemberId
 from engine.books.money import CURRENCY, Money
 from engine.books.parameters import parameter_classes, parameters_of
 from engine.books.rules import DecisionRule, Matter, model_rules
@@ -44,14 +34,7 @@ AnyParameters = Annotated[Union[parameter_classes()], Field(discriminator="model
 FILENAME = "federation.yaml"
 FILE_VERSION = 1
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError("an id of lower-case letters, digits, '-' or '_' (e.g. 'avery-lin')")
-    return value
 
 
 def _email(value: str) -> str:
@@ -73,9 +56,6 @@ def _one_line(value: str) -> str:
     return value
 
 
-Identifier = Annotated[str, AfterValidator(_id)]
-MemberId = Annotated[str, BeforeValidator(lambda v: member_id(v) if isinstance(v, str) else v), AfterValidator(_id)]
-"""A provider's or member's id: ``P1`` in the file is stored as ``p1``, so both name one member."""
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
 Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
