@@ -94,8 +94,8 @@ def recorded_json(ctx: click.Context) -> dict[str, Any]:
         if since is not None:
             rows = books.journal.conn.execute("SELECT seq FROM entries WHERE seq > ? ORDER BY seq", (since,)).fetchall()
             entries = [entry_json(books.journal.require(seq)) for (seq,) in rows]
-    return {"command": ctx.command_path.split(" ", 1)[-1], "currency": currency, "recorded": bool(entries), "entries": entries,
-            **ctx.meta.get(EXTRA, {})}
+    command = ctx.command_path.split(" ", 1)[-1]
+    return {"command": command, "currency": currency, "recorded": bool(entries), "entries": entries, **ctx.meta.get(EXTRA, {})}
 
 
 def emit_recorded(ctx: click.Context) -> None:

@@ -39,8 +39,8 @@ def report_transparency(
         data["close"] = t.close.as_data() if t.close else None
         data["issued"] = t.issued.isoformat() if t.issued else None
         totals = {"period": t.period, "budget_total": t.budget_total, "actual_total": t.actual_total}
-        emit_json({**data, **totals, "categories": [{"category": c, "budget": b, "actual": a} for c, b, a in t.categories],
-                   "result": result_figures(t)})
+        categories = [{"category": c, "budget": b, "actual": a} for c, b, a in t.categories]
+        emit_json({**data, **totals, "categories": categories, "result": result_figures(t)})
         return
     click.echo(f"Transparency report: {t.federation}, {t.period} (cycle {t.label})")
     if t.issued:
