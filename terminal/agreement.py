@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from engine.errors import UserError
-from terminal.params import DATE, open_books, out_option, today
+from terminal.params import DATE, MEMBER, open_books, out_option, today
+from terminal.recorded import records
 
 
 @click.group()
@@ -17,10 +18,11 @@ def agreement() -> None:
 
 
 @agreement.command("issue")
-@click.argument("ids", nargs=-1, metavar="[MEMBERS]...")
+@click.argument("ids", type=MEMBER, nargs=-1, metavar="[MEMBERS]...")
 @click.option("--all", "everyone", is_flag=True, help="Every member active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the rate and manual version stated.")
 @out_option
+@records
 @click.pass_context
 def agreement_issue(ctx: click.Context, ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue a member agreement (Markdown and DOCX) to each MEMBER (or --all); sign with 'coop contracts signed'."""

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from terminal.params import json_option, open_books
+from terminal.params import MEMBER, json_option, open_books
 from terminal.present import emit_json, money, table
 
 
 @click.command("annual-statement")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("year", metavar="YEAR")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
 @click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")

@@ -9,6 +9,7 @@ import click
 
 from terminal.params import DATE, MONEY, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, fee_changes_since, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -44,6 +45,7 @@ def budget_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
 @click.option("--vendor", default=None)
 @click.option("--cooperative-vendor/--not-cooperative-vendor", "cooperative_vendor", default=None)
 @click.option("--note", default="", help="Why the line changes.")
+@records
 @click.pass_context
 def budget_set(ctx: click.Context, line_id: str, effective: date, note: str, **changes: Any) -> None:
     """Add a budget line or change one from a date (a new dated version; history is kept)."""

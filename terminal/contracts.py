@@ -11,8 +11,9 @@ import click
 
 from engine.errors import UserError
 from terminal.fit import hand_over
-from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
+from terminal.params import DATE, MEMBER, as_of_option, json_option, open_books, out_option, pdf_option, today
 from terminal.present import anchor_lines, emit_json, money, table, write_pdfs
+from terminal.recorded import records
 
 
 @click.group()
@@ -21,13 +22,14 @@ def contracts() -> None:
 
 
 @contracts.command("issue")
-@click.argument("ids", nargs=-1, metavar="[PROVIDERS]...")
+@click.argument("ids", type=MEMBER, nargs=-1, metavar="[PROVIDERS]...")
 @click.option("--all", "everyone", is_flag=True, help="Every provider active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the manual version and fee stated.")
 @click.option("--kind", type=click.Choice(["agreement", "acknowledgment", "business-associate"]), default="agreement", show_default=True)
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
 @out_option
 @pdf_option
+@records
 @click.pass_context
 def contracts_issue(
     ctx: click.Context,
@@ -93,11 +95,12 @@ def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> N
 
 
 @contracts.command("signed")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--on", "on", type=DATE, required=True, help="The date the provider signed.")
 @click.option(
     "--kind", type=click.Choice(["agreement", "acknowledgment"]), default=None, help="Which document (default: the latest issued)."
 )
+@records
 @click.pass_context
 def contracts_signed(ctx: click.Context, provider_id: str, on: date, kind: str | None) -> None:
     """Record that PROVIDER signed the latest document issued to them."""

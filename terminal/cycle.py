@@ -33,7 +33,8 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
     done = close_cycle(books, cycle_id, day, dry_run)
     c, result, plans = done.cycle, done.result, done.plans
     if as_json:
-        emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
+        data = {**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run}
+        emit_json({**data, "currency": books.federation.currency})
         return
     click.echo(f"{'Would close' if dry_run else 'Closed'} cycle {c.label} on {day}.")
     rows = [

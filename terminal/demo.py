@@ -20,31 +20,54 @@ from terminal.params import ModelType
     show_default=True,
     help="Which co-op model's year to run.",
 )
-def demo(folder: Path, model: str) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Print every command as it runs, and what it printed.")
+def demo(folder: Path, model: str, verbose: bool) -> None:
     """Found a sample co-op in FOLDER (default ./coop-demo) and run a year of every capability."""
+    import io
+    from contextlib import redirect_stdout
+
     from engine.books.founding import create_demo_books
     from engine.demo import script
+    from engine.demo.story import arguments, command_line, documents_by_kind, in_story
     from engine.models.registry import get
 
     root = click.get_current_context().find_root().command
+    books = str(folder)  # as the reader typed it: every command printed runs from where they stand
     founding_text, steps = script(model)
     create_demo_books(folder, founding_text())
     kind = get(model).kind
-    click.secho(f"Founded a sample {kind} in {folder}", bold=True)
+    click.secho(f"Founded a sample {kind} in {books}", bold=True)
+    told = 0
     for step in steps:
-        click.echo("")
-        click.secho(step.say, bold=True)
+        if verbose:
+            click.echo("")
+            click.secho(step.say, bold=True)
+            click.secho(f"$ {command_line(step, books)}", fg="cyan")
+        elif in_story(step):
+            told += 1
+            click.echo(f"{step.env['COOP_NOW'][:10]}  {step.say.rstrip(':')}")
         if step.prepare is not None:
             step.prepare(folder)
-        args = [a.replace("{books}", str(folder)) for a in step.args]
-        # A credential is never printed: pasted without it, the command asks the member to type theirs.
-        env = "".join(f"{k}={_quote(v)} " for k, v in step.env.items() if k != "COOP_CREDENTIAL")
-        click.secho(f"$ {env}coop " + " ".join(_quote(a) for a in args), fg="cyan")
         with _environment(step.env):
-            root.main(["--books", str(folder), *args], standalone_mode=False)
+            if verbose:
+                root.main(["--books", books, *arguments(step, books)], standalone_mode=False)
+            else:
+                with redirect_stdout(io.StringIO()):
+                    root.main(["--books", books, *arguments(step, books)], standalone_mode=False)
     click.echo("")
-    click.secho(f"Done. The books are in {folder}; try 'coop --books {folder} status'.", bold=True)
+    if not verbose:
+        click.echo(f"That was {told} of the year's {len(steps)} commands; 'coop demo {_quoted(books)} --verbose' prints every one.")
+    click.secho(f"The documents are in {Path(books) / 'documents'}:", bold=True)
+    for what, n in documents_by_kind(folder):
+        click.echo(f"  {n:4d}  {what}")
+    click.echo(f"Try: coop --books {_quoted(books)} status   (or: coop --books {_quoted(books)} audit verify)")
     _portal_hint(folder, steps[-1].env.get("COOP_NOW") if steps else None)
+
+
+def _quoted(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
 
 
 def _portal_hint(folder: Path, now: str | None) -> None:
@@ -65,7 +88,7 @@ def _portal_hint(folder: Path, now: str | None) -> None:
     pinned = f"COOP_NOW={now} " if now else ""
     click.echo("")
     click.secho("The members' portal (the demo's year is pinned, so serve it on the demo's date):", bold=True)
-    click.secho(f"$ {pinned}coop serve --books {_quote(str(folder))}", fg="cyan")
+    click.secho(f"$ {pinned}coop serve --books {_quoted(str(folder))}", fg="cyan")
     click.echo(f"Then open http://localhost:8000/join/{member}/{code} to enrol as {member} with a passkey or a credential.")
 
 
@@ -84,9 +107,3 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-
-
-def _quote(arg: str) -> str:
-    import shlex
-
-    return shlex.quote(arg)

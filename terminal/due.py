@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from terminal.params import open_books
+from terminal.recorded import records
 
 
 @click.command("due")
+@records
 @click.pass_context
 def due_cmd(ctx: click.Context) -> None:
     """Open every proposal whose date has come (retention: membership at the end of probation). Run daily."""

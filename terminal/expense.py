@@ -9,6 +9,7 @@ import click
 
 from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, open_books
 from terminal.present import money
+from terminal.recorded import records
 
 
 @click.group()
@@ -24,6 +25,7 @@ def expense() -> None:
 @click.option("--vendor", default=None, help="Who was paid (default: the budget line's vendor).")
 @click.option("--for-month", "for_month", default=None, metavar="YYYY-MM", help="The month it pays for (default: the date's month).")
 @correction_option
+@records
 @click.pass_context
 def expense_record(
     ctx: click.Context, line_id: str, amount: int, on: date, receipt: str, vendor: str | None, for_month: str | None, correction: str | None
@@ -42,6 +44,7 @@ def expense_record(
 @expense.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def expense_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many expenses from a CSV (line,amount,on,vendor,receipt), all or none."""

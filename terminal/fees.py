@@ -9,6 +9,7 @@ import click
 
 from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
 from terminal.present import emit_json, issued_json, issued_summary, money, plan_text, pm, table, write_pdfs
+from terminal.recorded import add, plan_json, records
 
 
 @click.group()
@@ -20,6 +21,7 @@ def fees() -> None:
 @click.argument("cycle_id", metavar="CYCLE")
 @click.option("--from", "from_month", default=None, metavar="YYYY-MM", help="Set it again from this month of the cycle.")
 @click.option("--reason", default=None, help="Why (shown on the fee notice).")
+@records
 @click.pass_context
 def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reason: str | None) -> None:
     """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
@@ -27,6 +29,7 @@ def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reaso
 
     books = open_books(ctx, write=True)
     cycle, plan, recorded = recalc_fee(books, cycle_id, from_month, reason)
+    add(ctx, cycle=cycle.id, fee=plan_json(plan), changed=recorded)
     if recorded:
         click.echo(f"Fee for {cycle.label}: {plan_text(plan, books)}.")
     else:
@@ -48,6 +51,7 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
         emit_json(
             {
                 "cycle": cycle.id,
+                "currency": books.federation.currency,
                 "months": {str(m): f for m, f in zip(cycle.months, months, strict=True)},
                 "settings": [
                     {

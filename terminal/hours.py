@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from terminal.params import another_batch_option, json_option, open_books
+from terminal.params import MEMBER, another_batch_option, json_option, open_books
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -16,10 +17,11 @@ def hours() -> None:
 
 
 @hours.command("record")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("amount", metavar="HOURS")
 @click.option("--month", required=True, metavar="YYYY-MM", help="The month the hours were worked.")
 @click.option("--kind", type=click.Choice(["clinical", "admin", "other"]), default="clinical", show_default=True)
+@records
 @click.pass_context
 def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, kind: str) -> None:
     """Log MEMBER's HOURS for a month; every hour pays the rate in force for that month."""
@@ -35,6 +37,7 @@ def hours_record(ctx: click.Context, member_id: str, amount: str, month: str, ki
 @hours.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def hours_import(ctx: click.Context, csv_file: Path) -> None:
     """Log hours from a CSV (member, month, hours, kind): every row, or none."""
@@ -47,7 +50,7 @@ def hours_import(ctx: click.Context, csv_file: Path) -> None:
 
 @hours.command("list")
 @click.option("--month", default=None, metavar="YYYY-MM", help="Only this month.")
-@click.option("--member", "member_id", default=None, help="Only this member.")
+@click.option("--member", "member_id", type=MEMBER, default=None, help="Only this member.")
 @json_option
 @click.pass_context
 def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_json: bool) -> None:

@@ -8,6 +8,7 @@ import click
 
 from terminal.params import json_option, open_books
 from terminal.present import emit_json, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -41,6 +42,7 @@ def _summary(data: dict[str, Any], width: int = 60) -> str:
 @journal.command("void")
 @click.argument("seq", type=int)
 @click.option("--reason", required=True, help="Why the entry is withdrawn.")
+@records
 @click.pass_context
 def journal_void(ctx: click.Context, seq: int, reason: str) -> None:
     """Withdraw a mistaken entry: a new entry that points at it (nothing is deleted)."""

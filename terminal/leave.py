@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from terminal.params import DATE, json_option, open_books
+from terminal.params import DATE, MEMBER, json_option, open_books
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 if TYPE_CHECKING:
     pass
@@ -20,13 +21,14 @@ def leave() -> None:
 
 
 @leave.command("unplanned")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--days", type=int, required=True, help="Days of unplanned leave.")
 @click.option("--on", "on", type=DATE, required=True, help="First day of the leave.")
 @click.option("--return", "returns", type=DATE, required=True, help="Projected return date (required: keep the collective informed).")
 @click.option(
     "--kind", default="clinical", show_default=True, help="The work it replaces: clinical (paid by the clinical entity), admin or other."
 )
+@records
 @click.pass_context
 def leave_unplanned(ctx: click.Context, member_id: str, days: int, on: date, returns: date, kind: str) -> None:
     """Record MEMBER's unplanned leave; each day pays the unplanned leave day pay, from the entity whose work it replaces."""
@@ -70,10 +72,11 @@ def leave_list(ctx: click.Context, as_json: bool) -> None:
 
 
 @leave.command("start")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--from", "start", type=DATE, required=True, help="First day of the leave.")
 @click.option("--until", type=DATE, required=True, help="Last day of the leave (at most leave_max_months after --from).")
 @click.option("--kind", type=click.Choice(["disability", "family"]), required=True)
+@records
 @click.pass_context
 def leave_start(ctx: click.Context, member_id: str, start: date, until: date, kind: str) -> None:
     """Record MEMBER's extended leave; the fee is re-evaluated in the same transaction."""
@@ -87,8 +90,9 @@ def leave_start(ctx: click.Context, member_id: str, start: date, until: date, ki
 
 
 @leave.command("end")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--on", "on", type=DATE, required=True, help="The last day of the leave (the member is back the day after).")
+@records
 @click.pass_context
 def leave_end(ctx: click.Context, member_id: str, on: date) -> None:
     """End MEMBER's extended leave early; the fee is re-evaluated in the same transaction."""

@@ -6,8 +6,9 @@ from datetime import date
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, as_of_option, correction_option, json_option, open_books, today
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, as_of_option, correction_option, json_option, open_books, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -26,7 +27,7 @@ def ledger_balances(ctx: click.Context, as_of: date | None, as_json: bool) -> No
     books = open_books(ctx)
     tb = trial_balance(books, as_of or today())
     if as_json:
-        emit_json(tb)
+        emit_json({"currency": books.federation.currency, "as_of": (as_of or today()).isoformat(), "accounts": tb})
         return
     rows = [[k, money(v, books)] for k, v in tb.items()]
     rows.append(["total", money(sum(tb.values()), books)])
@@ -44,13 +45,13 @@ def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> Non
     books = open_books(ctx)
     balances = dict(sorted(provider_balances(books, as_of or today()).items()))
     if as_json:
-        emit_json(balances)
+        emit_json({"currency": books.federation.currency, "as_of": (as_of or today()).isoformat(), "balances": balances})
         return
     click.echo(table([[k, money(v, books)] for k, v in balances.items()], ["provider", "owes (negative: owed to them)"], {1: "right"}))
 
 
 @ledger.command("list")
-@click.option("--provider", "provider_id", default=None, help="Only this provider's account.")
+@click.option("--provider", "provider_id", type=MEMBER, default=None, help="Only this provider's account.")
 @as_of_option
 @json_option
 @click.pass_context
@@ -61,18 +62,20 @@ def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None,
     books = open_books(ctx)
     txs = transactions_of(books, as_of or today(), provider_id)
     if as_json:
-        emit_json([{"on": t.on.isoformat(), "memo": t.memo, "postings": dict(t.postings), "source": t.source} for t in txs])
+        rows = [{"on": t.on.isoformat(), "memo": t.memo, "postings": dict(t.postings), "source": t.source} for t in txs]
+        emit_json({"currency": books.federation.currency, "transactions": rows})
         return
     rows = [[t.on.isoformat(), t.memo, ", ".join(f"{a} {money(v, books)}" for a, v in t.postings)] for t in txs]
     click.echo(table(rows, ["on", "what", "postings"]))
 
 
 @ledger.command("write-off", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("provider_id", type=MEMBER, metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True)
 @click.option("--reason", required=True, help="Why the debt is forgiven.")
 @correction_option
+@records
 @click.pass_context
 def ledger_write_off(ctx: click.Context, provider_id: str, amount: int, on: date, reason: str, correction: str | None) -> None:
     """Forgive part of PROVIDER's arrears; the cycle's result bears it."""

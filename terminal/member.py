@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from engine.errors import UserError
-from terminal.params import DATE, credential, json_option, open_books, out_option, today
+from terminal.params import DATE, MEMBER, credential, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import add, records
 
 
 @click.group()
@@ -23,7 +24,7 @@ def member_credential() -> None:
 
 
 @member.command("invite")
-@click.argument("member_id")
+@click.argument("member_id", type=MEMBER)
 @click.option("--days", type=int, default=14, show_default=True, help="How long the invitation stays valid.")
 @click.option(
     "--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the code to FILE for delivery by hand."
@@ -34,6 +35,7 @@ def member_credential() -> None:
     default=None,
     help="Mail the link and code to the member (default: when they have an address and 'mail:' is set).",
 )
+@records
 @click.pass_context
 def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | None, by_mail: bool | None) -> None:
     """Invite MEMBER_ID to set their own credential: a one-time code, shown once or mailed; only its hash is kept."""
@@ -60,6 +62,8 @@ def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | Non
                 queued = messages.invitation(w, books, member_id, code)
         except UserError as exc:  # the invitation is recorded: its code must still reach the member
             click.echo(f"coop: warning: the invitation could not be queued for mail ({exc}); hand the code over instead.", err=True)
+    shown = None if out is not None or queued is not None else code  # a mailed or filed code is not printed again
+    add(ctx, member=member_id, expires=expires, invitation=shown, written_to=str(out) if out else None)
     if queued is not None:
         click.echo(
             f"Invitation for {member_id} (journal entry {entry.seq}), valid until {expires}, "
@@ -74,9 +78,10 @@ def member_invite(ctx: click.Context, member_id: str, days: int, out: Path | Non
 
 
 @member_credential.command("set")
-@click.argument("member_id")
+@click.argument("member_id", type=MEMBER)
 @click.option("--invitation", default=None, help="The invitation code (or COOP_INVITATION; or --invitation-file).")
 @click.option("--invitation-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A file holding the code.")
+@records
 @click.pass_context
 def member_credential_set(ctx: click.Context, member_id: str, invitation: str | None, invitation_file: Path | None) -> None:
     """Set MEMBER_ID's credential (typed by the member; COOP_CREDENTIAL for scripts).
@@ -114,7 +119,7 @@ def _interactive() -> bool:
 
 
 @member.command("statement")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("year", type=int)
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as CSV.")
 @click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write it as Markdown.")
@@ -147,7 +152,10 @@ def member_statement(
     if docx_file:
         write_bytes(docx_file, statement_docx(s))
     if as_json:
-        emit_json({**asdict(s), "summary": dict(summary_rows(s))})
+        t = s.totals
+        summary = {"fees": t.fees, "clinician_share": t.clinician, "coop_share": t.coop, "payouts": t.payout or 0}
+        summary |= {"paid_out": s.paid_out, "owed_at_end": s.owed_at_end}
+        emit_json({**asdict(s), "currency": books.federation.currency, "summary": summary})
         return
     click.echo(f"Annual statement {year}: {s.name} ({s.member}), {s.coop}")
     click.echo(table(table_rows(s), HEADERS, {i: "right" for i in range(1, 6)}))
@@ -156,10 +164,11 @@ def member_statement(
 
 
 @member.command("agreement")
-@click.argument("ids", nargs=-1, metavar="[MEMBER]...")
+@click.argument("ids", type=MEMBER, nargs=-1, metavar="[MEMBER]...")
 @click.option("--all", "everyone", is_flag=True, help="Every member active on the issue date.")
 @click.option("--on", "on", type=DATE, default=None, help="Issue date (default: today); sets the split and budget stated.")
 @out_option
+@records
 @click.pass_context
 def member_agreement(ctx: click.Context, ids: tuple[str, ...], everyone: bool, on: date | None, out: Path | None) -> None:
     """Issue the session split co-op's member agreement (Markdown and DOCX) to MEMBERs (or --all), recorded in the journal."""

@@ -92,6 +92,17 @@ class ModelType(click.Choice):
         return key if key in self.choices else super().convert(value, param, ctx)
 
 
+class MemberIdType(click.ParamType):
+    """A member's or provider's id as typed: ``P1`` and ``p1`` are one member, passed on in its stored form."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from engine.books.ids import member_id
+
+        return member_id(str(value))
+
+
 AMOUNT_ARGUMENTS = {"ignore_unknown_options": True}
 """For a command taking an amount argument: ``-5.00`` reaches the money check (and its own refusal), not click's option parser."""
 
@@ -99,6 +110,8 @@ DATE = DateType()
 
 
 MONEY = MoneyType()
+
+MEMBER = MemberIdType()
 
 
 def open_books(ctx: click.Context, write: bool = False, keep: str | None = None) -> Books:
@@ -117,6 +130,8 @@ def open_books(ctx: click.Context, write: bool = False, keep: str | None = None)
     def waiting() -> None:
         click.echo("coop: waiting for another command to finish writing to the books...", err=True)
 
+    from terminal.recorded import SINCE
+
     books: Books | None = ctx.meta.get(_BOOKS)
     if books is None:
         books = _open(ctx.obj.get("books"), for_writing=write, on_wait=waiting)
@@ -126,6 +141,8 @@ def open_books(ctx: click.Context, write: bool = False, keep: str | None = None)
         books.journal.lock(on_wait=waiting)
     if write and SETTLED not in ctx.meta:
         ctx.meta[SETTLED] = _settle(books, keep)
+    if write and SINCE not in ctx.meta:  # the lock is held: whatever follows this entry, this command recorded
+        ctx.meta[SINCE] = books.journal.head()[0]
     return books
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, open_books
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, another_batch_option, correction_option, open_books
 from terminal.present import money
+from terminal.recorded import records
 
 
 @click.group()
@@ -17,11 +18,12 @@ def payment() -> None:
 
 
 @payment.command("record", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("provider_id", type=MEMBER, metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date received.")
 @click.option("--ref", default="", help="Cheque or transfer reference.")
 @correction_option
+@records
 @click.pass_context
 def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, ref: str, correction: str | None) -> None:
     """Record a fee payment received from PROVIDER."""
@@ -34,11 +36,12 @@ def payment_record(ctx: click.Context, provider_id: str, amount: int, on: date, 
 
 
 @payment.command("payout", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("provider_id", metavar="PROVIDER")
+@click.argument("provider_id", type=MEMBER, metavar="PROVIDER")
 @click.argument("amount", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date paid.")
 @click.option("--ref", default="", help="Transfer reference.")
 @correction_option
+@records
 @click.pass_context
 def payment_payout(ctx: click.Context, provider_id: str, amount: int, on: date, ref: str, correction: str | None) -> None:
     """Pay PROVIDER money owed to them (a refund, a final settlement)."""
@@ -52,6 +55,7 @@ def payment_payout(ctx: click.Context, provider_id: str, amount: int, on: date, 
 @payment.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def payment_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many payments from a CSV (provider,amount,on,ref), all or none."""

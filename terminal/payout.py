@@ -8,6 +8,7 @@ import click
 
 from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, json_option, open_books, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -31,7 +32,8 @@ def payout_quarter(ctx: click.Context, cycle_id: str, on: date | None, dry_run: 
     done = close_quarter(books, cycle_id, day, dry_run)
     q, result = done.cycle, done.result
     if as_json:
-        emit_json({**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run})
+        data = {**result.as_data(), "on": result.on.isoformat(), "seq": result.seq, "recorded": not dry_run}
+        emit_json({**data, "currency": books.federation.currency})
         return
     click.echo(f"{'Would close' if dry_run else 'Closed'} quarter {q.label} on {day}.")
     rows = [
@@ -79,6 +81,7 @@ def payout_commitments(ctx: click.Context, as_json: bool) -> None:
 @click.option("--on", "on", type=DATE, required=True, help="Date paid.")
 @click.option("--receipt", required=True, help="Invoice or receipt reference.")
 @click.option("--vendor", default="", help="Who was paid (e.g. the training institute).")
+@records
 @click.pass_context
 def payout_spend(ctx: click.Context, proposal_id: str, amount: int, on: date, receipt: str, vendor: str) -> None:
     """Pay (part of) what a passed surplus-use PROPOSAL committed, e.g. the training invoice."""
@@ -94,6 +97,7 @@ def payout_spend(ctx: click.Context, proposal_id: str, amount: int, on: date, re
 @payout.command("members")
 @click.option("--on", "on", type=DATE, required=True, help="Date paid.")
 @click.option("--ref", default="", help="Transfer reference.")
+@records
 @click.pass_context
 def payout_members(ctx: click.Context, on: date, ref: str) -> None:
     """Pay every member what the co-op owes them on a date (session shares and payouts), all or none."""

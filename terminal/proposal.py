@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from terminal.params import DATE, as_of_option, books_as, json_option, open_books, today
+from terminal.params import DATE, MEMBER, as_of_option, books_as, json_option, open_books, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 if TYPE_CHECKING:
     pass
@@ -131,6 +132,7 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
 @proposal.command("close")
 @click.argument("proposal_id")
 @click.option("--statement", default="", help="An outcome statement to keep beside the engine's result.")
+@records
 @click.pass_context
 def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None:
     """Count and decide; refused before the deadline unless the outcome is already certain."""
@@ -165,8 +167,9 @@ def proposal_close(ctx: click.Context, proposal_id: str, statement: str) -> None
 
 @proposal.command("comment")
 @click.argument("proposal_id")
-@click.option("--member", "member_id", required=True, help="The member commenting (asks for their credential).")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="The member commenting (asks for their credential).")
 @click.option("--text", required=True)
+@records
 @click.pass_context
 def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text: str) -> None:
     """Comment on a proposal as a member (a recused member may comment but not vote)."""
@@ -182,7 +185,8 @@ def proposal_comment(ctx: click.Context, proposal_id: str, member_id: str, text:
 @proposal.command("statement")
 @click.argument("proposal_id")
 @click.option("--text", required=True, help="The statement.")
-@click.option("--by", "by", default=None, help="The member making it (asks for their credential); default: the administrator.")
+@click.option("--by", "by", type=MEMBER, default=None, help="The member making it (asks for their credential); default: the administrator.")
+@records
 @click.pass_context
 def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str | None) -> None:
     """Add an outcome statement beside a proposal's result (the engine's result stands as counted)."""
@@ -200,6 +204,7 @@ def proposal_statement(ctx: click.Context, proposal_id: str, text: str, by: str 
 @proposal.command("second-reading")
 @click.argument("proposal_id")
 @click.option("--deadline", type=DATE, default=None, help="Last day of voting (default: the rule's voting period).")
+@records
 @click.pass_context
 def proposal_second_reading(ctx: click.Context, proposal_id: str, deadline: date | None) -> None:
     """Open the second reading of a proposal that passed its first (after the cooling-off period)."""

@@ -9,14 +9,17 @@ from typing import Any
 import click
 
 from engine.errors import UserError
-from terminal.params import DATE, MONEY, books_as
+from terminal.params import DATE, MEMBER, MONEY, books_as
+from terminal.recorded import records
 
 
 def _propose_options(f: Any) -> Any:
     f = click.option("--deadline", type=DATE, default=None, help="Last day of voting (default: the rule's voting period).")(f)
-    f = click.option("--by", "by", default=None, help="The proposing member (asks for their credential); default: the administrator.")(f)
+    f = click.option(
+        "--by", "by", type=MEMBER, default=None, help="The proposing member (asks for their credential); default: the administrator."
+    )(f)
     f = click.option("--title", default=None, help="A short title (default: made from the fields).")(f)
-    return click.pass_context(f)
+    return records(click.pass_context(f))
 
 
 def _open(
@@ -46,7 +49,7 @@ def propose() -> None:
 
 
 @propose.command("onboarding")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--name", required=True)
 @click.option("--practice", required=True, help="The provider's own practice's legal name.")
 @click.option("--licence", required=True)
@@ -62,7 +65,7 @@ def propose_onboarding(
 
 
 @propose.command("termination")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--last-day", type=DATE, required=True, help="The provider's last day if the termination passes.")
 @click.option(
     "--grounds",
@@ -237,7 +240,7 @@ _DECISIONS = {
 def _decision_command(kind: str, doc: str) -> None:
     @propose.command(kind, help=doc)
     @click.option("--text", required=True, help="What the members are asked to decide.")
-    @click.option("--member", default=None, help="The member it concerns, if any.")
+    @click.option("--member", type=MEMBER, default=None, help="The member it concerns, if any.")
     @click.option("--amount", type=MONEY, default=None, help="What it commits, if anything (a supervisor's or software's monthly cost).")
     @click.option("--vendor", default=None, help="Who is contracted (software, supervisor).")
     @_propose_options
@@ -261,7 +264,7 @@ for _kind, _doc in _DECISIONS.items():
 
 @propose.command("low-rate")
 @click.option("--client", required=True, help="The client's reference in the clinical records (never their name).")
-@click.option("--member", "member_id", required=True, help="The clinician who sees the client.")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="The clinician who sees the client.")
 @click.option("--rate", type=MONEY, required=True, help="The proposed rate per session.")
 @click.option("--text", required=True, help="Why: what the client can pay, and for how long.")
 @_propose_options

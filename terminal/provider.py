@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from terminal.params import DATE, another_batch_option, as_of_option, json_option, open_books, today
+from terminal.params import DATE, MEMBER, another_batch_option, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, fee_changes_since, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -36,7 +37,7 @@ def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_jso
 
 
 @provider.command("show")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @as_of_option
 @json_option
 @click.pass_context
@@ -56,12 +57,13 @@ def provider_show(ctx: click.Context, provider_id: str, as_of: date | None, as_j
 
 
 @provider.command("join")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--name", required=True)
 @click.option("--practice", required=True, help="The provider's own practice's legal name.")
 @click.option("--licence", required=True)
 @click.option("--email", required=True)
 @click.option("--on", "on", type=DATE, required=True, help="First day of membership.")
+@records
 @click.pass_context
 def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str, licence: str, email: str, on: date) -> None:
     """Record a provider joining (after the members approved it)."""
@@ -74,9 +76,10 @@ def provider_join(ctx: click.Context, provider_id: str, name: str, practice: str
 
 
 @provider.command("leave")
-@click.argument("provider_id")
+@click.argument("provider_id", type=MEMBER)
 @click.option("--on", "on", type=DATE, required=True, help="Last day of membership.")
 @click.option("--reason", default="", help="Optional: no reason is needed to leave.")
+@records
 @click.pass_context
 def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) -> None:
     """Record a provider leaving. Anyone may leave at any time, for any reason."""
@@ -91,6 +94,7 @@ def provider_leave(ctx: click.Context, provider_id: str, on: date, reason: str) 
 @provider.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def provider_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many joins from a CSV (id,name,practice,licence,email,start), all or none."""

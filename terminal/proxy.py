@@ -6,8 +6,9 @@ from datetime import date
 
 import click
 
-from terminal.params import DATE, books_as, json_option, open_books
+from terminal.params import DATE, MEMBER, books_as, json_option, open_books
 from terminal.present import emit_json, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -16,11 +17,12 @@ def proxy() -> None:
 
 
 @proxy.command("give")
-@click.option("--member", "member_id", required=True, help="You, the member giving the proxy (asks for your credential).")
-@click.option("--to", "holder", required=True, help="The member who will vote for you.")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="You, the member giving the proxy (asks for your credential).")
+@click.option("--to", "holder", type=MEMBER, required=True, help="The member who will vote for you.")
 @click.option("--proposal", default=None, help="For this proposal only (P-N) ...")
 @click.option("--from", "first", type=DATE, default=None, help="... or for every vote from this date ...")
 @click.option("--until", "last", type=DATE, default=None, help="... until this date.")
+@records
 @click.pass_context
 def proxy_give(ctx: click.Context, member_id: str, holder: str, proposal: str | None, first: date | None, last: date | None) -> None:
     """Give another member your proxy; it counts once they accept it."""
@@ -33,7 +35,8 @@ def proxy_give(ctx: click.Context, member_id: str, holder: str, proposal: str | 
 
 @proxy.command("accept")
 @click.argument("number", type=int, metavar="PROXY")
-@click.option("--member", "member_id", required=True, help="You, the holder (asks for your credential).")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="You, the holder (asks for your credential).")
+@records
 @click.pass_context
 def proxy_accept(ctx: click.Context, number: int, member_id: str) -> None:
     """Accept a proxy given to you."""
@@ -46,7 +49,8 @@ def proxy_accept(ctx: click.Context, number: int, member_id: str) -> None:
 
 @proxy.command("revoke")
 @click.argument("number", type=int, metavar="PROXY")
-@click.option("--member", "member_id", required=True, help="The giver or the holder (asks for your credential).")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="The giver or the holder (asks for your credential).")
+@records
 @click.pass_context
 def proxy_revoke(ctx: click.Context, number: int, member_id: str) -> None:
     """End a proxy; ballots already cast under it stay as cast (the member's own ballot still overrides them)."""

@@ -30,21 +30,27 @@ def report_transparency(
 
     from engine.documents.anchor import line
     from engine.documents.requests import transparency_report
-    from engine.documents.statements import result_rows
+    from engine.documents.statements import result_figures, result_rows
+    from engine.documents.templates import long_date
 
     books = open_books(ctx)
     t = transparency_report(books, cycle_id, csv_file=csv_file, md_file=md_file, docx_file=docx_file)
     if as_json:
         data = asdict(t)
         data["close"] = t.close.as_data() if t.close else None
-        emit_json({**data, "cooperative_share": t.cooperative_share, "budget_total": t.budget_total, "actual_total": t.actual_total})
+        data["issued"] = t.issued.isoformat() if t.issued else None
+        totals = {"period": t.period, "budget_total": t.budget_total, "actual_total": t.actual_total}
+        categories = [{"category": c, "budget": b, "actual": a} for c, b, a in t.categories]
+        emit_json({**data, **totals, "categories": categories, "result": result_figures(t)})
         return
-    click.echo(f"Transparency report: {t.federation}, cycle {t.label}")
+    click.echo(f"Transparency report: {t.federation}, {t.period} (cycle {t.label})")
+    if t.issued:
+        click.echo(f"Issued {long_date(t.issued)}{'' if t.close is not None else ', before the cycle is closed'}.")
     click.echo("")
     rows = [
         [
-            r.line,
-            r.category,
+            r.name,
+            r.category.replace("_", " "),
             r.vendor + (" (co-op)" if r.cooperative_vendor else ""),
             money(r.budget, books),
             money(r.actual, books),
@@ -60,7 +66,7 @@ def report_transparency(
     click.echo(table([[k, v] for k, v in result_rows(t)], ["", "amount"], {1: "right"}))
     if t.refunds:
         click.echo("")
-        prow = [[r.provider, r.name, r.months, money(r.refund, books), money(r.assessment, books)] for r in t.refunds]
-        click.echo(table(prow, ["provider", "name", "months", "refund", "assessed"], {2: "right", 3: "right", 4: "right"}))
+        prow = [[r.name, r.months, money(r.refund, books), money(r.assessment, books)] for r in t.refunds]
+        click.echo(table(prow, ["provider", "months", "refund", "assessed"], {1: "right", 2: "right", 3: "right"}))
     click.echo("")
     click.echo(line(t.anchor))

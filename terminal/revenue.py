@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
+from terminal.params import AMOUNT_ARGUMENTS, MEMBER, MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -17,10 +18,11 @@ def revenue() -> None:
 
 
 @revenue.command("record", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("amount", type=MONEY)
 @click.option("--month", required=True, help="The month the services were provided, YYYY-MM.")
 @click.option("--note", default="", help="Anything worth keeping with it.")
+@records
 @click.pass_context
 def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, note: str) -> None:
     """Record MEMBER's revenue for a month; in probation, the co-op's share is split off."""
@@ -36,6 +38,7 @@ def revenue_record(ctx: click.Context, member_id: str, amount: int, month: str, 
 @revenue.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def revenue_import(ctx: click.Context, csv_file: Path) -> None:
     """Record every row of a CSV (member, month, amount[, note]), or none if any row is wrong."""
@@ -47,7 +50,7 @@ def revenue_import(ctx: click.Context, csv_file: Path) -> None:
 
 
 @revenue.command("list")
-@click.option("--member", "member_id", default=None)
+@click.option("--member", "member_id", type=MEMBER, default=None)
 @as_of_option
 @json_option
 @click.pass_context
@@ -78,7 +81,7 @@ def revenue_list(ctx: click.Context, member_id: str | None, as_of: date | None, 
 
 
 @revenue.command("statement")
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.option("--year", type=int, required=True)
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--md", "md_file", type=click.Path(dir_okay=False, path_type=Path), default=None)
@@ -101,7 +104,9 @@ def revenue_statement(
     books = open_books(ctx)
     s = annual_statement(books, member_id, year)
     if as_json:
-        emit_json({"member": s.member, "year": s.year, "summary": {k: v for k, v in s.rows()}})
+        keys = ("revenue", "levy", "kept", "expenses", "refunds", "assessments", "rent_covered", "net_kept")
+        summary = {k: v for k, (_, v) in zip(keys, s.rows(), strict=True)}
+        emit_json({"member": s.member, "year": s.year, "currency": books.federation.currency, "summary": summary})
         return
     rows = [[str(r.month), r.status, *(money(getattr(r, c), books) for c in STATEMENT_COLUMNS)] for r in s.months]
     rows.append(["total", "", *(money(s.total(c), books) for c in STATEMENT_COLUMNS)])

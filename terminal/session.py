@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, another_batch_option, correction_option, json_option, open_books
+from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, another_batch_option, correction_option, json_option, open_books
 from terminal.present import emit_json, money, table
+from terminal.recorded import records
 
 
 @click.group()
@@ -17,11 +18,12 @@ def session() -> None:
 
 
 @session.command("record", context_settings=AMOUNT_ARGUMENTS)
-@click.argument("member_id", metavar="MEMBER")
+@click.argument("member_id", type=MEMBER, metavar="MEMBER")
 @click.argument("fee", type=MONEY)
 @click.option("--on", "on", type=DATE, required=True, help="Date the session's fee was received.")
 @click.option("--ref", default="", help="Your own reference for the session (no client details).")
 @correction_option
+@records
 @click.pass_context
 def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: str, correction: str | None) -> None:
     """Record a session's FEE held by MEMBER; the split in force that day is applied."""
@@ -40,6 +42,7 @@ def session_record(ctx: click.Context, member_id: str, fee: int, on: date, ref: 
 @session.command("import")
 @another_batch_option
 @click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@records
 @click.pass_context
 def session_import(ctx: click.Context, csv_file: Path) -> None:
     """Record many sessions from a CSV (member,fee,on,ref): every row or none."""
@@ -55,7 +58,7 @@ def session_import(ctx: click.Context, csv_file: Path) -> None:
 
 
 @session.command("list")
-@click.option("--member", "member_id", default=None, help="Only this member's sessions.")
+@click.option("--member", "member_id", type=MEMBER, default=None, help="Only this member's sessions.")
 @click.option("--quarter", "quarter_id", default=None, metavar="QUARTER", help="Only this quarter (e.g. 2027-04).")
 @json_option
 @click.pass_context

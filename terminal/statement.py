@@ -48,6 +48,7 @@ def statement(
     from engine.documents.anchor import as_json as anchor_json
     from engine.documents.anchor import line
     from engine.documents.requests import issue_cycle_statements, provider_statement
+    from engine.documents.statements import NOT_YET_DUE
 
     books = open_books(ctx, write=everyone or issue_docs)
     day = on or today()
@@ -66,14 +67,25 @@ def statement(
         return
     if len(targets) != 2:
         raise UserError("give a provider and a cycle", field="PROVIDER CYCLE", expected="e.g. 'mara-quist 2027-01', or '--all 2027-01'")
-    provider_id, cycle_id = targets
+    from engine.books.ids import member_id
+
+    provider_id, cycle_id = member_id(targets[0]), targets[1]
     found = provider_statement(
         books, provider_id, cycle_id, day, csv_file=csv_file, md_file=md_file, docx_file=docx_file, issue=issue_docs, out=out
     )
     s, done = found.statement, found.issued
     if as_json:
-        issued = [issued_json(d) for d in done]
-        emit_json({**asdict(s), "summary": dict(found.summary), "issued": issued, "anchor": anchor_json(found.anchor)})
+        summary = {
+            "charged": s.charged,
+            "paid": s.paid,
+            "arrears": s.arrears,
+            "refund": s.refund,
+            "refund_netted": s.refund_netted,
+            "refund_owed": s.refund_owed,
+            "assessment": s.assessment,
+            "balance": s.closing,
+        }
+        emit_json({**asdict(s), "summary": summary, "issued": [issued_json(d) for d in done], "anchor": anchor_json(found.anchor)})
         return
     click.echo(f"{'Final settlement statement' if s.final else 'Statement'}: {s.name} ({s.provider}), cycle {s.label}")
     if s.final:
@@ -83,7 +95,7 @@ def statement(
         [
             m.month,
             money(m.fee, books) if m.fee is not None else "not set",
-            money(m.charged, books),
+            money(m.charged, books) if m.due else NOT_YET_DUE,
             money(m.paid, books),
             money(m.other, books),
             money(m.balance, books),

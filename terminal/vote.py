@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from terminal.params import books_as
+from terminal.params import MEMBER, books_as
+from terminal.recorded import add, records
 
 
 @click.group()
@@ -14,10 +15,11 @@ def vote() -> None:
 
 @vote.command("cast")
 @click.argument("proposal_id")
-@click.option("--member", "member_id", required=True, help="Your member id (asks for your credential, or reads COOP_CREDENTIAL).")
+@click.option("--member", "member_id", type=MEMBER, required=True, help="Your member id (asks for a credential, or reads COOP_CREDENTIAL).")
 @click.option("--choice", type=click.Choice(["yes", "no", "abstain", "stand_aside", "block"]), required=True)
 @click.option("--reason", default="", help="Why (required for a block).")
-@click.option("--for", "for_member", default=None, help="Cast the ballot of a member whose accepted proxy you hold.")
+@click.option("--for", "for_member", type=MEMBER, default=None, help="Cast the ballot of a member whose accepted proxy you hold.")
+@records
 @click.pass_context
 def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str, reason: str, for_member: str | None) -> None:
     """Cast or change your ballot; the latest before close counts, earlier ones stay on the record."""
@@ -27,6 +29,7 @@ def vote_cast(ctx: click.Context, proposal_id: str, member_id: str, choice: str,
 
     books, secret = books_as(ctx, member_id)
     p, entry = cast(books, proposal_id, member_id, choice, secret, reason, for_member)
+    add(ctx, proposal=p.label, receipt=entry.hash)
     what = "Ratification response" if entry.data["phase"] == "ratification" else "Ballot"
     changed = " (replaces your earlier ballot)" if "supersedes" in entry.data else ""
     proxy = f" for {entry.data['member']} (proxy {entry.data['proxy']})" if "proxy" in entry.data else ""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import at
 
 from engine.books.cycles import Month, parse_cycle
 from engine.books.folder import Books, open_books
@@ -238,9 +239,10 @@ def test_quarterly_federation(tmp_path: Path) -> None:
     b.close()
 
 
-def test_write_off_reduces_the_surplus(books: Books) -> None:
+def test_write_off_reduces_the_surplus(books: Books, monkeypatch: pytest.MonkeyPatch) -> None:
     fees.recalc(books, cyc(books))
     pay_everything(books, H1, skip={("teo-abernathy", 6)})
+    monkeypatch.setenv("COOP_NOW", "2027-06-25T09:00:00")  # the write-off is recorded the day it is decided
     ledger.record_write_off(books, "teo-abernathy", 10000, date(2027, 6, 20), "hardship")
     spend(books, H1, 2300000)
     result, _, _ = closing.close(books, cyc(books), date(2027, 7, 1))
@@ -250,8 +252,9 @@ def test_write_off_reduces_the_surplus(books: Books) -> None:
 # --- refusals ----------------------------------------------------------------------------------
 
 
-def test_closed_cycle_refuses_later_entries_except_corrections(books: Books) -> None:
+def test_closed_cycle_refuses_later_entries_except_corrections(books: Books, monkeypatch: pytest.MonkeyPatch) -> None:
     fees.recalc(books, cyc(books))
+    monkeypatch.setenv("COOP_NOW", "2027-07-01T09:00:00")  # the day of the close: June's money is in the past
     closing.close(books, cyc(books), date(2027, 7, 1))
     with pytest.raises(UserError, match="cycle 2027-01 was closed"):
         ledger.record_payment(books, "mara-quist", 100, date(2027, 6, 3))
@@ -333,7 +336,7 @@ def test_cli_year_end_to_end(coop: Callable[..., Result], books_dir: Path, tmp_p
     assert "chq 101" not in first  # no one's payment details
     r = coop("ledger", "balances", "--as-of", "2027-07-01")
     assert re.search(r"total\s+\$0\.00", r.output)
-    r = coop("payment", "record", "mara-quist", "1", "--on", "2027-06-01")
+    r = coop("payment", "record", "mara-quist", "1", "--on", "2027-06-01", env=at("2027-07-02"))
     assert r.exit_code == 2 and "closed" in r.output and "Traceback" not in r.output
     r = coop("fees", "notices", "2027-01", "--out", str(tmp_path / "docs"))
     assert r.exit_code == 0 and len(list((tmp_path / "docs" / "notices" / "2027-01").glob("*.docx"))) == 6
@@ -374,7 +377,7 @@ def test_demo_year_figures(tmp_path: Path) -> None:
 
     from cli import main
 
-    out = CliRunner().invoke(main, ["demo", str(tmp_path / "d")], catch_exceptions=False).output
+    out = CliRunner().invoke(main, ["demo", str(tmp_path / "d"), "--verbose"], catch_exceptions=False).output
     assert "$689.99 (set from 2027-06: Wes Okafor (wes-okafor) leaves (last day 2027-05-31))" in out
     assert re.search(r"teo-abernathy\s+6\s+\$60\.01\s+\$60\.01\s+\$0\.00", out)  # his refund goes to June's arrears
     assert re.search(r"deficit carried into the next cycle's budget\s+\$450\.00", out)

@@ -507,7 +507,7 @@ def test_annual_statement_files(coop: Coop) -> None:
 
 
 def test_the_demo_year_runs_end_to_end(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "flat_pay"], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "flat_pay", "--verbose"], catch_exceptions=False)
     assert result.exit_code == 0, result.output[-2000:]
     out = result.output
     assert "Recorded 60.00 admin hours for kit-oduya in 2027-01" in out and "$2,400.00 at $40.00/h" in out

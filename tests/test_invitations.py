@@ -121,7 +121,7 @@ def test_the_demo_prints_no_credential(tmp_path: Path) -> None:
 
     from cli import main
 
-    out = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "session_split"], catch_exceptions=False).output
+    out = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "session_split", "--verbose"], catch_exceptions=False).output
     assert "COOP_CREDENTIAL" not in out and "-secret" not in out
     assert "member invite" in out
 

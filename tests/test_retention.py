@@ -160,7 +160,7 @@ def test_a_probationer_with_8000_of_revenue_pays_800_to_the_coop(coop: Callable[
     from engine.documents.statements import statement
 
     books = open_books(coop.folder)  # type: ignore[attr-defined]
-    cycle_statement = statement(books, KIT, FIRST)
+    cycle_statement = statement(books, KIT, FIRST, as_of=FIRST.last_day)
     at_end = provider_balances(books, FIRST.last_day)[KIT]
     books.close()
     assert cycle_statement.arrears == at_end == 600_000 - 720_000, "the cycle statement counts the revenue credited"
@@ -417,7 +417,7 @@ def test_the_member_agreement_sample_renders(tmp_path: Path) -> None:
 
 
 def test_the_demo_runs_a_year(tmp_path: Path) -> None:
-    r = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "retention"], catch_exceptions=False)
+    r = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "retention", "--verbose"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     assert "Recorded $8,000.00 for kit-moreau in 2027-03; $800.00 to the co-op (probation), $7,200.00 kept" in r.output
     assert "Opened P-3: Membership: Kit Moreau (kit-moreau) becomes a member-owner (due 2027-08-01)." in r.output

@@ -38,7 +38,7 @@ def _without_anchors(path: Path) -> tuple[str, list[str]]:
 def test_demo_runs_end_to_end_and_its_documents_are_reproducible(tmp_path: Path) -> None:
     digests = []
     for run in ("first", "second"):
-        result = CliRunner().invoke(main, ["demo", str(tmp_path / run)], catch_exceptions=False)
+        result = CliRunner().invoke(main, ["demo", str(tmp_path / run), "--verbose"], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         assert "OK:" in result.output
         docs = sorted(p for p in (tmp_path / run / "documents").rglob("*") if p.is_file())

@@ -61,3 +61,27 @@ def in_range(day: date, field: str | None = None, *, file: str | None = None, li
 def horizon() -> date:
     """The last date a fact may be recorded for: the end of the year ``HORIZON_YEARS`` from now."""
     return date(min(today().year + HORIZON_YEARS, LATEST.year), 12, 31)
+
+
+FUTURE_SETTING = "policies.future_days"
+"""Where federation.yaml says how many days ahead of today money may be dated."""
+
+
+def not_too_far_ahead(day: date, days: int, field: str | None = None, *, file: str | None = None, line: int | None = None) -> date:
+    """Refuse money dated more than ``days`` after today: a payment dated next year is nearly always a typed year.
+
+    Planned facts (a budget line, a rate, a join) are not money received or
+    paid, and keep the wide :func:`horizon`; money is recorded when it moves.
+    """
+    from datetime import timedelta
+
+    last = today() + timedelta(days=days)
+    if last < day <= horizon():  # beyond the books' years the journal's own refusal speaks
+        raise UserError(
+            f"{day} is {(day - today()).days} days after today ({today()}); money is recorded at most {days} days ahead",
+            field=field,
+            file=file,
+            line=line,
+            expected=f"a date by {last}; to allow later ones, raise {FUTURE_SETTING} in federation.yaml, then 'coop audit seal --reason'",
+        )
+    return day

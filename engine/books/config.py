@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from engine.books.ids import Identifier, MemberId
 from engine.books.mail import MailSettings
 from engine.books.money import CURRENCY, Money
 from engine.books.parameters import parameter_classes, parameters_of
@@ -35,14 +36,7 @@ AnyParameters = Annotated[Union[parameter_classes()], Field(discriminator="model
 FILENAME = "federation.yaml"
 FILE_VERSION = 1
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError("an id of lower-case letters, digits, '-' or '_' (e.g. 'avery-lin')")
-    return value
 
 
 def _email(value: str) -> str:
@@ -64,7 +58,6 @@ def _one_line(value: str) -> str:
     return value
 
 
-Identifier = Annotated[str, AfterValidator(_id)]
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
 Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
@@ -80,7 +73,7 @@ class Strict(BaseModel):
 class Provider(Strict):
     """A licensed provider who owns an independent practice and joins the federation."""
 
-    id: Identifier
+    id: MemberId
     name: Line
     practice: Line = Field(description="the provider's own practice's legal name")
     licence: Line
@@ -131,7 +124,7 @@ class Parent(Strict):
 
     legal_name: Line
     principal: Line
-    principal_id: Identifier | None = Field(default=None, description="the principal's provider id, if they are a provider")
+    principal_id: MemberId | None = Field(default=None, description="the principal's provider id, if they are a provider")
     address: OptionalLine = Field(default="", description="postal address, for notices")
     entity_type: OptionalLine = Field(default="", description="e.g. professional limited liability company")
     formed_in: OptionalLine = Field(default="", description="the state the entity was formed in")
@@ -164,7 +157,7 @@ def _schedule(value: Any) -> Any:
 
 
 class Policies(Strict):
-    """Money policies; each is a dated parameter members may change by vote."""
+    """Money policies: each schedule is a dated parameter members may change by vote; ``future_days`` guards typing."""
 
     joiner_charging: Schedule[JoinerCharging] = Field(default_factory=lambda: Schedule[JoinerCharging].model_validate("first_full_month"))
     leaver_charging: Schedule[LeaverCharging] = Field(
@@ -172,6 +165,9 @@ class Policies(Strict):
     )
     refund_basis: Schedule[RefundBasis] = Field(default_factory=lambda: Schedule[RefundBasis].model_validate("months"))
     deficit: Schedule[DeficitPolicy] = Field(default_factory=lambda: Schedule[DeficitPolicy].model_validate("carry_forward"))
+    future_days: int = Field(
+        default=31, ge=0, le=3660, description="how many days after today a payment, expense or write-off may be dated"
+    )
 
 
 # --- agreement terms: what a lawyer expects every agreement to state ---------------------------
@@ -254,6 +250,12 @@ class Federation(Strict):
             params["model"] = data.get("model", "federation")
             data = {**data, "parameters": params}
         return data
+
+    @field_validator("providers", "budget", mode="before")
+    @classmethod
+    def _empty_list(cls, value: Any) -> Any:
+        """``providers:`` with only comments under it (a new file's commented example) is an empty roster, not an error."""
+        return [] if value is None else value
 
     @field_validator("decision_rules", mode="after")
     @classmethod

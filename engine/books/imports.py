@@ -22,8 +22,12 @@ from datetime import date
 from pathlib import Path
 
 from engine.books.clock import parse_date
+from engine.books.ids import member_id
 from engine.books.money import parse_cents
 from engine.errors import UserError
+
+MEMBER_COLUMNS = ("id", "provider", "member")
+"""Columns holding a member's or provider's id: read in their one stored form (``P1`` is ``p1``)."""
 
 STAMP = "import_sha256"
 """The field every entry an import records carries: the SHA-256 of the file it came from."""
@@ -42,8 +46,11 @@ ANOTHER_BATCH: ContextVar[bool] = ContextVar("another_batch", default=False)
 """Set by ``--another-batch``: the same bytes are knowingly a second, distinct batch."""
 
 
-def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    """The rows of a CSV file whose header names exactly ``columns`` (in any order), each once, every row complete."""
+def read_rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """The rows of a CSV file whose header names exactly ``columns`` (in any order), each once, every row complete.
+
+    A column in ``optional`` may be left out of the header; each row then reads it as empty.
+    """
     try:
         data = path.read_bytes()
         text = data.decode("utf-8")
@@ -52,15 +59,16 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
         doubled = sorted({c for c in header if header.count(c) > 1})
         if doubled:
             raise UserError(f"column {', '.join(doubled)} appears more than once", file=path, line=1, expected=", ".join(columns))
-        if set(header) != set(columns):
-            raise UserError(f"columns are {', '.join(header) or 'missing'}", file=path, line=1, expected=", ".join(columns))
+        if not set(columns) <= set(header) <= set(columns) | set(optional):
+            wanted = ", ".join(columns) + "".join(f"[, {c}]" for c in optional)
+            raise UserError(f"columns are {', '.join(header) or 'missing'}", file=path, line=1, expected=wanted)
         rows = []
         for row in reader:
             if None in row:
                 raise UserError(f"{len(header) + len(row[None])} cells", file=path, line=reader.line_num, expected=f"{len(header)} cells")  # type: ignore[index]
             if None in row.values():
                 raise UserError("a cell is missing", file=path, line=reader.line_num, expected=f"{len(header)} cells")
-            rows.append(row)
+            rows.append({**dict.fromkeys(optional, ""), **{k: member_id(v) if k in MEMBER_COLUMNS else v for k, v in row.items()}})
     except FileNotFoundError:
         raise UserError("file not found", file=path) from None
     except IsADirectoryError:

@@ -286,6 +286,8 @@ class StatementMonth(DocModel):
     fee: int | None
     charged: int
     paid: int
+    due: bool = True
+    """False for a month of an open cycle not yet begun on the issue date: its charge reads "not yet due"."""
 
 
 class ResultRow(DocModel):

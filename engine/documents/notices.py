@@ -289,7 +289,7 @@ def statement_document(
     """
     member = shared.members[provider_id] if shared and provider_id in shared.members else require(books, provider_id)
     shared = shared or statements.cycle_books(books, cycle)
-    s = statements.statement(books, provider_id, cycle, shared)
+    s = statements.statement(books, provider_id, cycle, shared, as_of=issued)
     close = shared.close
     items = account_items(s, close, books.federation.currency)
     balance = s.closing if close is not None else s.arrears
@@ -320,7 +320,7 @@ def statement_document(
         provider=_addressee(member),
         issued=issued,
         cycle_label=cycle.label,
-        months=[StatementMonth(month=_label(m.month), fee=m.fee, charged=m.charged, paid=m.paid) for m in s.months],
+        months=[StatementMonth(month=_label(m.month), fee=m.fee, charged=m.charged, paid=m.paid, due=m.due) for m in s.months],
         fees_total=s.charged,
         paid_total=s.paid,
         items=items,

@@ -52,7 +52,7 @@ def provider_statement(
 ) -> ProviderStatement:
     """One provider's statement for a cycle, written to the files asked for and issued if asked."""
     c = cycle_named(books, cycle)
-    s = statements.statement(books, provider_id, c)
+    s = statements.statement(books, provider_id, c, as_of=day)
     doc = notices.statement_document(books, provider_id, c, day) if md_file or docx_file or issue else None
     if csv_file:
         write_text(csv_file, statements.statement_csv(s))

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from engine.audit.anchors import Anchor
+from engine.books import clock
 from engine.books.budget import in_effect, line_versions
 from engine.books.cycles import Cycle
 from engine.books.folder import Books
@@ -43,6 +44,11 @@ class MonthRow:
     other: int
     """Write-offs (negative) and payouts to the provider (positive) in the month, and what the model credits (negative)."""
     balance: int
+    due: bool = True
+    """False for a month of an open cycle that has not begun: nothing is charged for it yet (shown "not yet due")."""
+
+
+NOT_YET_DUE = "not yet due"
 
 
 @dataclass(frozen=True)
@@ -128,8 +134,12 @@ def cycle_books(books: Books, cycle: Cycle) -> CycleBooks:
     )
 
 
-def statement(books: Books, provider_id: str, cycle: Cycle, shared: CycleBooks | None = None) -> Statement:
-    """One provider's statement; ``shared`` (from :func:`cycle_books`) when issuing many for the cycle."""
+def statement(books: Books, provider_id: str, cycle: Cycle, shared: CycleBooks | None = None, as_of: date | None = None) -> Statement:
+    """One provider's statement; ``shared`` (from :func:`cycle_books`) when issuing many for the cycle.
+
+    In an open cycle a month is charged on its first day: a month starting after ``as_of`` (default today)
+    is not yet due, and neither its charge nor the balance counts it.
+    """
     if shared is None:
         require(books, provider_id)
         shared = cycle_books(books, cycle)
@@ -161,11 +171,13 @@ def statement(books: Books, provider_id: str, cycle: Cycle, shared: CycleBooks |
         movements.sort(key=lambda mv: mv.on)
     rows = []
     balance = opening
+    done = shared.close
+    day = as_of or clock.today()
     for i, m in enumerate(cycle.months):
         key = str(m)
-        balance += charged[i] - paid[key] + other[key]
-        rows.append(MonthRow(key, fee_row[i], charged[i], paid[key], other[key], balance))
-    done = shared.close
+        due = done is not None or m.first <= day
+        balance += (charged[i] if due else 0) - paid[key] + other[key]
+        rows.append(MonthRow(key, fee_row[i], charged[i] if due else 0, paid[key], other[key], balance, due))
     s = Statement(
         books.federation.name,
         books.federation.currency,
@@ -241,6 +253,19 @@ class Transparency:
     """Who holds the accounts and keeps nothing ("the parent", or "the co-op" in the other models)."""
     anchor: Anchor | None = None
     """The journal head the report was made from, which it prints (engine.documents.anchor)."""
+    first_day: date | None = None
+    last_day: date | None = None
+    issued: date | None = None
+    """The day the figures stand: the close, or for an open cycle today (never after the cycle's end)."""
+
+    @property
+    def period(self) -> str:
+        """The cycle in words: ``1 January 2027 to 30 June 2027``."""
+        from engine.documents.templates import long_date
+
+        if self.first_day is None or self.last_day is None:
+            return f"cycle {self.label}"
+        return f"{long_date(self.first_day)} to {long_date(self.last_day)}"
 
     @property
     def budget_total(self) -> int:
@@ -312,6 +337,9 @@ def transparency(books: Books, cycle: Cycle) -> Transparency:
         done,
         keeper=books.federation.keeper,
         anchor=anchoring.current(books.journal),
+        first_day=cycle.first_day,
+        last_day=cycle.last_day,
+        issued=done.on if done is not None else min(clock.today(), cycle.last_day),
     )
     if done is not None:
         names = {p.id: p.name for p in books.federation.providers}
@@ -380,42 +408,56 @@ def statement_csv(s: Statement) -> str:
     for m in s.months:
         w.writerow([s.provider, s.cycle, "month", f"{m.month} fee", cents_to_decimal_text(m.fee) if m.fee is not None else ""])
         for label, value in (("charged", m.charged), ("paid", m.paid), ("other", m.other), ("balance", m.balance)):
-            w.writerow([s.provider, s.cycle, "month", f"{m.month} {label}", cents_to_decimal_text(value)])
+            shown = NOT_YET_DUE if label == "charged" and not m.due else cents_to_decimal_text(value)
+            w.writerow([s.provider, s.cycle, "month", f"{m.month} {label}", shown])
     for k, v in summary_rows(s):
         w.writerow([s.provider, s.cycle, "summary", k, cents_to_decimal_text(v)])
     return buf.getvalue()
 
 
+def _month_words(month: str) -> str:
+    """``2027-03`` as ``March 2027``."""
+    return date.fromisoformat(f"{month}-01").strftime("%B %Y")
+
+
 def transparency_markdown(t: Transparency) -> str:
+    from engine.documents.templates import long_date
+
     money = _money(t.currency)
-    out = [f"# Transparency report: {t.federation}\n", f"Cycle {t.label}. Amounts only; no one's payment details.\n"]
+    issued = f" Issued {long_date(t.issued)}{'' if t.close is not None else ', before the cycle is closed'}." if t.issued else ""
+    out = [
+        f"# Transparency report: {t.federation}\n",
+        f"{t.period} (cycle {t.label}).{issued} Amounts only; no one's payment details.\n",
+    ]
     out.append("## The monthly fee\n")
     out.append(
         _md_table(
             ["from", "fee", "before", "why"],
-            [[f.from_month, money(f.amount), money(f.old) if f.old is not None else "", f.reason] for f in t.fee_settings]
+            [[_month_words(f.from_month), money(f.amount), money(f.old) if f.old is not None else "", f.reason] for f in t.fee_settings]
             or [["", "not set", "", ""]],
             {1, 2},
         )
     )
     out.append("## Budget and actual, by line\n")
     rows = [
-        [r.line, r.vendor + (" (co-op)" if r.cooperative_vendor else ""), money(r.budget), money(r.actual), money(r.difference)]
+        [r.name, r.vendor + (" (co-op)" if r.cooperative_vendor else ""), money(r.budget), money(r.actual), money(r.difference)]
         for r in t.lines
     ]
     rows.append(["total", "", money(t.budget_total), money(t.actual_total), money(t.budget_total - t.actual_total)])
     out.append(_md_table(["line", "vendor", "budget", "actual", "under (over)"], rows, {2, 3, 4}))
     out.append("## By category\n")
-    out.append(_md_table(["category", "budget", "actual"], [[c, money(b), money(a)] for c, b, a in t.categories], {1, 2}))
+    out.append(
+        _md_table(["category", "budget", "actual"], [[c.replace("_", " "), money(b), money(a)] for c, b, a in t.categories], {1, 2})
+    )
     out.append("## Fees and result\n")
     out.append(_md_table(["", "amount"], [[k, v] for k, v in result_rows(t)], {1}))
     if t.refunds:
         out.append("## Refunds and assessments by provider\n")
         out.append(
             _md_table(
-                ["provider", "name", "months", "refund", "assessed"],
-                [[r.provider, r.name, r.months, money(r.refund), money(r.assessment)] for r in t.refunds],
-                {2, 3, 4},
+                ["provider", "months", "refund", "assessed"],
+                [[r.name, r.months, money(r.refund), money(r.assessment)] for r in t.refunds],
+                {1, 2, 3},
             )
         )
     return "\n".join(block.strip("\n") + "\n" for block in out)
@@ -447,6 +489,34 @@ def result_rows(t: Transparency) -> list[tuple[str, str]]:
     return rows
 
 
+def result_figures(t: Transparency) -> dict[str, Any]:
+    """Every figure :func:`result_rows` states, in cents under plain keys (for JSON): what was kept included."""
+    out: dict[str, Any] = {
+        "fees_charged": t.fees_charged,
+        "fees_collected": t.fees_collected,
+        "owed_by_providers": t.owed_by_providers,
+        "owed_to_providers": t.owed_to_providers,
+        "cooperative_spent": t.cooperative_spent,
+        "cooperative_share": t.cooperative_share,
+        "closed": t.close is not None,
+    }
+    c = t.close
+    if c is not None:
+        out.update(
+            brought_forward=c.brought_forward,
+            written_off=c.written_off,
+            expenses=c.expenses,
+            surplus=c.surplus,
+            refunded=c.refunded,
+            refund_basis=c.basis,
+            assessed=c.assessed,
+            carried_forward=c.carried_forward,
+            kept=c.profit,
+            kept_by=t.keeper,
+        )
+    return out
+
+
 def transparency_csv(t: Transparency) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -473,7 +543,7 @@ def transparency_docx(t: Transparency, author: str, cycle_end: date) -> bytes:
     """The report typeset like every other document, dated by its close (or the cycle's end), never the clock."""
     from engine.documents.typesetting import DocMeta, to_docx
 
-    on = t.close.on if t.close is not None else cycle_end
+    on = t.issued or (t.close.on if t.close is not None else cycle_end)
     meta = DocMeta(
         title=f"Transparency report: {t.label}",
         footer=f"Transparency report · {t.federation} · cycle {t.label}",

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.books.budget import in_effect, line_versions
+from engine.books.clock import not_too_far_ahead
 from engine.books.cycles import Cycle, Month, cycle_containing
 from engine.books.folder import Books
 from engine.books.imports import cell_amount, cell_date, read_rows
@@ -63,6 +64,11 @@ def _amount(cents: int) -> None:
         raise UserError("the amount must be more than zero", field="AMOUNT", expected="an amount such as 646.67")
 
 
+def _near(books: Books, on: date, field: str = "--on", **where: object) -> None:
+    """Money is recorded when it moves: a date far ahead of today is a typing mistake until the books allow it."""
+    not_too_far_ahead(on, books.federation.policies.future_days, field, **where)  # type: ignore[arg-type]
+
+
 def _check_provider_on(books: Books, provider_id: str, on: date) -> None:
     m = require(books, provider_id)
     if on < m.start.replace(day=1):
@@ -74,6 +80,7 @@ def record_payment(books: Books, provider_id: str, amount: int, on: date, ref: s
     from engine.ledger.closing import require_open
 
     _amount(amount)
+    _near(books, on)
     _check_provider_on(books, provider_id, on)
     require_open(books, on, "record a payment", correction)
     with books.transaction() as w:
@@ -85,6 +92,7 @@ def record_payout(books: Books, provider_id: str, amount: int, on: date, ref: st
     from engine.ledger.closing import require_open
 
     _amount(amount)
+    _near(books, on)
     require(books, provider_id)
     owed = -provider_balances(books, on).get(provider_id, 0)
     if amount > owed:
@@ -103,6 +111,7 @@ def record_write_off(books: Books, provider_id: str, amount: int, on: date, reas
     from engine.ledger.closing import require_open
 
     _amount(amount)
+    _near(books, on)
     require(books, provider_id)
     if not reason.strip():
         raise UserError("a reason is required", field="--reason")
@@ -126,9 +135,9 @@ def record_expense(
     correction: str | None = None,
 ) -> Entry:
     """A shared expense paid, against a budget line, for the cycle holding ``for_month`` (default: the date's month)."""
-    from engine.ledger.closing import require_open
 
     _amount(amount)
+    _near(books, on)
     month = for_month or Month.of(on)
     versions = line_versions(books).get(line_id)
     if not versions:
@@ -138,7 +147,7 @@ def record_expense(
         raise UserError("a receipt reference is required", field="--receipt", expected="the invoice or receipt number")
     line = in_effect(versions, month.first) or versions[-1]
     cycle = cycle_containing(month.first, books.federation.cycle)
-    require_open(books, month.first, "record an expense", correction)
+    _require_open_for(books, on, for_month, "record an expense", correction)
     data = {
         "line": line_id,
         "category": line.category,
@@ -151,6 +160,23 @@ def record_expense(
     }
     with books.transaction() as w:
         return w.append(EXPENSE, on, _with_correction(data, correction))
+
+
+def _require_open_for(books: Books, on: date, for_month: Month | None, what: str, correction: str | None) -> None:
+    """An expense counts in the cycle of the month it pays for: a refusal names that month when it was given, else the date typed."""
+    from engine.ledger.closing import require_open
+
+    try:
+        require_open(books, for_month.first if for_month else on, what, correction)
+    except UserError:
+        if for_month is None:
+            raise
+        cycle = cycle_containing(for_month.first, books.federation.cycle)
+        raise UserError(
+            f"{for_month} is in cycle {cycle.id}, which is closed; cannot {what} paid on {on} for it",
+            field="--for-month",
+            expected="a month of an open cycle, or --correction REASON to record an explicit correction",
+        ) from None
 
 
 def _with_correction(data: dict[str, Any], correction: str | None) -> dict[str, Any]:
@@ -320,6 +346,8 @@ def trial_balance(books: Books, until: date) -> dict[str, int]:
 
 PAYMENT_COLUMNS = ("provider", "amount", "on", "ref")
 EXPENSE_COLUMNS = ("line", "amount", "on", "vendor", "receipt")
+EXPENSE_OPTIONAL = ("for_month",)
+"""June's pay paid on 1 July belongs to June: an expense file may say the month each row pays for."""
 
 
 def import_payments(books: Books, path: Path) -> tuple[int, int]:
@@ -340,9 +368,12 @@ def import_payments(books: Books, path: Path) -> tuple[int, int]:
             raise UserError(f"unknown provider '{pid}'", file=path, line=i, field="provider")
         amount = cell_amount(row["amount"] or "", path, i)
         on = cell_date(row["on"] or "", path, i)
+        _near(books, on, "on", file=path, line=i)
         cycle = cycle_containing(on, spec)
         if cycle.id in closed:
-            raise UserError(f"cycle {cycle.id} is closed", file=path, line=i, field="on", expected="a date in an open cycle")
+            raise UserError(
+                f"{on} is in cycle {cycle.id}, which is closed", file=path, line=i, field="on", expected="a date in an open cycle"
+            )
         parsed.append((on, {"provider": pid, "amount": amount, "ref": (row["ref"] or "").strip()}))
     with books.transaction() as w:
         for on, data in parsed:
@@ -351,10 +382,11 @@ def import_payments(books: Books, path: Path) -> tuple[int, int]:
 
 
 def import_expenses(books: Books, path: Path) -> tuple[int, int]:
-    """Record shared expenses from a CSV (line, amount, on, vendor, receipt), each for its date's month."""
+    """Record shared expenses from a CSV (line, amount, on, vendor, receipt[, for_month]), each for its month (default: its date's)."""
+    from engine.books.naming import month_named
     from engine.ledger.closing import closed as closed_cycles
 
-    rows = read_rows(path, EXPENSE_COLUMNS)
+    rows = read_rows(path, EXPENSE_COLUMNS, EXPENSE_OPTIONAL)
     versions = line_versions(books)
     closed = set(closed_cycles(books))
     spec = books.federation.cycle
@@ -365,12 +397,20 @@ def import_expenses(books: Books, path: Path) -> tuple[int, int]:
             raise UserError(f"unknown budget line '{line_id}'", file=path, line=i, field="line")
         amount = cell_amount(row["amount"] or "", path, i)
         on = cell_date(row["on"] or "", path, i)
+        _near(books, on, "on", file=path, line=i)
         if not (row["receipt"] or "").strip():
             raise UserError("a receipt reference is required", file=path, line=i, field="receipt")
-        cycle = cycle_containing(on, spec)
+        try:
+            month = month_named(row["for_month"].strip() or None, "for_month") or Month.of(on)
+        except UserError as exc:
+            raise UserError(exc.message, file=path, line=i, field="for_month", expected=exc.expected) from None
+        cycle = cycle_containing(month.first, spec)
         if cycle.id in closed:
-            raise UserError(f"cycle {cycle.id} is closed", file=path, line=i, field="on", expected="a date in an open cycle")
-        line = in_effect(versions[line_id], on) or versions[line_id][-1]
+            said = "for_month" if row["for_month"].strip() else "on"
+            raise UserError(
+                f"{row[said].strip()} is in cycle {cycle.id}, which is closed", file=path, line=i, field=said, expected="an open cycle"
+            )
+        line = in_effect(versions[line_id], month.first if row["for_month"].strip() else on) or versions[line_id][-1]
         data = {
             "line": line_id,
             "category": line.category,
@@ -379,7 +419,7 @@ def import_expenses(books: Books, path: Path) -> tuple[int, int]:
             "cooperative_vendor": line.cooperative_vendor,
             "receipt": row["receipt"].strip(),
             "cycle": cycle.id,
-            "month": str(Month.of(on)),
+            "month": str(month),
         }
         parsed.append((on, data))
     with books.transaction() as w:

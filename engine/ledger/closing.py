@@ -161,10 +161,16 @@ def closed(books: Books) -> dict[str, tuple[int, str, int]]:
     return {cid: (seq, on, carried) for cid, seq, on, carried in rows}
 
 
-def require_open(books: Books, day: date, what: str, correction: str | None = None) -> None:
-    """Refuse to change a closed cycle, unless this is an explicit, journaled correction."""
+def require_open(books: Books, day: date, what: str, correction: str | None = None, field: str = "--on") -> None:
+    """Refuse to change a closed cycle, unless this is an explicit, journaled correction.
+
+    ``field`` names what the user typed that put the change in the cycle (the refusal blames it, not an option the command lacks).
+    """
     if not (correction and correction.strip()):
-        model_of(books).call("require_open", books, day, what)
+        try:
+            model_of(books).call("require_open", books, day, what)
+        except UserError as exc:  # the model's own closed period, blamed on what the user typed
+            raise UserError(exc.message, field=field, expected=exc.expected) from None
     cycle = cycle_containing(day, books.federation.cycle)
     done = closed(books).get(cycle.id)
     if done is None:
@@ -173,7 +179,7 @@ def require_open(books: Books, day: date, what: str, correction: str | None = No
         return
     raise UserError(
         f"cycle {cycle.id} was closed on {done[1]} (journal entry {done[0]}); cannot {what} dated {day} in it",
-        field="--on",
+        field=field,
         expected="a date in an open cycle, or --correction REASON to record an explicit correction",
     )
 

@@ -46,6 +46,6 @@ def void(books: Books, seq: int, reason: str) -> Entry:
     if not reason.strip():
         raise UserError("a reason is required", field="--reason")
     # Withdrawing an entry dated in a closed cycle would change figures the close already settled.
-    closing.require_open(books, target.date, f"withdraw entry {seq}")
+    closing.require_open(books, target.date, f"withdraw entry {seq}", field="SEQ")
     with books.transaction() as w:
         return w.void(seq, reason, clock.today())

@@ -425,7 +425,7 @@ def recalc(books: Books, cycle: Cycle, from_month: Month | None = None, reason: 
     why = model_of(books).no_fee
     if why:
         raise UserError(why, field="CYCLE")
-    require_open(books, cycle.first_day, "set its fee")
+    require_open(books, cycle.first_day, "set its fee", field="CYCLE")
     existing = settings(books, cycle)
     if from_month is None:
         if existing:
@@ -538,7 +538,7 @@ def after_line(w: Writer, books: Books, line: BudgetLine) -> list[Plan]:
     """An admin staffing or pay line re-evaluates the fee; other budget changes wait for the next cycle."""
     from engine.ledger.closing import require_open
 
-    require_open(books, line.effective, "change the budget")
+    require_open(books, line.effective, "change the budget", field="--from")
     if line.category not in STAFFING_CATEGORIES:
         return []
     return reevaluate(w, books, line.effective, f"{line.category.replace('_', ' ')} change: '{line.id}' from {line.effective}")

@@ -54,7 +54,7 @@ def render_founding(
         currency=currency,
         cycle=CycleSpec(months=coop.cycle_months).model_dump(),
         cycle_note=coop.cycle_note,
-        policies={key: getattr(defaults, key).current for key in Policies.model_fields},
+        policies={key: getattr(getattr(defaults, key), "current", getattr(defaults, key)) for key in Policies.model_fields},
         rules=rules,
         terms=_terms_view(terms),
     )

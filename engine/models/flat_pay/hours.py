@@ -85,7 +85,7 @@ def _check(books: Books, people: dict[str, Membership], member: str, month: Mont
         raise UserError(
             f"{logged + hours} hours in {month} is more than the month holds", field="HOURS", expected="the hours actually worked"
         )
-    require_year_open(books, month.first, "record hours")
+    require_year_open(books, month.first, "record hours", field="--month")
 
 
 def record(books: Books, member: str, hours: Decimal, month: Month, kind: str = "clinical") -> Entry:

@@ -214,7 +214,7 @@ def closes(books: Books) -> dict[str, Any]:
     return {e.data["year"]: e for e in books.journal.entries([CLOSED])}
 
 
-def require_year_open(books: Books, day: date, what: str) -> None:
+def require_year_open(books: Books, day: date, what: str, field: str = "--on") -> None:
     if books.federation.model != "flat_pay":
         return
     cycle = cycle_containing(day, books.federation.cycle)
@@ -222,7 +222,7 @@ def require_year_open(books: Books, day: date, what: str) -> None:
     if done is not None:
         raise UserError(
             f"the year {cycle.label} was closed on {done.on} (journal entry {done.seq}); cannot {what} dated {day} in it",
-            field="--on",
+            field=field,
             expected="a date in an open year",
         )
 

@@ -37,6 +37,7 @@ from engine.books import clock
 from engine.books.allocation import allocate
 from engine.books.cycles import Month
 from engine.books.folder import Books
+from engine.books.ids import member_id
 from engine.books.journal import LIVE, Entry, Writer, between
 from engine.books.money import parse_cents
 from engine.books.parameters import in_force
@@ -266,10 +267,10 @@ def import_revenue(books: Books, path: Path) -> tuple[int, int]:
             raise UserError(f"'{row['amount']}' is not an amount", file=path, line=i, field="amount", expected="e.g. 8000.00") from None
         try:
             month = parse_month(row["month"] or "", "month")
-            levy = _checked_revenue(books, (row["member"] or "").strip(), amount, month, on, owners)
+            levy = _checked_revenue(books, member_id(row["member"] or ""), amount, month, on, owners)
         except UserError as exc:
             raise UserError(exc.message, file=path, line=i, field=exc.field, expected=exc.expected) from None
-        ready.append(((row["member"] or "").strip(), amount, month, levy, (row.get("note") or "").strip()))
+        ready.append((member_id(row["member"] or ""), amount, month, levy, (row.get("note") or "").strip()))
     with books.transaction() as w:
         for provider, amount, month, levy, note in ready:
             _append_revenue(w, provider, amount, month, levy, note, on)
@@ -432,7 +433,7 @@ def start_leave(books: Books, provider: str, kind: str, start: date, until: date
     for other in leaves(books):
         if other.provider == provider and other.start <= until and start <= other.until:
             raise UserError(f"{provider} is already on leave from {other.start} until {other.until}", field="--from")
-    require_open(books, start, "start a leave")
+    require_open(books, start, "start a leave", field="--from")
     owes = sorted(p.leave_owes_categories)
     with books.transaction() as w:
         entry = w.append(LEAVE, start, {"provider": provider, "kind": kind, "from": start.isoformat(), "until": until.isoformat()})
