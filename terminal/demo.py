@@ -88,7 +88,7 @@ def _portal_hint(folder: Path, now: str | None) -> None:
     pinned = f"COOP_NOW={now} " if now else ""
     click.echo("")
     click.secho("The members' portal (the demo's year is pinned, so serve it on the demo's date):", bold=True)
-    click.secho(f"$ {pinned}coop serve --books {_quoted(str(folder))}", fg="cyan")
+    click.secho(f"$ {pinned}coop --books {_quoted(str(folder))} serve", fg="cyan")
     click.echo(f"Then open http://localhost:8000/join/{member}/{code} to enrol as {member} with a passkey or a credential.")
 
 
