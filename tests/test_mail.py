@@ -235,6 +235,11 @@ def test_a_secret_ballots_receipt_holds_no_choice(coop: Coop, books_dir: Path, s
     text = server.inbox.text(receipt)
     assert "Receipt: " in text and "Your choice" not in text and " yes" not in text
     assert receipt["Subject"] == "Your ballot receipt"
+    books = open_books(books_dir)
+    queued = [e.data for e in books.journal.entries(["mail.queued"]) if e.data["kind"] == "ballot.receipt"]
+    books.close()
+    assert queued and all(q["to"] is None and q["member"] is None for q in queued), queued  # the journal does not say who voted
+    assert not any(addr in str(queued) for addr in ADDRESS.values())
     assert ADDRESS["wes-okafor"] not in server.inbox.recipients("proposal.opened"), "the subject of a termination is recused"
 
 

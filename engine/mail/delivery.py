@@ -67,7 +67,8 @@ def flush(books: Books, *, now: datetime | None = None) -> list[Entry]:
                     done.append(_record(books, mail, moment, down or "no connection"))
                     continue
                 try:
-                    server.send_message(_as_sent(books, mail, settings, moment), from_addr=settings.sender, to_addrs=[mail.to])
+                    sent = _as_sent(books, mail, settings, moment)
+                    server.send_message(sent, from_addr=settings.sender, to_addrs=[str(sent["To"])])
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                     done.append(_record(books, mail, moment, _reason(exc, settings, secret, "the server refused the message")))
                 except (OSError, smtplib.SMTPException) as exc:
@@ -123,7 +124,12 @@ def _tampered(books: Books, mail: outbox.Mail) -> str | None:
     text = body.get_content() if isinstance(body, EmailMessage) else None
     if not isinstance(text, str) or outbox.body_digest(text) != mail.entry.data["body_sha256"]:
         return f"outbox/{mail.seq}.eml was changed after it was queued: its body no longer matches the SHA-256 journaled"
-    if msg["To"] != mail.to or msg["Subject"] != mail.subject:
+    if mail.sealed:
+        seal = msg["X-Coop-Seal"]
+        to_ok = seal is not None and outbox.sealed_digest(str(seal), str(msg["To"])) == mail.entry.data.get("to_sealed")
+    else:
+        to_ok = msg["To"] == mail.to
+    if not to_ok or msg["Subject"] != mail.subject:
         return f"outbox/{mail.seq}.eml was changed after it was queued: its recipient or subject differs from the journal's"
     return None
 

@@ -210,11 +210,23 @@ def ballot_receipt(w: Writer, books: Books, p: Proposal, ballot: Ballot) -> Entr
         f"The proposal: {_proposal_link(books, p)}",
     ]
     subject = SECRET_RECEIPT_SUBJECT if secret else f"Your ballot receipt: {p.label}"
-    key = f"{RECEIPT}:{hashlib.sha256(ballot.receipt.encode()).hexdigest()[:32]}" if secret else f"{RECEIPT}:{ballot.entry.seq}"
+    # A secret ballot's receipt is keyed under the proposal's ballot key, so the key cannot be matched to the ballot's entry.
+    key = f"{RECEIPT}:{_sealed_key(books, p, ballot)}" if secret else f"{RECEIPT}:{ballot.entry.seq}"
     return queue(
         w, books, to=to, member=ballot.member, subject=subject, body=_signed(books, lines), kind=RECEIPT,
-        ref=None if secret else ballot.entry.seq, key=key,
+        ref=None if secret else ballot.entry.seq, key=key, sealed=secret,
     )  # fmt: skip
+
+
+def _sealed_key(books: Books, p: Proposal, ballot: Ballot) -> str:
+    import hmac
+
+    from engine.governance import pseudonyms
+
+    secret = pseudonyms.key(books, p.opened, p.label) if p.pseudonymous else None
+    if secret is None:  # a secret vote from before ballot keys: its entries name their members anyway
+        return hashlib.sha256(ballot.receipt.encode()).hexdigest()[:32]
+    return hmac.new(secret, f"receipt:{ballot.receipt}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 _DOCUMENT_WORDS = {

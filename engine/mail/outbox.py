@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import tempfile
 from dataclasses import dataclass
 from email import policy
@@ -52,8 +53,13 @@ class Mail:
         return self.entry.seq
 
     @property
+    def sealed(self) -> bool:
+        """Its recipient is kept in the spool file only (a secret ballot's receipt): the journal must not say who voted."""
+        return self.entry.data.get("to") is None
+
+    @property
     def to(self) -> str:
-        return str(self.entry.data["to"])
+        return SEALED_TO if self.sealed else str(self.entry.data["to"])
 
     @property
     def subject(self) -> str:
@@ -87,6 +93,14 @@ class Mail:
             "attempts": self.attempts,
             "reason": self.reason,
         }
+
+
+SEALED_TO = "(a voter, named only in the message's file)"
+
+
+def sealed_digest(nonce: str, to: str) -> str:
+    """The recipient of a sealed message as the journal holds it: salted, so guessing members' addresses finds nothing."""
+    return hashlib.sha256(f"{nonce}:{to.lower()}".encode()).hexdigest()
 
 
 def folder(books: Books) -> Path:
@@ -146,11 +160,14 @@ def queue(
     ref: int | None = None,
     key: str | None = None,
     secret: bool = False,
+    sealed: bool = False,
 ) -> Entry:
     """Queue one message inside the caller's transaction; with ``key``, at most one message ever for that key.
 
     ``secret`` marks a message holding a one-time code: its file is deleted
-    once sent and its body is never shown.
+    once sent and its body is never shown. ``sealed`` keeps the recipient
+    out of the journal (only a salted hash of the address, the salt in the
+    message's own file): a secret ballot's receipt must not say who voted.
     """
     if key is not None:
         found = existing(books, key)
@@ -161,9 +178,11 @@ def queue(
     except ValueError as exc:
         raise UserError(f"'{to}' is not an address mail can go to", field="to", expected=str(exc)) from None
     subject = one_line(subject)
+    nonce = secrets.token_hex(16) if sealed else None
     data = {
-        "to": to,
-        "member": member,
+        "to": None if sealed else to,
+        **({"to_sealed": sealed_digest(nonce, to)} if nonce else {}),
+        "member": None if sealed else member,
         "subject": subject,
         "body_sha256": body_digest(body),
         "kind": kind,
@@ -173,6 +192,8 @@ def queue(
     entry = w.append(QUEUED, clock.today(), data, ref=ref)
     settings = of(books)
     msg = compose(to=to, subject=subject, body=body, kind=kind, seq=entry.seq, sender=settings.sender if settings else None)
+    if nonce:
+        msg["X-Coop-Seal"] = nonce
     _spool(books, entry.seq, msg.as_bytes(policy=POLICY))
     return entry
 
