@@ -91,7 +91,7 @@ def main() -> None:
     os.environ.setdefault("COOP_NOW", "2027-01-15T09:00:00")
     sys.path.insert(0, str(ROOT))
     from engine.books.founding import create_books
-    from engine.governance.credentials import derive
+    from engine.governance.credentials import cost, derive
 
     tmp = Path(tempfile.mkdtemp(prefix="coop-bench-portal-"))
     folder = tmp / "books"
@@ -135,7 +135,7 @@ def main() -> None:
             assert r.status_code == 303, r.text[:300]
 
         ballots, ballots_wall = burst(len(ids), vote)
-        scrypt = min(timeit_once(lambda: derive("x", b"0123456789abcdef")) for _ in range(3))
+        scrypt = min(timeit_once(lambda: derive("x", b"0123456789abcdef", *cost())) for _ in range(3))
         cast = coop(folder, "proposal", "show", "P-1")
         assert f"{len(ids)}" in cast
     finally:

@@ -21,7 +21,7 @@ _WRITING = threading.Lock()
 
 @contextmanager
 def reading(folder: Path) -> Iterator[Books]:
-    books = open_books(folder, on_warning=lambda _w: None)
+    books = open_books(folder, on_warning=lambda _w: None, remember=True)
     try:
         yield books
     finally:

@@ -1,8 +1,9 @@
-"""Sign-in attempts, counted per member and per address, in a sliding window.
+"""Failed sign-in attempts, counted per member and per address, in a sliding window.
 
 The engine already pauses a member after five wrong credentials in a row
 (journaled); this limit is the web's own, so that one address cannot try
-many members, and a flood of attempts never reaches scrypt.
+many members, and a flood of guesses never reaches scrypt. Only failures
+count: fifty members signing in from one office address are not a flood.
 """
 
 from __future__ import annotations
@@ -21,18 +22,23 @@ class Limiter:
     _seen: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def _recent(self, key: str, now: float) -> deque[float]:
+        seen = self._seen[key]
+        while seen and seen[0] <= now - self.window_seconds:
+            seen.popleft()
+        return seen
+
     def allow(self, member: str, address: str) -> bool:
-        """Count one attempt; False when the member or the address is over its limit (the attempt is still counted)."""
+        """Whether another attempt may be made: neither the member nor the address is at its limit of failures."""
         now = time.monotonic()
         with self._lock:
-            ok = True
-            for key, cap in ((f"m:{member}", self.per_member), (f"a:{address}", self.per_address)):
-                seen = self._seen[key]
-                while seen and seen[0] <= now - self.window_seconds:
-                    seen.popleft()
-                seen.append(now)
-                ok = ok and len(seen) <= cap
-            return ok
+            return len(self._recent(f"m:{member}", now)) < self.per_member and len(self._recent(f"a:{address}", now)) < self.per_address
+
+    def failed(self, member: str, address: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent(f"m:{member}", now).append(now)
+            self._recent(f"a:{address}", now).append(now)
 
     def forget(self, member: str) -> None:
         """A successful sign-in clears the member's count (not the address's)."""

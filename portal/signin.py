@@ -56,7 +56,11 @@ def routes(portal: Portal) -> list[Route]:
             with writing(portal.folder) as books:
                 check(books, member, visit.form.get("credential") or "")
 
-        await visit.run(work)
+        try:
+            await visit.run(work)
+        except UserError:
+            visit.portal.limiter.failed(member, visit.address)
+            raise
         visit.portal.limiter.forget(member)
         visit.sign_in(member, "credential")
         return visit.redirect(_next(visit))
@@ -64,6 +68,7 @@ def routes(portal: Portal) -> list[Route]:
     async def signin_link_request(visit: Visit) -> Response:
         member = _member_id(visit)
         _limit(visit, member)
+        visit.portal.limiter.failed(member, visit.address)  # each link asked for counts: mail is not a free resource
 
         def work() -> None:
             with writing(portal.folder) as books:
@@ -94,6 +99,7 @@ def routes(portal: Portal) -> list[Route]:
             raise Refused(429, "too many sign-in attempts; wait 15 minutes and try again")
         member = portal.links.redeem(token, visit.form.get("code") or "")
         if member is None:
+            visit.portal.limiter.failed(f"link:{token[:8]}", visit.address)
             raise Refused(400, "that code does not open this link, or the link was used or has expired")
         visit.sign_in(member, "link")
         return visit.redirect("/", "Signed in by link. Voting and signing will ask for your credential or passkey.")
@@ -128,7 +134,11 @@ def routes(portal: Portal) -> list[Route]:
             with writing(portal.folder) as books:
                 passkeys.verify_assertion(books, member, visit.form.get("credential") or "", challenge)
 
-        await visit.run(work)
+        try:
+            await visit.run(work)
+        except UserError:
+            visit.portal.limiter.failed(member, visit.address)
+            raise
         visit.portal.limiter.forget(member)
         visit.sign_in(member, "passkey")
         return JSONResponse({"next": _next(visit)})

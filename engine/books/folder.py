@@ -203,6 +203,7 @@ def open_books(
     on_wait: Callable[[], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     check_seal: bool = True,
+    remember: bool = False,
 ) -> Books:
     """Open the books in ``folder``, or the ones found from ``cwd`` upwards.
 
@@ -231,17 +232,44 @@ def open_books(
         output.recover(folder, jour)
         if for_writing:
             jour.lock(on_wait=on_wait)
-        federation = config.load_federation(folder / config.FILENAME)
+        federation = _remembered(folder / config.FILENAME) if remember else config.load_federation(folder / config.FILENAME)
         books = Books(folder, federation, jour)
         if for_writing:
             books.check_before_writing(seal=check_seal)
-        else:
-            for warning in books.warnings():
+        elif not remember or _CLEAN.get(folder) != _state(books):
+            found = books.warnings()
+            for warning in found:
                 (on_warning or _say)(warning)
+            if remember and not found:
+                _CLEAN[folder] = _state(books)
     except BaseException:
         jour.close()
         raise
     return books
+
+
+_FEDERATIONS: dict[str, config.Federation] = {}
+"""federation.yaml as validated, by the SHA-256 of its bytes: a long-running server reads the file per request, not parses it."""
+_CLEAN: dict[Path, tuple[object, ...]] = {}
+"""The state of each folder's books when a read last found chain and seal sound (see :func:`_state`)."""
+
+
+def _remembered(path: Path) -> config.Federation:
+    from engine.books.money import CURRENCY
+
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    found = _FEDERATIONS.get(key)
+    if found is None:
+        found = _FEDERATIONS[key] = config.load_federation(path)
+    CURRENCY.set(found.currency)
+    return found
+
+
+def _state(books: Books) -> tuple[object, ...]:
+    """What must be unchanged for an earlier clean check to still hold: the head, and every byte of the journal's files."""
+    files = [books.journal.path, books.journal.path.with_name(books.journal.path.name + "-wal"), books.config_path]
+    stats = tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None for f in files)
+    return (books.journal.head(), stats)
 
 
 def _say(warning: str) -> None:
