@@ -207,7 +207,7 @@ def _check_ballot(books: Books, p: Any, b: Any, member: str, where: str, credent
 
 def check_signatures(books: Books, report: Report) -> None:
     """Every document signature a passkey made holds for the document, name and journal head it names."""
-    from engine.documents.contracts import SIGNED
+    from engine.documents.agreements import SIGNED
     from engine.documents.signatures import signing_content
     from engine.governance.passkeys import content_hash
 

@@ -37,6 +37,7 @@ from engine.books.output import staged, write_bytes, write_text
 from engine.books.roster import Membership, active, require
 from engine.books.rules import Matter
 from engine.documents import anchor as anchoring
+from engine.documents.agreements import BUSINESS_ASSOCIATE, ISSUED, SIGNED
 from engine.documents.data import (
     NOT_ON_FILE,
     AcknowledgmentData,
@@ -62,10 +63,6 @@ from engine.ledger.fees import DEFICIT_WORDS as DEFICIT
 from engine.ledger.fees import LEAVER_WORDS as LEAVER
 from engine.ledger.fees import REFUND_WORDS as REFUND
 
-ISSUED = "contract.issued"
-BUSINESS_ASSOCIATE = "business-associate"
-"""A business associate agreement: issued to each signer while a shared service holds client records (``client_records``)."""
-SIGNED = "contract.signed"
 KINDS = ("agreement", "acknowledgment", "business-associate")
 PREFIX = {"agreement": "AGR", "acknowledgment": "ACK", "business-associate": "BAA"}
 _TOKEN_BYTES = "\u27e6".encode()

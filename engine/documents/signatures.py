@@ -10,7 +10,7 @@ from engine.books.folder import Books
 from engine.books.journal import Entry
 from engine.books.money import cents_to_decimal_text
 from engine.books.roster import active, require
-from engine.documents.contracts import BUSINESS_ASSOCIATE, ISSUED, SIGNED
+from engine.documents.agreements import BUSINESS_ASSOCIATE, ISSUED, SIGNED
 from engine.errors import UserError
 from engine.governance import versions as mv
 from engine.ledger.fee_quote import monthly_fee

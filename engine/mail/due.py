@@ -16,7 +16,7 @@ from engine.books.folder import Books
 from engine.books.journal import Entry, Writer
 from engine.books.mail import of
 from engine.books.roster import memberships
-from engine.documents.contracts import ISSUED as CONTRACT_ISSUED
+from engine.documents.agreements import ISSUED as CONTRACT_ISSUED
 from engine.documents.notices import ISSUED as DOCUMENT_ISSUED
 from engine.governance.decisions import voter_keys
 from engine.governance.proposals import Proposal, all_proposals, electorate
