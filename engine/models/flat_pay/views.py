@@ -134,11 +134,14 @@ def annual_statement(
 ) -> AnnualStatement:
     """A member's statement for a year (hours and pay by month, leave, capital account), written to the files asked for."""
     from engine.books.output import write_bytes, write_text
+    from engine.documents.anchor import current, line, markdown
     from engine.models.flat_pay.management import parse_year
     from engine.models.flat_pay.statements import statement, to_csv, to_markdown
 
     s = statement(books, member, parse_year(books, year))
-    text = to_markdown(s, books.federation.holder, books.federation.currency)
+    anchor = line(current(books.journal))
+    body = to_markdown(s, books.federation.holder, books.federation.currency)
+    text = markdown(body, anchor)  # the Markdown ends with the anchor line; the DOCX prints it in its footer
     if csv_file:
         write_text(csv_file, to_csv(s))
     if md_file:
@@ -152,6 +155,7 @@ def annual_statement(
             issued=s.cycle.last_day,
             author=books.federation.holder,
             subject=books.federation.name,
+            anchor=anchor,
         )
-        write_bytes(docx_file, to_docx(text, meta))
+        write_bytes(docx_file, to_docx(body, meta))
     return s

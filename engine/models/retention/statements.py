@@ -167,8 +167,11 @@ def _units(cents: int) -> str:
     return cents_to_decimal_text(cents)
 
 
-def statement_docx(s: AnnualStatement) -> bytes:
-    """The statement typeset like the co-op's other documents; dated the year's last day, so it is the same bytes every time."""
+def statement_docx(s: AnnualStatement, anchor: str = "") -> bytes:
+    """The statement typeset like the co-op's other documents; dated the year's last day, so the same books give the same bytes.
+
+    ``anchor`` is the journal-anchor line it prints (engine.documents.anchor).
+    """
     from engine.documents.typesetting import DocMeta, to_docx
 
     meta = DocMeta(
@@ -176,6 +179,7 @@ def statement_docx(s: AnnualStatement) -> bytes:
         footer=f"{s.co_op} - annual statement {s.year}",
         issued=date(s.year, 12, 31),
         author=s.co_op,
+        anchor=anchor,
     )
     return to_docx(statement_markdown(s), meta)
 
@@ -183,8 +187,10 @@ def statement_docx(s: AnnualStatement) -> bytes:
 def write_statements(books: Books, year: int, folder: Path) -> list[tuple[AnnualStatement, list[Path]]]:
     """Every member's annual statement (each who was a member in ``year``) as CSV, Markdown and DOCX."""
     from engine.books.output import write_bytes, write_text
+    from engine.documents.anchor import current, line, markdown
 
     first, last = date(year, 1, 1), date(year, 12, 31)
+    anchor = line(current(books.journal))
     out = []
     for m in sorted(memberships(books, last).values(), key=lambda m: m.id):
         if m.start > last or (m.end is not None and m.end < first):
@@ -193,8 +199,8 @@ def write_statements(books: Books, year: int, folder: Path) -> list[tuple[Annual
         stem = folder / f"statement-{m.id}-{year}"
         paths = [
             write_text(stem.with_suffix(".csv"), statement_csv(s)),
-            write_text(stem.with_suffix(".md"), statement_markdown(s)),
-            write_bytes(stem.with_suffix(".docx"), statement_docx(s)),
+            write_text(stem.with_suffix(".md"), markdown(statement_markdown(s), anchor)),
+            write_bytes(stem.with_suffix(".docx"), statement_docx(s, anchor)),
         ]
         out.append((s, paths))
     return out
