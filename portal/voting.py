@@ -50,7 +50,7 @@ def _choices(p: Any) -> list[str]:
 
 
 def _redline(books: Books, p: Any) -> str | None:
-    """For a manual amendment still to be decided: the version in force with the proposed text marked."""
+    """For a manual amendment: the version it made against the one before, once adopted; else the proposed text marked."""
     from engine.documents.manual import render_version
     from engine.documents.redline import redline
     from engine.governance.versions import content, versions
@@ -59,6 +59,11 @@ def _redline(books: Books, p: Any) -> str | None:
     if p.matter.value != "manual_amendment" or not changes:
         return None
     known = versions(books)
+    made = next((v for v in known if v.proposal == p.id), None)
+    if made is not None:
+        return redline(content(books, made.number - 1)[0], content(books, made.number)[0]).markdown
+    if p.final is not None:
+        return None  # not adopted: there is no version to compare
     before = content(books, len(known))[0]
     after = render_version(books, len(known) + 1, p.fields.effective or clock.today(), p.fields.summary, extra=dict(changes))
     return redline(before, after).markdown
