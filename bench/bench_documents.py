@@ -78,7 +78,7 @@ def docxtpl_baseline(compiled_parts: list[tuple[str, bytes]], parties: list, fol
     """Seconds per document for docxtpl rendering the equivalent template."""
     from docxtpl import DocxTemplate
 
-    from engine.documents.typesetting import write_zip
+    from engine.documents.package import write_zip
 
     def tag(match: object) -> str:
         return "{{ " + match[1].replace(".", "_").replace(":", "_") + " }}"  # type: ignore[index]

@@ -45,7 +45,7 @@ from engine.books.folder import open_books
 from engine.books.journal import FILENAME
 from engine.books.output import write_bytes, write_text
 from engine.documents import notices
-from engine.documents.typesetting import docx_parts, write_zip
+from engine.documents.package import docx_parts, write_zip
 from engine.ledger import closing, fees
 
 ISSUED = date(2027, 7, 10)

@@ -88,7 +88,7 @@ def stamp(markdown_text: str, docx: bytes, anchor: Anchor | None, on: date) -> t
 
     ``on`` is the document's date (its zip entries' time), as it was typeset.
     """
-    from engine.documents.typesetting import docx_parts, write_zip
+    from engine.documents.package import docx_parts, write_zip
 
     return stamp_text(markdown_text, anchor), write_zip(stamp_parts(docx_parts(docx), anchor), on)
 

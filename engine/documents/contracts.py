@@ -51,11 +51,12 @@ from engine.documents.data import (
     number_words,
 )
 from engine.documents.manual import budget_rows, decided_text
+from engine.documents.package import docx_parts, write_zip
 from engine.documents.pipeline import AgreementSpec
 from engine.documents.templates import TOKEN, TemplateSpec, contract_source, environment, md_escape, pending, plain_value, registry
 from engine.documents.terms import legal_terms
 from engine.documents.text import xml_text
-from engine.documents.typesetting import DocMeta, docx_parts, to_docx, write_zip
+from engine.documents.typesetting import DocMeta, to_docx
 from engine.errors import UserError
 from engine.governance import versions as mv
 from engine.ledger.fee_quote import monthly_fee

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -54,6 +52,7 @@ from lxml.etree import SubElement
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from engine.documents.package import write_zip
 from engine.documents.reference import reference_bytes
 from engine.documents.text import xml_text
 
@@ -150,19 +149,6 @@ class _Parts:
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         self.parts.append((pack_uri.membername, blob))
-
-
-def write_zip(parts: Iterable[tuple[str, bytes]], on: date) -> bytes:
-    stamp = (max(on.year, 1980), on.month, on.day, 0, 0, 0)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, blob in parts:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            out.writestr(info, blob)
-    return buf.getvalue()
 
 
 # --- Markdown to DOCX ----------------------------------------------------------------------
@@ -599,9 +585,3 @@ def to_docx(markdown: str, meta: DocMeta) -> bytes:
     if builder.toc_titles and "<!-- toc -->" in markdown:
         _update_fields_on_open(doc)
     return _save(doc, meta)
-
-
-def docx_parts(data: bytes) -> list[tuple[str, bytes]]:
-    """A DOCX's zip entries in order: the compiled form the batch path fills in."""
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return [(i.filename, z.read(i)) for i in z.infolist()]
