@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,45 @@ def test_unknown_pages_are_a_page_not_a_traceback(joined: Path) -> None:
     r = signed_in(joined, MARA).get("/nowhere")
     assert r.status_code == 404 and "no such page" in r.text
     assert signed_in(joined, MARA).get("/proposals/P-9").status_code == 400
+
+
+def test_asking_for_a_sign_in_link_queues_it_and_says_the_same_for_anyone(joined: Path) -> None:
+    b = Browser(joined)
+    known = b.form("/signin", "/signin/link", {"member": MARA})
+    unknown = b.form("/signin", "/signin/link", {"member": "nobody-here"})
+    assert known.status_code == unknown.status_code == 303
+    assert "If that member id is on the roster" in b.get("/signin").text
+    queued = [q for q in kinds(joined, "mail.queued") if q["kind"] == "signin"]
+    assert [q["member"] for q in queued] == [MARA]  # the link and its code are in the message file only, never the journal
+    [spool] = list((joined / "outbox").glob("*.eml"))
+    link = re.search(r"/signin/link/(\S+)", spool.read_text()).group(1)
+    assert link not in (joined / "journal.sqlite3").read_bytes().decode("latin-1")
+    assert b.get(f"/signin/link/{link}").status_code == 200  # the mailed link opens the code form
+
+
+def test_signing_out_ends_the_session(joined: Path) -> None:
+    b = signed_in(joined, MARA)
+    assert b.form("/", "/signout", {}).status_code == 303
+    assert b.get("/").status_code == 303
+
+
+def test_the_propose_menu_lists_the_matters_these_books_decide(joined: Path) -> None:
+    page = signed_in(joined, MARA).get("/propose").text
+    assert 'href="/propose/onboarding"' in page and 'href="/propose/manual_amendment"' in page and "low_rate" not in page
+
+
+def test_a_report_for_a_named_cycle_and_a_pdf_when_libreoffice_is_here(joined: Path, coop) -> None:
+    import shutil
+
+    mara = signed_in(joined, MARA)
+    assert "Transparency report" in mara.get("/report/2027-01").text
+    assert mara.get("/report/2027-13").status_code == 400
+    ok(coop("contracts", "issue", "--all"))
+    books = open_books(joined)
+    seq = next(e.seq for e in books.journal.entries(["contract.issued"]) if e.data["provider"] == MARA)
+    books.close()
+    pdf = mara.get(f"/documents/{seq}.pdf")
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    else:
+        assert pdf.status_code == 404 and "LibreOffice is not installed" in pdf.text
