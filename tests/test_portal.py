@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ok
-from portal_client import Browser
+from portal_client import Browser, csrf_of
 
 from engine.books.folder import open_books
 
@@ -326,3 +326,52 @@ def test_a_report_for_a_named_cycle_and_a_pdf_when_libreoffice_is_here(joined: P
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     else:
         assert pdf.status_code == 404 and "LibreOffice is not installed" in pdf.text
+
+
+def test_members_voting_at_the_same_moment_are_all_recorded(joined: Path, coop) -> None:
+    import threading
+
+    from starlette.testclient import TestClient
+
+    from portal.app import create_app
+
+    for m in ("rowan-ellery", "imani-castell", "wes-okafor"):
+        code = invite(coop, m)
+        Browser(joined).form(f"/join/{m}/{code}", f"/join/{m}/{code}", {"credential": secret(m), "again": secret(m)})
+    voters = [MARA, TEO, NOOR, "rowan-ellery", "imani-castell", "wes-okafor"]
+    open_onboarding(signed_in(joined, MARA))
+    app = create_app(joined, schedule_every=None)  # one server, many members
+    browsers = []
+    for m in voters:
+        b = Browser(joined)
+        b.client = TestClient(app, follow_redirects=False)
+        b.sign_in(m, secret(m))
+        browsers.append(b)
+    tokens = [csrf_of(b.get("/proposals/P-1").text) for b in browsers]
+    gate, codes = threading.Barrier(len(voters)), [0] * len(voters)
+
+    def vote(i: int) -> None:
+        gate.wait()
+        r = browsers[i].client.post("/proposals/P-1/ballot", data={"csrf": tokens[i], "choice": "yes", "credential": secret(voters[i])})
+        codes[i] = r.status_code
+
+    threads = [threading.Thread(target=vote, args=(i,)) for i in range(len(voters))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [303] * len(voters)
+    assert sorted(c["member"] for c in kinds(joined, "ballot.cast")) == sorted(voters)
+
+
+def test_an_adopted_amendment_shows_the_redline_of_the_version_it_made(joined: Path, coop) -> None:
+    from conftest import at
+
+    text = "# Purpose\n\nThe members keep the keys to their own records."
+    ok(coop("propose", "manual-amendment", "--summary", "Say who keeps the keys", "--section-text", "purpose", text))
+    for m in (MARA, TEO, NOOR):
+        ok(coop("vote", "cast", "P-1", "--member", m, "--choice", "yes", env=at("2027-01-16", m)))
+    ok(coop("proposal", "close", "P-1", env=at("2027-02-01")))
+    page = signed_in(joined, MARA).get("/proposals/P-1").text
+    assert "<ins>" in page and "keep the keys" in page
+    assert 'href="/manual/redline/1/2"' in signed_in(joined, MARA).get("/manual/2").text
