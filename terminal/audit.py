@@ -90,12 +90,16 @@ def audit_seal(ctx: click.Context, reason: str) -> None:
 def audit_receipt(ctx: click.Context, receipt: str, as_json: bool) -> None:
     """Check that a ballot receipt is in the record (exit 1 if not)."""
     from engine.audit.verify import receipt as check_receipt
+    from engine.documents.anchor import as_json as anchor_json
+    from engine.documents.anchor import current, line
 
     books = open_books(ctx)
     found = check_receipt(books, receipt)
+    head = current(books.journal)  # what this answer was checked against: keep it with the receipt
     if as_json:
-        emit_json(found.data)
+        emit_json({**found.data, "anchor": anchor_json(head)})
     else:
         click.echo(found.message)
+        click.echo(line(head))
     if not found.found:
         ctx.exit(1)

@@ -264,3 +264,32 @@ def test_the_demo_tells_a_short_story_and_says_where_the_documents_are(tmp_path:
     status = next(shlex.split(line) for line in commands if " status" in line)
     pasted = CliRunner().invoke(main, status[2:], env={"COOP_NOW": status[0].split("=", 1)[1]}, catch_exceptions=False)
     assert pasted.exit_code == 0 and "Juniper Street Therapy Co-Op" in pasted.output
+
+
+def test_a_termination_dated_before_the_members_own_ballot_blames_last_day(coop, enrol) -> None:
+    from conftest import at
+
+    ok(enrol(coop, "wes-okafor", env=at("2027-01-04", "wes-okafor")))
+    ok(coop("propose", "general", "--text", "Shared intake form", env=at("2027-02-01")))
+    ok(coop("vote", "cast", "P-1", "--member", "wes-okafor", "--choice", "yes", env=at("2027-02-02", "wes-okafor")))
+    out = coop(
+        "propose", "termination", "wes-okafor", "--last-day", "2027-01-31", "--grounds", "refusal",
+        "--statement", "Refused the intake procedure", env=at("2027-02-03"),
+    )  # fmt: skip
+    assert out.exit_code == 2 and "--last-day" in out.output and "--on" not in out.output, out.output
+
+
+def test_a_receipt_check_prints_the_anchor_it_was_checked_against(coop, enrol, books_dir) -> None:
+    import json
+
+    from conftest import at
+
+    ok(enrol(coop, "wes-okafor", env=at("2027-01-04", "wes-okafor")))
+    ok(coop("propose", "general", "--text", "Shared intake form", env=at("2027-02-01")))
+    cast = ok(coop("vote", "cast", "P-1", "--member", "wes-okafor", "--choice", "yes", env=at("2027-02-02", "wes-okafor"))).output
+    receipt = cast.split("Receipt: ")[1].split()[0]
+    checked = ok(coop("audit", "receipt", receipt, env=at("2027-02-02"))).output
+    anchor = checked.strip().splitlines()[-1].split("--anchor ")[1]
+    assert "OK" in ok(coop("audit", "verify", "--anchor", anchor, env=at("2027-02-02"))).output
+    data = json.loads(ok(coop("audit", "receipt", receipt, "--json", env=at("2027-02-02"))).output)
+    assert f"{data['anchor']['seq']}:{data['anchor']['hash']}" == anchor

@@ -146,12 +146,13 @@ MEMBER_ACTS = ("ballot.cast", "proposal.comment")
 """Entries a member makes themselves: a departure cannot be dated before one of them."""
 
 
-def check_can_leave(books: Books, provider_id: str, last_day: date) -> Membership:
+def check_can_leave(books: Books, provider_id: str, last_day: date, field: str = "--on") -> Membership:
+    """Refuse a departure that cannot be recorded; ``field`` names the option the last day came from (a termination's --last-day)."""
     m = require(books, provider_id)
     if m.end is not None:
         raise UserError(f"{provider_id} already left on {m.end}", field="PROVIDER")
     if last_day < m.start:
-        raise UserError(f"last day {last_day} is before {provider_id}'s start {m.start}", field="--on")
+        raise UserError(f"last day {last_day} is before {provider_id}'s start {m.start}", field=field)
     act = books.journal.conn.execute(
         f"SELECT seq, kind, on_date FROM entries WHERE kind IN ({','.join('?' * len(MEMBER_ACTS))}) "
         f"AND json_extract(data, '$.member') = ? AND on_date > ? AND {LIVE} ORDER BY on_date DESC LIMIT 1",
@@ -162,7 +163,7 @@ def check_can_leave(books: Books, provider_id: str, last_day: date) -> Membershi
         raise UserError(
             f"{provider_id} {what} on {act[2]} (journal entry {act[0]}), after {last_day}: "
             "a departure cannot be dated before the member's own acts, which it would silently undo",
-            field="--on",
+            field=field,
             expected=f"a last day on or after {act[2]}",
         )
     return m

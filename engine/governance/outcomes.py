@@ -68,9 +68,9 @@ def _check_onboarding(books: Books, f: OnboardingFields, on: date, opening: bool
 
 def _check_termination(books: Books, f: TerminationFields, on: date, opening: bool) -> None:
     try:
-        roster.check_can_leave(books, f.provider, f.last_day)
+        roster.check_can_leave(books, f.provider, f.last_day, field="--last-day")
     except UserError as exc:
-        raise _refuse(exc.message, opening, "PROVIDER") from None
+        raise _refuse(exc.message, opening, exc.field) from None  # PROVIDER for who, --last-day for when
     if not opening and f.last_day < on:
         raise NotApplicable(f"the stated last day {f.last_day} is before the decision on {on}")
 
