@@ -8,6 +8,7 @@ one that does not exist.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -18,7 +19,7 @@ from engine.books.folder import Books
 from engine.errors import UserError
 from portal.books import reading, writing
 from portal.text import html
-from portal.web import Portal, Refused, Visit, handler
+from portal.web import Portal, Refused, Visit, route
 
 
 def _cycles(books: Books, member: str) -> list[Any]:
@@ -244,9 +245,7 @@ def routes(portal: Portal) -> list[Route]:
 
         return visit.page("roster.html.j2", people=await visit.run(work))
 
-    def r(path: str, fn: Any, methods: list[str]) -> Route:
-        return Route(path, handler(portal, fn), methods=methods)
-
+    r = functools.partial(route, portal)
     return [
         r("/documents", documents, ["GET"]),
         r("/documents/{seq}.{ext:str}", download, ["GET"]),

@@ -8,6 +8,8 @@ member's own credential or passkey.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +20,7 @@ from engine.books import clock
 from engine.books.roster import memberships
 from engine.errors import UserError
 from portal.books import reading, writing
-from portal.web import Portal, Refused, Visit, handler
+from portal.web import Portal, Refused, Visit, route
 
 
 def _next(visit: Visit) -> str:
@@ -40,6 +42,17 @@ def _limit(visit: Visit, member: str) -> None:
         raise Refused(429, "too many sign-in attempts; wait 15 minutes and try again")
 
 
+async def _sign_in_checked(visit: Visit, member: str, how: str, check: Callable[[], object]) -> None:
+    """Sign ``member`` in if ``check`` (their credential or passkey, on the books) passes; a refusal counts toward the limit."""
+    try:
+        await visit.run(check)
+    except UserError:
+        visit.portal.limiter.failed(member, visit.address)
+        raise
+    visit.portal.limiter.forget(member)
+    visit.sign_in(member, how)
+
+
 def routes(portal: Portal) -> list[Route]:
     async def signin_page(visit: Visit) -> Response:
         if visit.member:
@@ -56,13 +69,7 @@ def routes(portal: Portal) -> list[Route]:
             with writing(portal.folder) as books:
                 check(books, member, visit.form.get("credential") or "")
 
-        try:
-            await visit.run(work)
-        except UserError:
-            visit.portal.limiter.failed(member, visit.address)
-            raise
-        visit.portal.limiter.forget(member)
-        visit.sign_in(member, "credential")
+        await _sign_in_checked(visit, member, "credential", work)
         return visit.redirect(_next(visit))
 
     async def signin_link_request(visit: Visit) -> Response:
@@ -95,8 +102,7 @@ def routes(portal: Portal) -> list[Route]:
 
     async def signin_link_use(visit: Visit) -> Response:
         token = visit.request.path_params["token"]
-        if not visit.portal.limiter.allow(f"link:{token[:8]}", visit.address):
-            raise Refused(429, "too many sign-in attempts; wait 15 minutes and try again")
+        _limit(visit, f"link:{token[:8]}")
         member = portal.links.redeem(token, visit.form.get("code") or "")
         if member is None:
             visit.portal.limiter.failed(f"link:{token[:8]}", visit.address)
@@ -134,13 +140,7 @@ def routes(portal: Portal) -> list[Route]:
             with writing(portal.folder) as books:
                 passkeys.verify_assertion(books, member, visit.form.get("credential") or "", challenge)
 
-        try:
-            await visit.run(work)
-        except UserError:
-            visit.portal.limiter.failed(member, visit.address)
-            raise
-        visit.portal.limiter.forget(member)
-        visit.sign_in(member, "passkey")
+        await _sign_in_checked(visit, member, "passkey", work)
         return JSONResponse({"next": _next(visit)})
 
     async def signout(visit: Visit) -> Response:
@@ -214,9 +214,7 @@ def routes(portal: Portal) -> list[Route]:
         visit.session.notice = "Your passkey is set up. It casts your ballots and signs your documents."
         return JSONResponse({"next": "/"})
 
-    def r(path: str, fn: Any, methods: list[str]) -> Route:
-        return Route(path, handler(portal, fn), methods=methods)
-
+    r = functools.partial(route, portal)
     return [
         r("/signin", signin_page, ["GET"]),
         r("/signin", signin_credential, ["POST"]),

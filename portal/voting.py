@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ from engine.errors import UserError
 from portal import forms
 from portal.books import reading, writing
 from portal.text import changed_parts, days_left, html
-from portal.web import Portal, Refused, Visit, handler
+from portal.web import Portal, Refused, Visit, route
 
 
 def _eligible(books: Books, p: Any) -> tuple[list[str], dict[str, str]]:
@@ -70,6 +71,7 @@ def _redline(books: Books, p: Any) -> str | None:
 
 
 def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str, Any]:
+    from engine.governance.passkeys import passkeys_of
     from engine.governance.proposals import load
     from engine.governance.views import proposal_data
 
@@ -99,7 +101,7 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
         "mine": mine,
         "can_vote": open_now and member in eligible,
         "choices": _choices(p),
-        "has_passkey": _has_passkey(books, member),
+        "has_passkey": bool(passkeys_of(books, member)),
         "voted": (data.get("result") or {}).get("voted") if secret and p.final is not None else None,
     }
 
@@ -122,12 +124,6 @@ def _live_counts(p: Any) -> dict[str, int]:
     for b in p.current_ballots().values():
         counts[b.choice] = counts.get(b.choice, 0) + 1
     return counts
-
-
-def _has_passkey(books: Books, member: str) -> bool:
-    from engine.governance.passkeys import passkeys_of
-
-    return bool(passkeys_of(books, member))
 
 
 def routes(portal: Portal) -> list[Route]:
@@ -291,9 +287,7 @@ def routes(portal: Portal) -> list[Route]:
         visit.wrote()
         return visit.redirect(f"/proposals/{p.label}", f"Opened {p.label}: {p.title}.")
 
-    def r(path: str, fn: Any, methods: list[str]) -> Route:
-        return Route(path, handler(portal, fn), methods=methods)
-
+    r = functools.partial(route, portal)
     return [
         r("/", home, ["GET"]),
         r("/proposals/{pid}", proposal, ["GET"]),

@@ -20,6 +20,7 @@ import jinja2
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from engine.errors import BusyError, UserError
 from portal.limits import Limiter
@@ -166,6 +167,11 @@ def handler(portal: Portal, fn: Handler) -> Callable[[Request], Awaitable[Respon
         return response
 
     return endpoint
+
+
+def route(portal: Portal, path: str, fn: Handler, methods: list[str]) -> Route:
+    """One page or form of the portal, its handler wrapped by :func:`handler`."""
+    return Route(path, handler(portal, fn), methods=methods)
 
 
 async def _fields(request: Request) -> dict[str, str]:
