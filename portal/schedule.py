@@ -1,8 +1,8 @@
 """Work that falls due, done inside the server: votes past their deadline are closed, mail is queued and sent.
 
 A thread wakes every ``every`` seconds, and at once after any request that
-recorded something. Each pass opens the books for writing only when there
-is something to do, so an idle portal never holds the write lock.
+recorded something. Closing votes opens the books for writing only when one
+is due; the mail pass holds the write lock only while it queues.
 """
 
 from __future__ import annotations
@@ -39,17 +39,16 @@ def settle(folder: Path) -> None:
 
 
 def _mail(folder: Path) -> None:
-    try:
-        from engine.mail import delivery, due
-    except ImportError:  # a build without the mail package
-        return
+    """Queue what the record now calls for, then send. The write lock is held only until the queuing commits:
+    each message sent is recorded in a transaction of its own, so no member waits on the mail server."""
     from engine.books import clock
     from engine.books.folder import open_books
+    from engine.mail import delivery, due
 
     books = open_books(folder, for_writing=True)
     try:
         due.settle(books, clock.today())
-        if getattr(books.federation, "mail", None) is not None:
+        if books.federation.mail is not None:
             delivery.flush(books)
     finally:
         books.close()

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from engine.books.folder import Books
 
 PASSWORD_ENV = "COOP_SMTP_PASSWORD"
-DEFAULT_PORTAL = "http://localhost:8000"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 """Servers on this machine: the only ones a password may be given to without encryption."""
 
@@ -76,8 +75,7 @@ class MailSettings(BaseModel):
 
 def of(books: Books) -> MailSettings | None:
     """The books' mail settings, or None when mail is off."""
-    found = getattr(books.federation, "mail", None)
-    return found if isinstance(found, MailSettings) else None
+    return books.federation.mail
 
 
 def password(settings: MailSettings) -> str | None:
@@ -99,6 +97,6 @@ def password(settings: MailSettings) -> str | None:
 
 def portal_url(books: Books) -> str:
     """Where members open their links: ``portal: {url: ...}`` in federation.yaml, else a portal on this machine."""
-    portal = getattr(books.federation, "portal", None)
-    url = getattr(portal, "url", None) if portal is not None else None
-    return str(url or DEFAULT_PORTAL).rstrip("/")
+    from engine.books.portal import url_of
+
+    return url_of(books)

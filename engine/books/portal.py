@@ -8,9 +8,13 @@ another.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, field_validator
+
+if TYPE_CHECKING:
+    from engine.books.folder import Books
 
 
 class Portal(BaseModel):
@@ -32,3 +36,8 @@ class Portal(BaseModel):
         except ValueError:
             raise ValueError(f"'{url}' has a port that is not a number") from None
         return url.strip().rstrip("/")
+
+
+def url_of(books: Books) -> str:
+    """Where members open the portal: the ``portal:`` URL, else a portal on this machine (the block's own default)."""
+    return (books.federation.portal or Portal()).url

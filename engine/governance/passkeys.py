@@ -47,7 +47,7 @@ from webauthn.helpers.structs import (
 from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry, canonical
-from engine.books.portal import Portal
+from engine.books.portal import url_of
 from engine.books.roster import require
 from engine.errors import UserError
 
@@ -66,8 +66,7 @@ class RelyingParty:
 
 def relying_party(books: Books) -> RelyingParty:
     """The site passkeys are made for: the ``portal:`` URL's host and origin, and the federation's name."""
-    url = (books.federation.portal or Portal()).url
-    parts = urlsplit(url)
+    parts = urlsplit(url_of(books))
     return RelyingParty(parts.hostname or "localhost", books.federation.name, f"{parts.scheme}://{parts.netloc}")
 
 
