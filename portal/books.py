@@ -30,10 +30,16 @@ def reading(folder: Path) -> Iterator[Books]:
 
 @contextmanager
 def writing(folder: Path) -> Iterator[Books]:
-    """The books with the write lock held from before the first read, as a terminal command holds it."""
+    """The books with the write lock held from before the first read, as a terminal command holds it.
+
+    Like a terminal command that writes, a request that writes first closes the votes whose time has come.
+    """
+    from engine.governance.due import settle_before_writing
+
     with _WRITING:
         books = open_books(folder, for_writing=True)
         try:
+            settle_before_writing(books)
             yield books
         finally:
             books.close()

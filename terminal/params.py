@@ -152,14 +152,9 @@ def _settle(books: Books, keep: str | None) -> list[str]:
     Only a command that writes does this; a read never writes (it may be a
     member's own copy of the books), and shows such a vote as "voting ended".
     """
-    from engine.books import clock
-    from engine.governance import due
+    from engine.governance.due import settle_before_writing
 
-    if not due.due(books, clock.today(), keep):
-        return []
-    closed = due.settle(books, keep)  # recorded like any close (result, effect, decision record)
-    books.journal.lock()
-    return [p.label for p in closed]
+    return [p.label for p in settle_before_writing(books, keep)]  # recorded like any close (result, effect, decision record)
 
 
 SETTLED = "coop.settled"

@@ -375,3 +375,12 @@ def test_an_adopted_amendment_shows_the_redline_of_the_version_it_made(joined: P
     page = signed_in(joined, MARA).get("/proposals/P-1").text
     assert "<ins>" in page and "keep the keys" in page
     assert 'href="/manual/redline/1/2"' in signed_in(joined, MARA).get("/manual/2").text
+
+
+def test_a_request_that_writes_first_closes_the_votes_whose_time_has_come(joined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_onboarding(signed_in(joined, MARA))
+    assert kinds(joined, "proposal.result") == []
+    monkeypatch.setenv("COOP_NOW", "2027-02-01T09:00:00")  # P-1's last day was 2027-01-28
+    signed_in(joined, TEO)  # signing in checks the credential on the books: a request that writes
+    [result] = kinds(joined, "proposal.result")
+    assert result["closed_by"] == "calendar" and result["outcome"] == "no_quorum"

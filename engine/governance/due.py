@@ -31,3 +31,16 @@ def settle(books: Books, keep: str | None = None) -> list[Proposal]:
     from engine.governance.views import close_proposal
 
     return [close_proposal(books, p.label, calendar=True)[0] for p in due(books, clock.today(), keep)]
+
+
+def settle_before_writing(books: Books, keep: str | None = None) -> list[Proposal]:
+    """What a command or portal request that writes does first, holding the write lock: close what is due, then hold it again.
+
+    Each close commits on its own (and so lets the lock go); the caller's own
+    write must still decide on the state it then records, so the lock is
+    taken back before it reads.
+    """
+    closed = settle(books, keep)
+    if closed:
+        books.journal.lock()
+    return closed
