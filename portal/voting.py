@@ -12,16 +12,11 @@ from starlette.routing import Route
 from engine.books import clock
 from engine.books.folder import Books
 from engine.errors import UserError
+from engine.governance.proposals import deciding
 from portal import forms
 from portal.books import reading, writing
 from portal.text import changed_parts, days_left, html
 from portal.web import Portal, Refused, Visit, route
-
-
-def _eligible(books: Books, p: Any) -> tuple[list[str], dict[str, str]]:
-    from engine.governance.proposals import electorate
-
-    return (list(p.eligible), dict(p.recused)) if p.eligible is not None else electorate(books, p)
 
 
 def my_ballot(books: Books, p: Any, member: str) -> Any:
@@ -40,7 +35,7 @@ def needs_vote(books: Books, member: str, today: date) -> list[dict[str, Any]]:
     for p in all_proposals(books):
         if p.final is not None or p.result is not None or not p.voting_opens <= today <= p.deadline:
             continue
-        eligible, _ = _eligible(books, p)
+        eligible, _ = deciding(books, p)
         if member in eligible and my_ballot(books, p, member) is None:
             out.append({"p": p, "when": days_left(p.deadline, today)})
     return out
@@ -77,7 +72,7 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
 
     p = load(books, pid)
     data = proposal_data(p, today, books, detail=True)
-    eligible, recused = _eligible(books, p)
+    eligible, recused = deciding(books, p)
     secret = p.rule.secret
     mine = my_ballot(books, p, member)
     counts = None

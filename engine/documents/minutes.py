@@ -37,7 +37,7 @@ from engine.documents.notices import ISSUED, latest
 from engine.documents.templates import long_date, md_escape
 from engine.documents.typesetting import DocMeta, to_docx
 from engine.errors import UserError
-from engine.governance.proposals import Proposal, all_proposals, electorate, load
+from engine.governance.proposals import Proposal, all_proposals, deciding, load
 
 FOLDER = "governance"
 KINDS = ("proposal-notice", "termination-grounds", "decision-record", "minutes", "pre-signing-packet")
@@ -147,7 +147,7 @@ def proposal_notice(books: Books, label: str, issued: date) -> GovernanceDocumen
     """What members are asked to decide, by which rule, until when, and how to vote."""
     p = _require(books, label)
     fed = books.federation
-    eligible, recused = (list(p.eligible), dict(p.recused)) if p.eligible is not None else electorate(books, p)
+    eligible, recused = deciding(books, p)
     lines = [
         f"# Notice of proposal {p.label}",
         "",

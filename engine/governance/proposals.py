@@ -410,6 +410,11 @@ def electorate(books: Books, p: Proposal) -> tuple[list[str], dict[str, str]]:
     return [m for m in members if m not in recused], {k: v for k, v in recused.items() if k in members}
 
 
+def deciding(books: Books, p: Proposal) -> tuple[list[str], dict[str, str]]:
+    """Who decides ``p``: the electorate frozen when voting opened, else who would if it opened on its date (with the recused)."""
+    return (list(p.eligible), dict(p.recused)) if p.eligible is not None else electorate(books, p)
+
+
 def seal(p: Proposal, eligible: list[str] | tuple[str, ...], recused: dict[str, str]) -> str:
     """The hash of what a vote is about and who decides it: the rule, the proposal's text and fields, the electorate.
 

@@ -16,7 +16,7 @@ from engine.books.output import write_text
 from engine.governance.ballots import public_view
 from engine.governance.decisions import close
 from engine.governance.outcomes import LOW_RATE_APPROVED
-from engine.governance.proposals import Proposal, all_proposals, electorate
+from engine.governance.proposals import Proposal, all_proposals, deciding
 
 
 def proposals_on(books: Books, on: date) -> list[Proposal]:
@@ -44,7 +44,7 @@ def proposal_data(p: Proposal, on: date, books: Books | None = None, detail: boo
     }
     if detail:
         secret = p.rule.secret
-        eligible, recused = (p.eligible, p.recused) if p.eligible is not None else electorate(books, p)  # type: ignore[arg-type]
+        eligible, recused = deciding(books, p)
         out |= {
             "fields": p.fields.model_dump(mode="json", by_alias=True),
             "rule": p.rule.model_dump(mode="json"),

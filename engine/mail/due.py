@@ -19,7 +19,7 @@ from engine.books.roster import memberships
 from engine.documents.agreements import ISSUED as CONTRACT_ISSUED
 from engine.documents.notices import ISSUED as DOCUMENT_ISSUED
 from engine.governance.decisions import voter_keys
-from engine.governance.proposals import Proposal, all_proposals, electorate
+from engine.governance.proposals import Proposal, all_proposals, deciding
 from engine.mail import messages
 
 WINDOW_DAYS = 30
@@ -68,7 +68,7 @@ def settle_report(books: Books, today: date) -> Settled:
 
 def voters(books: Books, p: Proposal) -> list[str]:
     """Who decides: the electorate frozen when voting opened, else who would if it opened on its date."""
-    return list(p.eligible) if p.eligible is not None else electorate(books, p)[0]
+    return deciding(books, p)[0]
 
 
 def _proposal(
