@@ -24,19 +24,14 @@ from portal.web import Portal, Refused, Visit, route
 
 def _cycles(books: Books, member: str) -> list[Any]:
     """The cycles the member belonged in, newest first."""
-    from engine.books.cycles import cycle_containing
     from engine.books.roster import memberships
+    from engine.ledger.accounts import cycles_through
 
-    m = memberships(books, clock.today()).get(member)
+    today = clock.today()
+    m = memberships(books, today).get(member)
     if m is None:
         return []
-    spec, today = books.federation.cycle, clock.today()
-    last = cycle_containing(min(today, m.end or today), spec)
-    c, out = cycle_containing(m.start, spec), []
-    while c.first_day <= last.first_day:
-        out.append(c)
-        c = c.next()
-    return list(reversed(out))
+    return [c for c in reversed(cycles_through(books, min(today, m.end or today))) if c.last_day >= m.start]
 
 
 def _doc(visit: Visit, books: Books, member: str) -> Any:
