@@ -268,8 +268,15 @@ def _remembered(path: Path) -> config.Federation:
 def _state(books: Books) -> tuple[object, ...]:
     """What must be unchanged for an earlier clean check to still hold: the head, and every byte of the journal's files."""
     files = [books.journal.path, books.journal.path.with_name(books.journal.path.name + "-wal"), books.config_path]
-    stats = tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None for f in files)
-    return (books.journal.head(), stats)
+    return (books.journal.head(), tuple(_stamp(f) for f in files))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_mtime_ns, found.st_size
 
 
 def _say(warning: str) -> None:
