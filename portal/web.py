@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -61,7 +62,7 @@ class Portal:
     env: jinja2.Environment = field(init=False)
 
     def __post_init__(self) -> None:
-        self.env = jinja2.Environment(
+        self.env = ImmutableSandboxedEnvironment(  # the shipped pages, sandboxed like every shipped template
             loader=jinja2.PackageLoader("portal", "templates"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
