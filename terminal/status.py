@@ -34,7 +34,7 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     click.echo(f"{o.people} ({len(s.active)} active)")
     click.echo(
         table(
-            [[m.id, m.provider.name, m.provider.practice, m.start.isoformat()] for m in s.active],
+            [[m.id, m.name, m.practice, m.start.isoformat()] for m in s.active],
             ["id", "name", "practice", "since"],
         )
     )

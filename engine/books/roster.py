@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +23,47 @@ LEFT = "provider.left"
 
 @dataclass(frozen=True)
 class Membership:
-    """A provider's membership: from ``start`` through ``end`` (their last day) inclusive."""
+    """A provider's membership: from ``start`` through ``end`` (their last day) inclusive.
 
-    provider: Provider
+    A roster of 100,000 members is read on every command, and most commands
+    need only ids, dates and names; so a member who joined through the journal
+    keeps their recorded details as the JSON the join wrote (validated when it
+    was written) and becomes a validated :class:`Provider` only when asked.
+    """
+
+    id: str
     start: date
     end: date | None = None
     reason: str | None = None
     joined_entry: int | None = None
+    name: str = ""
+    practice: str = ""
+    founding: Provider | None = field(default=None, repr=False, compare=False)
+    """The provider as federation.yaml names them, for a founding member."""
+    recorded: str | None = field(default=None, repr=False)
+    """The provider as their join entry recorded them (JSON), for everyone else."""
 
-    @property
-    def id(self) -> str:
-        return self.provider.id
+    @classmethod
+    def of(cls, provider: Provider, joined_entry: int | None = None) -> Membership:
+        p = provider
+        return cls(p.id, p.start, joined_entry=joined_entry, name=p.name, practice=p.practice, founding=p)
+
+    @cached_property
+    def provider(self) -> Provider:
+        if self.founding is not None:
+            return self.founding
+        assert self.recorded is not None
+        return Provider.model_validate_json(self.recorded)
+
+    def details(self) -> dict[str, Any]:
+        """The provider's details as JSON data, as ``provider.model_dump(mode="json")`` gives them, without building the model."""
+        if self.founding is not None:
+            return self.founding.model_dump(mode="json")
+        assert self.recorded is not None
+        return {**_defaults(), **json.loads(self.recorded)}
+
+    def leaving(self, last_day: date, reason: str | None) -> Membership:
+        return replace(self, end=last_day, reason=reason)
 
     def active_on(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -42,20 +74,33 @@ class Membership:
         return "active" if self.active_on(day) else "left"
 
 
+@cache
+def _defaults() -> dict[str, Any]:
+    """What a join recorded before a field was added reads as (the field's default)."""
+    return {name: f.default for name, f in Provider.model_fields.items() if not f.is_required()}
+
+
+_FOLD = (
+    "SELECT seq, kind, on_date, json_extract(data, '$.provider.id'), json_extract(data, '$.provider.start'), "
+    "json_extract(data, '$.provider.name'), json_extract(data, '$.provider.practice'), json_extract(data, '$.provider'), "
+    f"json_extract(data, '$.reason') FROM entries WHERE kind IN ('{JOINED}', '{LEFT}') AND on_date <= ? AND {LIVE} ORDER BY seq"
+)
+
+
 def memberships(books: Books, as_of: date) -> dict[str, Membership]:
-    """Every provider known as of ``as_of`` (active, left, or due to start), by id."""
-    out: dict[str, Membership] = {}
-    for p in books.federation.providers:
-        out[p.id] = Membership(p, p.start)
-    for e in books.journal.entries([JOINED, LEFT], until=as_of):
-        data = e.data
-        if e.kind == JOINED:
-            provider = Provider.model_validate(data["provider"])
-            out[provider.id] = Membership(provider, provider.start, joined_entry=e.seq)
+    """Every provider known as of ``as_of`` (active, left, or due to start), by id.
+
+    One query folds the roster's entries; SQLite takes out the few fields every
+    reader needs, so no member's record is parsed unless someone reads it.
+    """
+    out: dict[str, Membership] = {p.id: Membership.of(p) for p in books.federation.providers}
+    for seq, kind, on, pid, start, name, practice, recorded, reason in books.journal.conn.execute(_FOLD, (as_of.isoformat(),)):
+        if kind == JOINED:
+            out[pid] = Membership(pid, date.fromisoformat(start), None, None, seq, name, practice, None, recorded)
         else:
-            m = out.get(data["provider"])
+            m = out.get(recorded)  # a departure records the provider's id where a join records the provider
             if m is not None:
-                out[m.id] = Membership(m.provider, m.start, e.date, data.get("reason"), m.joined_entry)
+                out[m.id] = m.leaving(date.fromisoformat(on), reason)
     return out
 
 

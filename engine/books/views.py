@@ -13,7 +13,7 @@ from engine.books.roster import Membership, memberships
 def membership_data(m: Membership, on: date) -> dict[str, Any]:
     """One member's details and where their membership stands on ``on``."""
     return {
-        **m.provider.model_dump(mode="json"),
+        **m.details(),
         "status": m.status(on),
         "end": m.end.isoformat() if m.end else None,
         "leaving_reason": m.reason,

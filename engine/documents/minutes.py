@@ -492,7 +492,7 @@ def pre_signing_packet(books: Books, who: str, issued: date) -> GovernanceDocume
     if manual.sha256 is None:
         raise UserError("the manual in force is not recorded yet; record it with 'coop manual render' first", field="APPLICANT")
     spec = for_books(books).agreement
-    party = spec.party(books, Membership(provider, provider.start), issued)
+    party = spec.party(books, Membership.of(provider), issued)
     fee = monthly_fee(books, fee_day(issued, provider.start))
     agreement_md, _ = render_document(registry()[spec.template], spec.data(books, party, issued, manual, fee, None), currency)
     manual_md, _ = mv.content(books, manual.number)

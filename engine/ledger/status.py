@@ -42,7 +42,7 @@ class Status:
         return {
             "as_of": self.as_of.isoformat(),
             "cycle": {"id": self.cycle.id, "first_day": self.cycle.first_day.isoformat(), "last_day": self.cycle.last_day.isoformat()},
-            "providers": [m.provider.model_dump(mode="json") for m in self.active],
+            "providers": [m.details() for m in self.active],
             "budget": [b.model_dump(mode="json", by_alias=True) for b in self.lines],
             "budget_total": self.budget_total,
             "fee": self.fee,

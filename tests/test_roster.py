@@ -1,0 +1,43 @@
+"""The roster folded from the journal: what every command reads about who is a member."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.books import roster
+from engine.books.config import Provider
+from engine.books.folder import Books
+
+NEW = {"id": "ada-lind", "name": "Ada Lind", "practice": "Lind Therapy LLC", "licence": "LPC-1", "email": "ada@example.org", "start": "2027-02-01"}
+
+
+def test_a_joined_member_reads_as_the_validated_provider_their_join_recorded(books: Books) -> None:
+    roster.join(books, {**NEW, "address": "1 Main St"})
+    m = roster.memberships(books, date(2027, 3, 1))["ada-lind"]
+    expected = Provider.model_validate({**NEW, "address": "1 Main St"})
+    assert (m.id, m.start, m.name, m.practice, m.end) == ("ada-lind", date(2027, 2, 1), "Ada Lind", "Lind Therapy LLC", None)
+    assert isinstance(m.provider, Provider) and m.provider == expected
+    assert m.details() == expected.model_dump(mode="json")
+
+
+def test_a_join_recorded_before_a_field_existed_reads_with_that_fields_default(books: Books) -> None:
+    with books.transaction() as w:
+        w.append(roster.JOINED, date(2027, 2, 1), {"provider": NEW})
+    m = roster.memberships(books, date(2027, 3, 1))["ada-lind"]
+    assert m.details() == Provider.model_validate(NEW).model_dump(mode="json")
+    assert m.details()["address"] == "" and m.provider.entity_type == ""
+
+
+def test_a_founding_member_and_a_departure_and_a_withdrawn_join(books: Books) -> None:
+    founder = books.federation.providers[0]
+    roster.leave(books, founder.id, date(2027, 4, 30), "moving away")
+    entry = roster.join(books, NEW)
+    with books.transaction() as w:
+        w.append("correction.void", date(2027, 2, 2), {"reason": "entered in error"}, ref=entry.seq)
+    everyone = roster.memberships(books, date(2027, 5, 1))
+    left = everyone[founder.id]
+    assert (left.end, left.reason, left.provider) == (date(2027, 4, 30), "moving away", founder)
+    assert left.details() == founder.model_dump(mode="json")
+    assert left.status(date(2027, 5, 1)) == "left" and left.status(date(2027, 4, 30)) == "active"
+    assert "ada-lind" not in everyone
+    assert founder.id in {m.id for m in roster.memberships(books, date(2027, 4, 29)).values() if m.end is None}  # dated after the day asked about
