@@ -152,3 +152,24 @@ def test_a_closed_cycle_cannot_be_reopened_by_withdrawing_entries(books_dir: Pat
     assert close.exit_code == 2 and "cannot be withdrawn" in close.output
     payment = coop("journal", "void", str(by_kind["payment.received"]), "--reason", "typo", env=env)
     assert payment.exit_code == 2 and "cycle 2027-01 was closed" in payment.output
+
+
+def test_a_write_checks_the_chain_once_yet_an_edit_after_opening_is_still_refused(books_dir: Path, coop: Callable[..., Result]) -> None:
+    """A write checks the chain on opening, under the write lock; the transaction does not redo it unless the files changed."""
+    _record_some(coop)
+    books = open_books(books_dir, for_writing=True)
+    calls: list[int | None] = []
+    real = books.journal.chain_problem
+    books.journal.chain_problem = lambda recent=None: calls.append(recent) or real(recent)  # type: ignore[method-assign]
+    with books.transaction() as w:
+        w.append("note.test", date(2027, 6, 1), {})
+    assert calls == []
+    books.close()
+    books = open_books(books_dir)  # found sound, then edited before it writes (same head): the files changed, so it checks again
+    books.check_before_writing()
+    with sqlite3.connect(books_dir / FILENAME) as conn:
+        conn.execute("DROP TRIGGER entries_no_update")
+        conn.execute("UPDATE entries SET data = replace(data, 'moving', 'fired') WHERE seq = 2")
+    with pytest.raises(BooksError, match="hash chain is broken"), books.transaction() as w:
+        w.append("note.test", date(2027, 6, 2), {})
+    books.close()

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ class Books:
     folder: Path
     federation: config.Federation
     journal: journal.Journal
+    chain_held: tuple[object, ...] | None = field(default=None, repr=False)
+    """The books' state (:func:`_state`) when this command last found the chain sound, so a write
+    that checked on opening, under the write lock, does not recompute 10,000 hashes again on writing."""
 
     @property
     def config_path(self) -> Path:
@@ -67,17 +70,21 @@ class Books:
                 expected="a new file, or --another-batch if the same rows really are a second batch",
             )
 
-    def check_before_writing(self, *, seal: bool = True, recent: int = 10_000) -> None:
+    def check_before_writing(self, *, seal: bool = True, recent: int | None = None) -> None:
         """Refuse to add history to a broken chain, or on top of an unsealed edit of federation.yaml.
 
         Either would make the new entries vouch for a past nobody recorded.
         """
-        problem = self.journal.chain_problem(recent=recent)
-        if problem is not None:
-            raise BooksError(
-                f"the journal's hash chain is broken ({problem}); nothing is written until 'coop audit verify' is clean",
-                file=self.journal.path,
-            )
+        recent = RECHECKED_ON_WRITE if recent is None else recent
+        state = _state(self)
+        if state != self.chain_held:
+            problem = self.journal.chain_problem(recent=recent)
+            if problem is not None:
+                raise BooksError(
+                    f"the journal's hash chain is broken ({problem}); nothing is written until 'coop audit verify' is clean",
+                    file=self.journal.path,
+                )
+            self.chain_held = state if recent >= RECHECKED_ON_WRITE else None
         found = latest_seal(self.journal)
         if seal and found is not None and found[1] != file_digest(self):
             raise BooksError(
@@ -101,6 +108,8 @@ class Books:
             return writer.append(SEALED, clock.today(), {"sha256": file_digest(self), "reason": reason})
 
 
+RECHECKED_ON_WRITE = 10_000
+"""Newest entries whose hashes a write recomputes before it appends."""
 RECHECKED_ON_READ = 1_000
 """Newest entries whose hashes a read recomputes before answering (a write: 10,000); linkage is checked for all."""
 
