@@ -439,8 +439,8 @@ def issue(
                 digest = _sha(docx)
                 stem = agreement.stem.format(id=m.id, kind=kind, version=manual.number)
                 md_path, docx_path = folder / f"{stem}.md", folder / f"{stem}.docx"
-                write_text(stage.at(md_path), markdown)
-                write_bytes(stage.at(docx_path), docx)
+                stage.write_text(md_path, markdown)
+                stage.write_bytes(docx_path, docx)
                 stated = agreement.figure(data)
                 recorded = _record(w, m.id, kind, f"{stem}.docx", manual, stated, digest, on, carried) if fresh else earlier
                 seq = recorded.seq  # type: ignore[union-attr]
@@ -448,7 +448,7 @@ def issue(
                     Issued(m.id, kind, f"{stem}.docx", manual.number, stated, digest, on, fresh, md_path, docx_path, seq, carried)
                 )
         if agreement.register:
-            write_register(stage.at(folder / "register.csv").parent, batch.documents)
+            write_register(folder, batch.documents, stage.write_text)
             batch.register_csv, batch.register_json = folder / "register.csv", folder / "register.json"
     return batch
 
@@ -563,12 +563,12 @@ def _sha(data: bytes) -> str:
 REGISTER_FIELDS = ["provider", "document", "kind", "manual_version", "fee", "sha256", "issue_date"]
 
 
-def write_register(folder: Path, documents: list[Issued]) -> tuple[Path, Path]:
+def write_register(folder: Path, documents: list[Issued], write: Callable[[Path, str], Path] = write_text) -> tuple[Path, Path]:
     rows = [d.row() for d in documents]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=REGISTER_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    csv_path = write_text(folder / "register.csv", buf.getvalue())
-    json_path = write_text(folder / "register.json", json.dumps(rows, indent=2, sort_keys=True) + "\n")
+    csv_path = write(folder / "register.csv", buf.getvalue())
+    json_path = write(folder / "register.json", json.dumps(rows, indent=2, sort_keys=True) + "\n")
     return csv_path, json_path

@@ -20,7 +20,7 @@ from typing import Any
 
 from engine.books.folder import Books
 from engine.books.journal import Writer
-from engine.books.output import staged, write_bytes, write_text
+from engine.books.output import staged
 from engine.documents.notices import ISSUED
 
 
@@ -81,10 +81,10 @@ def issue(
             meta = DocMeta(title=letter.title, footer=f"{author} · {letter.title}", issued=on, author=author, subject=books.federation.name)
             docx = to_docx(letter.markdown, meta)
             folder = out / letter.folder
-            md_path = write_text(stage.at(folder / f"{letter.stem}.md"), letter.markdown)
-            docx_path = write_bytes(stage.at(folder / f"{letter.stem}.docx"), docx)
+            md_path = stage.write_text(folder / f"{letter.stem}.md", letter.markdown)
+            docx_path = stage.write_bytes(folder / f"{letter.stem}.docx", docx)
             for suffix, text in sorted(letter.beside.items()):
-                write_text(stage.at(folder / f"{letter.stem}.{suffix}"), text)
+                stage.write_text(folder / f"{letter.stem}.{suffix}", text)
             digest = hashlib.sha256(docx).hexdigest()
             fresh = known.get((letter.party, letter.key)) != digest
             if fresh:

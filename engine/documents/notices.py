@@ -36,7 +36,7 @@ from engine.books.cycles import Cycle, Month
 from engine.books.folder import Books
 from engine.books.holder import holder_on
 from engine.books.money import cents_to_decimal_text, format_cents, fraction_text
-from engine.books.output import staged, write_bytes, write_text
+from engine.books.output import staged, write_text
 from engine.books.roster import Membership, memberships, require
 from engine.documents import anchor as anchoring
 from engine.documents import statements
@@ -406,8 +406,8 @@ def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress:
             rendered = typeset(p, currency)
             carried, markdown, docx, fresh = anchoring.carry(known.get((p.provider, p.key)), partial(stamp, rendered, p), head)
             folder = out / p.folder / p.cycle
-            write_text(stage.at(md_path := folder / f"{p.stem}.md"), markdown)
-            write_bytes(stage.at(docx_path := folder / f"{p.stem}.docx"), docx)
+            stage.write_text(md_path := folder / f"{p.stem}.md", markdown)
+            stage.write_bytes(docx_path := folder / f"{p.stem}.docx", docx)
             digest = hashlib.sha256(docx).hexdigest()
             if fresh:
                 data: dict[str, Any] = {
@@ -424,7 +424,7 @@ def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress:
                 known[(p.provider, p.key)] = data
             done.append(Issued(p.provider, p.kind, docx_path, md_path, digest, fresh, p.figures, carried))
         for folder, cycle in sorted({(p.folder, p.cycle) for p in prepared}):
-            write_register(books, out, folder, cycle, stage.at)
+            write_register(books, out, folder, cycle, stage.write_text)
     return done
 
 
@@ -435,7 +435,9 @@ REGISTER_FIELDS = {
 _MONEY_FIELDS = {"old", "fee", "arrears", "refund", "assessment", "balance"}
 
 
-def write_register(books: Books, out: Path, folder: str, cycle: str, at: Callable[[Path], Path] = Path) -> tuple[Path, Path]:
+def write_register(
+    books: Books, out: Path, folder: str, cycle: str, write: Callable[[Path, str], Path] = write_text
+) -> tuple[Path, Path]:
     """``register.csv`` and ``.json`` beside the documents: the latest issuance of each, from the journal.
 
     Read from the journal rather than from one run, so a statement issued on
@@ -462,4 +464,4 @@ def write_register(books: Books, out: Path, folder: str, cycle: str, at: Callabl
     writer.writerows(rows)
     where = out / folder / cycle
     register = json.dumps(rows, indent=2) + "\n"
-    return write_text(at(where / "register.csv"), buf.getvalue()), write_text(at(where / "register.json"), register)
+    return write(where / "register.csv", buf.getvalue()), write(where / "register.json", register)
