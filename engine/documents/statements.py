@@ -25,7 +25,7 @@ from engine.books.budget import in_effect, line_versions
 from engine.books.cycles import Cycle
 from engine.books.folder import Books
 from engine.books.money import cents_to_decimal_text, format_cents, fraction_text
-from engine.books.roster import Membership, memberships, require
+from engine.books.roster import JOINED, Membership, memberships, require
 from engine.documents import anchor as anchoring
 from engine.documents.pipeline import for_books
 from engine.ledger import accounts as ledger
@@ -359,7 +359,7 @@ def transparency(books: Books, cycle: Cycle) -> Transparency:
 
 def _joined_names(books: Books) -> dict[str, str]:
     rows = books.journal.conn.execute(
-        "SELECT json_extract(data, '$.provider.id'), json_extract(data, '$.provider.name') FROM entries WHERE kind = ?", (fees.JOINED,)
+        "SELECT json_extract(data, '$.provider.id'), json_extract(data, '$.provider.name') FROM entries WHERE kind = ?", (JOINED,)
     )
     return dict(rows.fetchall())
 
