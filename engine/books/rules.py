@@ -162,7 +162,6 @@ TERMINATION_BY_CONSENSUS = consensus(notice_days=14, response_days=14, recuse=("
 ONE_MEMBER_ONE_VOTE = DecisionRule(method="majority", threshold=Fraction(1, 2), basis="votes_cast", quorum=Fraction(1, 2), voting_days=7)
 
 
-
 def model_rules(model: str) -> dict[Matter, DecisionRule]:
     """A co-op model's matters and the rule that decides each; a model has exactly these matters."""
     from engine.models.registry import get

@@ -435,9 +435,7 @@ REGISTER_FIELDS = {
 _MONEY_FIELDS = {"old", "fee", "arrears", "refund", "assessment", "balance"}
 
 
-def write_register(
-    books: Books, out: Path, folder: str, cycle: str, write: Callable[[Path, str], Path] = write_text
-) -> tuple[Path, Path]:
+def write_register(books: Books, out: Path, folder: str, cycle: str, write: Callable[[Path, str], Path] = write_text) -> tuple[Path, Path]:
     """``register.csv`` and ``.json`` beside the documents: the latest issuance of each, from the journal.
 
     Read from the journal rather than from one run, so a statement issued on

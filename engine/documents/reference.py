@@ -176,5 +176,3 @@ def _ui_names(names: set[str]) -> set[str]:
 @cache
 def reference_bytes() -> bytes:
     return resources.files("contracts").joinpath(REFERENCE).read_bytes()
-
-

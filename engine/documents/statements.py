@@ -446,9 +446,7 @@ def transparency_markdown(t: Transparency) -> str:
     rows.append(["total", "", money(t.budget_total), money(t.actual_total), money(t.budget_total - t.actual_total)])
     out.append(_md_table(["line", "vendor", "budget", "actual", "under (over)"], rows, {2, 3, 4}))
     out.append("## By category\n")
-    out.append(
-        _md_table(["category", "budget", "actual"], [[c.replace("_", " "), money(b), money(a)] for c, b, a in t.categories], {1, 2})
-    )
+    out.append(_md_table(["category", "budget", "actual"], [[c.replace("_", " "), money(b), money(a)] for c, b, a in t.categories], {1, 2}))
     out.append("## Fees and result\n")
     out.append(_md_table(["", "amount"], [[k, v] for k, v in result_rows(t)], {1}))
     if t.refunds:

@@ -274,5 +274,3 @@ def apply(w: Writer, books: Books, p: Proposal, on: date) -> dict[str, Any]:
     if isinstance(f, DecisionFields) and p.matter in VENDOR_DECISIONS:
         return _vendor_decision(w, books, p, f, on, prepared)
     return {"summary": "decision recorded", "entries": []}
-
-

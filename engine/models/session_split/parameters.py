@@ -13,6 +13,7 @@ from engine.books.schedules import Schedule
 
 PayoutBasis = Literal["days_as_owner", "per_head"]
 
+
 class SessionSplitParameters(ModelParameters):
     """Each session's fee is split between the clinician and the co-op."""
 
