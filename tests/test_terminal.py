@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -154,6 +155,27 @@ def test_help_inside_books_reads_only_the_model_line(demo_books: Callable[[str],
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert "owners" in out and out.strip().splitlines()[-1] == "[]"
+
+
+def test_everyday_commands_load_no_document_or_passkey_library(demo_books: Callable[[str], Path]) -> None:
+    """Reading the books and checking their chain never pays for WebAuthn, DOCX or templates (start-up, issue 15)."""
+    folder = str(demo_books("federation"))
+    commands = [["status"], ["proposal", "list"], ["fees", "show", "2027-01"], ["ledger", "balances"], ["audit", "verify"]]
+    code = (
+        "import sys, cli\n"
+        f"for args in {commands!r}:\n"
+        "    try:\n"
+        f"        cli.main(['--books', {folder!r}, *args], standalone_mode=False)\n"
+        "    except SystemExit as e:\n"
+        "        assert not e.code, (args, e.code)\n"
+        "print(sorted(m for m in ('webauthn', 'cryptography', 'docx', 'jinja2', 'lxml', 'markdown_it') if m in sys.modules))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "COOP_NOW": "2027-07-10T09:00:00"}
+    )
+    assert run.returncode == 0, run.stderr
+    assert "chain holds" in run.stdout.lower() or "ok" in run.stdout.lower(), run.stdout
+    assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_the_cheap_file_names_are_the_engines() -> None:

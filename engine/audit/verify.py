@@ -209,7 +209,7 @@ def check_signatures(books: Books, report: Report) -> None:
     """Every document signature a passkey made holds for the document, name and journal head it names."""
     from engine.documents.agreements import SIGNED
     from engine.documents.signatures import signing_content
-    from engine.governance.passkeys import content_hash
+    from engine.governance.challenges import content_hash
 
     for e in books.journal.entries([SIGNED]):
         attestation = e.data.get("attestation", {"by": "server"})
@@ -227,7 +227,7 @@ def check_signatures(books: Books, report: Report) -> None:
 
 def _ballot_challenge(p: Any, entry: Any, head: dict[str, Any]) -> bytes:
     from engine.governance.ballots import content_of
-    from engine.governance.passkeys import content_hash
+    from engine.governance.challenges import content_hash
 
     return content_hash(content_of(p, entry, head))
 
@@ -285,11 +285,7 @@ def _check_result(
         again = recount(p, r.data["dropped"], before=r.seq, keys=keys)
         if keys is not None and r.data.get("voted") != voted(p, keys, again.counted):
             report.problems.append(f"{p.label}: the result at entry {r.seq} lists who voted wrongly")
-    if (
-        again.counted != r.data["ballots"]
-        or again.tally.outcome != r.data["outcome"]
-        or again.tally.counts.as_json() != r.data["counts"]
-    ):
+    if again.counted != r.data["ballots"] or again.tally.outcome != r.data["outcome"] or again.tally.counts.as_json() != r.data["counts"]:
         report.problems.append(
             f"{p.label}: the result at entry {r.seq} ({r.data['outcome']}) does not match a recount "
             f"of its ballots ({again.tally.outcome}, {again.tally.counts.as_json()})"

@@ -13,6 +13,7 @@ from engine.books.roster import active, require
 from engine.documents.agreements import BUSINESS_ASSOCIATE, ISSUED, SIGNED
 from engine.errors import UserError
 from engine.governance import versions as mv
+from engine.governance.challenges import content_hash
 from engine.ledger.fee_quote import monthly_fee
 
 
@@ -39,9 +40,7 @@ def sign(
     verify`` checks offline. Without either, the administrator records a
     signature made elsewhere (on paper), as before.
     """
-    from webauthn.helpers import bytes_to_base64url
-
-    from engine.governance import credentials, passkeys
+    from engine.governance import credentials
 
     if secret is not None and assertion is not None:
         raise UserError("a signature is given with a credential or with a passkey, not both", field="credential")
@@ -57,7 +56,11 @@ def sign(
         if document_sha256 is not None:
             extra |= {"document_sha256": document_sha256, "name": (name or "").strip()}
         if assertion is not None:
-            challenge = passkeys.content_hash(_signing_content(provider_id, kind, document_sha256, name, head))
+            from webauthn.helpers import bytes_to_base64url  # WebAuthn loads only for a passkey signature
+
+            from engine.governance import passkeys
+
+            challenge = content_hash(_signing_content(provider_id, kind, document_sha256, name, head))
             extra |= {
                 "signed_kind": kind,
                 "attestation": passkeys.verify_assertion(books, provider_id, assertion, challenge),
@@ -72,7 +75,6 @@ def sign(
 
 def signing_challenge(books: Books, provider_id: str, kind: str | None, document_sha256: str, name: str) -> bytes:
     """What a provider's passkey signs to sign a document now: the hash of who, which document, the name and the journal's head."""
-    from engine.governance.passkeys import content_hash
 
     require(books, provider_id)
     return content_hash(_signing_content(provider_id, kind, document_sha256, name, books.journal.head()))
@@ -102,9 +104,12 @@ def _unsigned(books: Books, provider_id: str, on: date, kind: str | None, docume
     if not issued:
         raise UserError(f"nothing has been issued to {provider_id} to sign", field="PROVIDER", expected="'coop contracts issue' first")
     last = issued[-1]
-    targets = [last] if kind is not None else [e for e in issued if e.on == last.on and e.data["kind"] != BUSINESS_ASSOCIATE] + [
-        e for e in issued if e.on == last.on and e.data["kind"] == BUSINESS_ASSOCIATE
-    ]
+    targets = (
+        [last]
+        if kind is not None
+        else [e for e in issued if e.on == last.on and e.data["kind"] != BUSINESS_ASSOCIATE]
+        + [e for e in issued if e.on == last.on and e.data["kind"] == BUSINESS_ASSOCIATE]
+    )
     if on < last.date:
         raise UserError(f"{last.data['document']} was issued on {last.on}; it cannot be signed before that", field="--on")
     if document_sha256 is not None and document_sha256 not in {t.data["sha256"] for t in targets}:

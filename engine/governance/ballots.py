@@ -34,6 +34,7 @@ from engine.books.journal import Entry
 from engine.books.roster import active, memberships, require
 from engine.errors import UserError
 from engine.governance import credentials, pseudonyms, tally
+from engine.governance.challenges import content_hash
 from engine.governance.proposals import BALLOT, RESULT, Ballot, Proposal, electorate, freeze, load, seal
 
 
@@ -76,8 +77,6 @@ def cast(
     (the browser's PublicKeyCredential JSON) instead of ``secret``, ``member``'s passkey must have signed
     :func:`challenge_now` for this very ballot and this very state of the books.
     """
-    from engine.governance import passkeys  # WebAuthn and its cryptography load only when a ballot is cast
-
     if choice not in tally.CHOICES:
         raise UserError(f"'{choice}' is not a choice", field="--choice", expected=", ".join(tally.CHOICES))
     if secret is not None and assertion is not None:
@@ -100,7 +99,9 @@ def cast(
         if assertion is None:
             attestation: dict[str, Any] = {"attestation": {"by": "server"}}
         else:
-            challenge = passkeys.content_hash(content)
+            from engine.governance import passkeys  # WebAuthn and its cryptography load only for a passkey ballot
+
+            challenge = content_hash(content)
             signed = passkeys.verify_assertion(books, member, assertion, challenge)
             attestation = {"attestation": signed, "challenge": passkeys.b64url(challenge), "head": content["head"]}
         if p.pseudonymous:  # who cast it and how stays beside the key, sealed into the entry by its hash
@@ -134,8 +135,6 @@ def challenge_now(books: Books, pid: str, member: str, choice: str, reason: str 
     onto a later state. The ballot is checked as :func:`cast` would check it, so a ballot that would be
     refused is refused here, before the member is asked to sign.
     """
-    from engine.governance import passkeys
-
     if choice not in tally.CHOICES:
         raise UserError(f"'{choice}' is not a choice", field="--choice", expected=", ".join(tally.CHOICES))
     require(books, member, field="--member")
@@ -149,7 +148,7 @@ def challenge_now(books: Books, pid: str, member: str, choice: str, reason: str 
         p.eligible, p.recused = tuple(eligible), recused
     holder, voter = _who(member, for_member)
     data, _ = _ballot(books, p, voter, holder, choice, reason, today)
-    return passkeys.content_hash(_content(p, data, sealed, head))
+    return content_hash(_content(p, data, sealed, head))
 
 
 def content_of(p: Proposal, entry: Entry, head: dict[str, Any]) -> dict[str, Any]:
@@ -213,9 +212,7 @@ def _ballot(
     if p.result is not None:  # provisional consensus: the absent may ratify or object
         until = date.fromisoformat(p.result.data["ratification_until"])
         if member not in p.result.data["absent"]:
-            raise UserError(
-                f"{p.label} reached provisional consensus; only members absent from the vote may respond now", field="--member"
-            )
+            raise UserError(f"{p.label} reached provisional consensus; only members absent from the vote may respond now", field="--member")
         if today > until:
             raise UserError(f"the ratification window for {p.label} closed on {until}", field="PROPOSAL")
         phase = "ratification"

@@ -46,7 +46,7 @@ from webauthn.helpers.structs import (
 
 from engine.books import clock
 from engine.books.folder import Books
-from engine.books.journal import Entry, canonical
+from engine.books.journal import Entry
 from engine.books.portal import url_of
 from engine.books.roster import require
 from engine.errors import UserError
@@ -116,11 +116,6 @@ def user_handle(member: str) -> bytes:
 
 def b64url(data: bytes) -> str:
     return bytes_to_base64url(data)
-
-
-def content_hash(content: dict[str, Any]) -> bytes:
-    """The challenge a passkey signs: SHA-256 over the canonical JSON of what is being signed."""
-    return hashlib.sha256(canonical(content).encode("utf-8")).digest()
 
 
 # --- registration ------------------------------------------------------------------------
