@@ -160,3 +160,28 @@ def test_model_parameters_are_checked_by_model(books_dir: Path, coop: Callable[.
     assert "parameters.hourly_rat" in line and "unknown key" in line
     _edit(books_dir, "hourly_rat: 40.00", "hourly_rate: [{from: 2020-01-01, value: 40.00}, {from: 2019-01-01, value: 30.00}]")
     assert "increasing" in _one_line_error(coop("status"))
+
+
+def test_a_founding_file_is_validated_once_per_content_and_again_when_a_byte_changes(
+    coop: Callable[..., Result], books_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.books import config, folder
+
+    monkeypatch.setattr(folder, "_FEDERATIONS", {})
+    calls: list[Path] = []
+    real = config.load_federation
+    monkeypatch.setattr(config, "load_federation", lambda path: calls.append(path) or real(path))
+    for _ in range(3):
+        assert coop("status").exit_code == 0
+    assert len(calls) == 1, "the same bytes are parsed and validated once in a process"
+    path = books_dir / "federation.yaml"
+    path.write_text(path.read_text().replace('name: "Juniper Street Therapy Co-Op"', 'name: "Juniper Street Co-Op"'))
+    assert "Juniper Street Co-Op" in coop("status").output and len(calls) == 2, "a changed byte is read anew"
+    path.write_text(path.read_text() + "unknown_key: 1\n")
+    bad = CliRunner().invoke(main, ["--books", str(books_dir), "status"])
+    assert bad.exit_code == 2 and "unknown_key" in bad.output, bad.output
+    assert len(calls) == 3
+    for i in range(folder.REMEMBERED + 4):
+        path.write_text(path.read_text().replace("unknown_key: 1\n", "").rstrip("\n") + "\n" + "#" * i + "\n")
+        assert coop("status").exit_code == 0
+    assert len(folder._FEDERATIONS) == folder.REMEMBERED, "a process keeps at most REMEMBERED founding files"

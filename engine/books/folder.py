@@ -241,7 +241,7 @@ def open_books(
         output.recover(folder, jour)
         if for_writing:
             jour.lock(on_wait=on_wait)
-        federation = _remembered(folder / config.FILENAME) if remember else config.load_federation(folder / config.FILENAME)
+        federation = _remembered(folder / config.FILENAME)
         books = Books(folder, federation, jour)
         if for_writing:
             books.check_before_writing(seal=check_seal)
@@ -258,7 +258,13 @@ def open_books(
 
 
 _FEDERATIONS: dict[str, config.Federation] = {}
-"""federation.yaml as validated, by the SHA-256 of its bytes: a long-running server reads the file per request, not parses it."""
+"""federation.yaml as validated, by the SHA-256 of its bytes (the models are frozen, so one may be shared).
+
+A long-running server, or a script running many commands in one process, reads
+the file for every command but parses and validates it once per content; a
+changed byte is a new key. Bounded by :data:`REMEMBERED`."""
+REMEMBERED = 16
+"""How many different founding files one process keeps validated (the oldest is forgotten first)."""
 _CLEAN: dict[Path, tuple[object, ...]] = {}
 """The state of each folder's books when a read last found chain and seal sound (see :func:`_state`)."""
 
@@ -269,7 +275,10 @@ def _remembered(path: Path) -> config.Federation:
     key = hashlib.sha256(path.read_bytes()).hexdigest()
     found = _FEDERATIONS.get(key)
     if found is None:
-        found = _FEDERATIONS[key] = config.load_federation(path)
+        found = config.load_federation(path)
+        if len(_FEDERATIONS) >= REMEMBERED:
+            del _FEDERATIONS[next(iter(_FEDERATIONS))]
+        _FEDERATIONS[key] = found
     CURRENCY.set(found.currency)
     return found
 
