@@ -15,11 +15,10 @@ import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+import processes
 import pytest
 from click.testing import CliRunner
 
@@ -28,7 +27,6 @@ from engine.audit.verify import verify
 from engine.books.folder import open_books
 from engine.books.journal import FILENAME as JOURNAL
 
-ROOT = Path(__file__).resolve().parent.parent
 PROVIDERS = 24
 KILLS = int(os.environ.get("COOP_KILLS", "4"))
 
@@ -62,11 +60,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _spawn(books: Path, args: tuple[str, ...], day: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "COOP_NOW": f"{day}T09:00:00", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli", "--books", str(books), *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+def _spawn(books: Path, args: tuple[str, ...], day: str) -> processes.Command:
+    return processes.coop(books, *args, env={"COOP_NOW": f"{day}T09:00:00"})
 
 
 def _recorded(books: Path, kind: str, folder: str) -> dict[str, str]:
@@ -110,10 +105,11 @@ def _duration(books: Path, args: tuple[str, ...], day: str, tmp: Path) -> float:
 
     trial = tmp / "trial"
     shutil.copytree(books, trial)
+    processes.warm()
     start = time.monotonic()
     proc = _spawn(trial, args, day)
     _, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0, err.decode()
+    assert proc.returncode == 0, err
     return time.monotonic() - start
 
 
@@ -129,7 +125,7 @@ def test_a_killed_batch_is_nothing_or_complete(template: Path, tmp_path: Path, b
         books = tmp_path / f"books-{i}"  # fresh each time: a kill either leaves nothing or the whole batch
         shutil.copytree(template, books)
         proc = _spawn(books, args, day)
-        time.sleep(rng.uniform(0.3, 1.1) * took)  # start-up is most of a run; the writing and the commit come last
+        time.sleep(rng.uniform(0.3, 1.1) * took)  # the writing and the commit come last
         outcomes["finished"] += proc.poll() is not None
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -142,7 +138,7 @@ def test_a_killed_batch_is_nothing_or_complete(template: Path, tmp_path: Path, b
         if i == 0:  # the command run again completes the batch
             again = _spawn(books, args, day)
             _, err = again.communicate(timeout=120)
-            assert again.returncode == 0, err.decode()
+            assert again.returncode == 0, err
             assert assert_whole(books, kind, folder) == "complete"
         shutil.rmtree(books)
     print(f"{batch}: {KILLS} kills in {took:.1f} s runs -> {outcomes}")

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import processes
 from click.testing import Result
 
 from engine.audit.verify import verify
 from engine.books.folder import open_books
 from engine.governance.proposals import load
 
-ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor-haddad", "wes-okafor"]
 
 
@@ -27,9 +24,8 @@ def test_simultaneous_ballots_from_separate_processes(coop: Callable[..., Result
     assert opened.exit_code == 0, opened.output
     procs = []
     for m in MEMBERS:
-        env = {**os.environ, "COOP_NOW": "2027-02-02T09:00:00", "COOP_CREDENTIAL": f"pass-{m}", "PYTHONPATH": str(ROOT)}
-        args = [sys.executable, "-m", "cli", "--books", str(books_dir), "vote", "cast", "P-1", "--member", m, "--choice", "yes"]
-        procs.append(subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        env = {"COOP_NOW": "2027-02-02T09:00:00", "COOP_CREDENTIAL": f"pass-{m}"}
+        procs.append(processes.coop(books_dir, "vote", "cast", "P-1", "--member", m, "--choice", "yes", env=env))
     outputs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0] * len(MEMBERS), outputs
     books = open_books(books_dir)

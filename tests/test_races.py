@@ -6,13 +6,11 @@ decides on, so the second of two racing commands sees the first one's result.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
+import processes
 import pytest
 
 from engine.audit.verify import verify
@@ -20,22 +18,13 @@ from engine.books.folder import open_books
 from engine.ledger.accounts import trial_balance
 from engine.ledger.closing import CLOSED
 
-ROOT = Path(__file__).resolve().parent.parent
 CLOSE = ("cycle", "close", "2027-01")
 PAYMENT = ("payment", "record", "mara-quist", "100.00", "--on", "2027-06-30", "--ref", "late")
 EXPENSE = ("expense", "record", "software", "999.00", "--on", "2027-06-30", "--receipt", "R-1")
 
 
-def _coop(books: Path, *args: str, day: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "COOP_NOW": f"{day}T09:00:00", "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli", "--books", str(books), *args],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _coop(books: Path, *args: str, day: str) -> processes.Command:
+    return processes.coop(books, *args, env={"COOP_NOW": f"{day}T09:00:00"})
 
 
 @pytest.fixture(scope="module")
