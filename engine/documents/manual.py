@@ -20,6 +20,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -340,12 +341,18 @@ def render_sections(sections: dict[str, Section], context: Any, currency: str) -
     title = f"# {heading}\n\n**{md_escape(name)}**\n\n{version}\n\n<!-- toc -->\n\n<!-- page-break -->\n"
     parts = [title]
     for section in sorted(sections.values(), key=lambda s: (s.order, s.id)):
-        body = _SUBHEADING.sub(r"#\1 ", _render_one(env, section, data))
+        body = _SUBHEADING.sub(r"#\1 ", _render_one(env, section, data, currency))
         parts.append(f"\n## {section.title}\n\n{body.strip()}\n")
     return number_headings("".join(parts))
 
 
-def _render_one(env: jinja2.Environment, section: Section, data: dict[str, Any]) -> str:
+@lru_cache(maxsize=512)
+def _shipped(body: str, currency: str) -> jinja2.Template:
+    """A shipped section compiled once per process and currency: compiling one costs more than rendering it."""
+    return environment(currency).from_string(body)
+
+
+def _render_one(env: jinja2.Environment, section: Section, data: dict[str, Any], currency: str) -> str:
     if not section.shipped:
         return placeholders.render(
             section.body,
@@ -356,7 +363,7 @@ def _render_one(env: jinja2.Environment, section: Section, data: dict[str, Any])
             first_line=section.body_line,
         )
     try:
-        return env.from_string(section.body).render(data)
+        return _shipped(section.body, currency).render(data)
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(f"template error: {exc.message}", file=section.origin, line=(exc.lineno or 1) + section.body_line - 1) from None
     except jinja2.UndefinedError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -18,6 +19,15 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from engine.books.config import AgreementTerms, CycleSpec, Policies
 from engine.books.money import cents_to_decimal_text
 from engine.models.registry import get as model_named
+
+
+@cache
+def _founding_template() -> jinja2.Template:
+    """The commented founding file's template, compiled once per process (compiling costs more than rendering)."""
+    source = resources.files(__name__).joinpath("founding.yaml.j2").read_text(encoding="utf-8")
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env.filters["text"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML double-quoted string, apostrophes as written
+    return env.from_string(source)
 
 
 def render_founding(
@@ -33,15 +43,12 @@ def render_founding(
     terms: dict[str, Any] | None = None,
 ) -> str:
     """The text of a commented ``federation.yaml`` for ``model``."""
-    source = resources.files(__name__).joinpath("founding.yaml.j2").read_text(encoding="utf-8")
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    env.filters["text"] = lambda value: json.dumps(value, ensure_ascii=False)  # a YAML double-quoted string, apostrophes as written
     defaults = Policies()
     coop = model_named(model)
     rules = [(m.value, _rule_view(r)) for m, r in coop.rules().items()]
     params = coop.parameters()().model_dump(mode="json", by_alias=True, exclude={"model", "amount_cap", "proxies_per_holder"})
     lines = [{**b, "monthly": cents_to_decimal_text(b["monthly"])} for b in budget or []]
-    return env.from_string(source).render(
+    return _founding_template().render(
         name=name,
         founded=founded.isoformat(),
         what=coop.description,
