@@ -47,20 +47,29 @@ def books_dir(tmp_path: Path, _founded: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """A fresh copy of a model's demo books: the demo runs once per model in each test process, not once per module using it."""
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[str, Path]]:
+    """A model's ``coop demo --verbose``, run once per test process: what it printed and its folder, to read and never change."""
+    runs: dict[str, tuple[str, Path]] = {}
+
+    def run(model: str = "federation") -> tuple[str, Path]:
+        if model not in runs:
+            folder = tmp_path_factory.mktemp(f"demo-{model}") / "demo"
+            result = CliRunner().invoke(main, ["demo", str(folder), "--model", model, "--verbose"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            runs[model] = (result.output, folder)
+        return runs[model]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory, demo_run: Callable[[str], tuple[str, Path]]) -> Callable[[str], Path]:
+    """A fresh copy of a model's demo books, to change: the demo runs once per model in each test process."""
     import shutil
 
-    built: dict[str, Path] = {}
-
     def copy(model: str) -> Path:
-        if model not in built:
-            folder = tmp_path_factory.mktemp(f"demo-{model}") / "books"
-            result = CliRunner().invoke(main, ["demo", str(folder), "--model", model], catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            built[model] = folder
         target = tmp_path_factory.mktemp(f"copy-{model}") / "books"
-        return Path(shutil.copytree(built[model], target))
+        return Path(shutil.copytree(demo_run(model)[1], target))
 
     return copy
 

@@ -372,12 +372,8 @@ def test_rules_text_follows_the_policies(tmp_path: Path) -> None:
     b.close()
 
 
-def test_demo_year_figures(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from cli import main
-
-    out = CliRunner().invoke(main, ["demo", str(tmp_path / "d"), "--verbose"], catch_exceptions=False).output
+def test_demo_year_figures(demo_run: Callable[[str], tuple[str, Path]]) -> None:
+    out, _ = demo_run("federation")
     assert "$689.99 (set from 2027-06: Wes Okafor (wes-okafor) leaves (last day 2027-05-31))" in out
     assert re.search(r"teo-abernathy\s+6\s+\$60\.01\s+\$60\.01\s+\$0\.00", out)  # his refund goes to June's arrears
     assert re.search(r"deficit carried into the next cycle's budget\s+\$450\.00", out)

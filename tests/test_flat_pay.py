@@ -10,6 +10,7 @@ which is allocated by all hours.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -506,10 +507,8 @@ def test_annual_statement_files(coop: Coop) -> None:
     assert (out / "s.docx").read_bytes()[:2] == b"PK"
 
 
-def test_the_demo_year_runs_end_to_end(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "flat_pay", "--verbose"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output[-2000:]
-    out = result.output
+def test_the_demo_year_runs_end_to_end(demo_run: Callable[[str], tuple[str, Path]]) -> None:
+    out, _ = demo_run("flat_pay")
     assert "Recorded 60.00 admin hours for kit-oduya in 2027-01" in out and "$2,400.00 at $40.00/h" in out
     assert re.search(r"\nmanagement_fee +2027-01-01 +5000\.00\n", out)  # the preset's (the seed's) fee, unchanged
     assert "2 x $168.00 = $336.00" in out  # leave after the raise to $42

@@ -706,12 +706,8 @@ def test_the_founding_file_states_every_rule(books_dir: Path) -> None:
     assert "ratification_days: 7" in text
 
 
-def test_the_demo_runs_the_three_votes(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from cli import main
-
-    out = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--verbose"], catch_exceptions=False).output
+def test_the_demo_runs_the_three_votes(demo_run: Callable[[str], tuple[str, Path]]) -> None:
+    out, _ = demo_run("federation")
     assert "P-1 passed: 4 yes of 5 votes cast; 3 needed" in out
     assert "Lena Marsh (lena-marsh) joins on 2027-03-01" in out
     assert "P-2 no quorum: no quorum: 2 of 7 took part, 4 needed" in out

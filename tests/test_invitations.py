@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from engine.books.folder import open_books
@@ -116,12 +117,9 @@ def test_the_credential_is_read_once_and_leaves_the_environment(coop: Coop) -> N
         os.environ.pop("COOP_CREDENTIAL", None)
 
 
-def test_the_demo_prints_no_credential(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from cli import main
-
-    out = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "session_split", "--verbose"], catch_exceptions=False).output
+@pytest.mark.parametrize("model", ["federation", "session_split"])
+def test_the_demo_prints_no_credential(model: str, demo_run: Callable[[str], tuple[str, Path]]) -> None:
+    out, _ = demo_run(model)
     assert "COOP_CREDENTIAL" not in out and "-secret" not in out
     assert "member invite" in out
 

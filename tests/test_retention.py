@@ -416,17 +416,16 @@ def test_the_member_agreement_sample_renders(tmp_path: Path) -> None:
     assert (tmp_path / "samples" / "retention-agreement.md").read_text().startswith("# Member agreement")
 
 
-def test_the_demo_runs_a_year(tmp_path: Path) -> None:
-    r = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "retention", "--verbose"], catch_exceptions=False)
-    assert r.exit_code == 0, r.output
-    assert "Recorded $8,000.00 for kit-moreau in 2027-03; $800.00 to the co-op (probation), $7,200.00 kept" in r.output
-    assert "Opened P-3: Membership: Kit Moreau (kit-moreau) becomes a member-owner (due 2027-08-01)." in r.output
-    assert "kit-moreau is a member-owner from 2027-08-15" in r.output
-    assert "maren-solberg's share of rent is covered by the co-op from 2027-05 through 2027-08" in r.output
-    assert "OK:" in r.output and "total                                 $0.00" in r.output
-    assert (tmp_path / "demo" / "documents" / "statements" / "2027" / "statement-maren-solberg-2027.docx").is_file()
-    assert "Wrote 7 statements" in r.output
-    statement = (tmp_path / "demo" / "statement-kit-2027.csv").read_text()
+def test_the_demo_runs_a_year(demo_run: Callable[[str], tuple[str, Path]]) -> None:
+    output, folder = demo_run("retention")
+    assert "Recorded $8,000.00 for kit-moreau in 2027-03; $800.00 to the co-op (probation), $7,200.00 kept" in output
+    assert "Opened P-3: Membership: Kit Moreau (kit-moreau) becomes a member-owner (due 2027-08-01)." in output
+    assert "kit-moreau is a member-owner from 2027-08-15" in output
+    assert "maren-solberg's share of rent is covered by the co-op from 2027-05 through 2027-08" in output
+    assert "OK:" in output and "total                                 $0.00" in output
+    assert (folder / "documents" / "statements" / "2027" / "statement-maren-solberg-2027.docx").is_file()
+    assert "Wrote 7 statements" in output
+    statement = (folder / "statement-kit-2027.csv").read_text()
     assert "2027-07,probation,8070.00,807.00" in statement and "2027-08,owner,8080.00,0.00" in statement
 
 

@@ -432,12 +432,11 @@ def test_member_agreements_and_annual_statements(split: Run, tmp_path: Path) -> 
     assert "$96.00" in out and "$63.00" in md_path.read_text()
 
 
-def test_the_demo_runs_a_year(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--model", "session_split", "--verbose"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "$84.00 to the clinician, $36.00 to the co-op" in result.output
-    assert result.output.count("Closed quarter") == 4 and "OK:" in result.output
-    assert "total                                $0.00" in result.output
+def test_the_demo_runs_a_year(demo_run: Callable[[str], tuple[str, Path]]) -> None:
+    output, _ = demo_run("session_split")
+    assert "$84.00 to the clinician, $36.00 to the co-op" in output
+    assert output.count("Closed quarter") == 4 and "OK:" in output
+    assert "total                                $0.00" in output
 
 
 def test_the_cycle_must_be_the_payout_quarter(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -35,19 +36,24 @@ def _without_anchors(path: Path) -> tuple[str, list[str]]:
     return digest, found
 
 
-def test_demo_runs_end_to_end_and_its_documents_are_reproducible(tmp_path: Path) -> None:
+def test_demo_runs_end_to_end_and_its_documents_are_reproducible(tmp_path: Path, demo_run: Callable[[str], tuple[str, Path]]) -> None:
+    """The process's shared demo run and a second one in another folder print the same documents."""
     digests = []
     for run in ("first", "second"):
-        result = CliRunner().invoke(main, ["demo", str(tmp_path / run), "--verbose"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        assert "OK:" in result.output
-        docs = sorted(p for p in (tmp_path / run / "documents").rglob("*") if p.is_file())
+        if run == "first":
+            output, folder = demo_run("federation")
+        else:
+            result = CliRunner().invoke(main, ["demo", str(tmp_path / run), "--verbose"], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            output, folder = result.output, tmp_path / run
+        assert "OK:" in output
+        docs = sorted(p for p in (folder / "documents").rglob("*") if p.is_file())
         assert any(p.suffix == ".docx" for p in docs)
-        seen = {str(p.relative_to(tmp_path / run)): _without_anchors(p) for p in docs}
+        seen = {str(p.relative_to(folder)): _without_anchors(p) for p in docs}
         digests.append({k: v[0] for k, v in seen.items()})
         held = sorted({a for _, found in seen.values() for a in found})
         assert held, "the documents print the journal head they were issued against"
-        check = CliRunner().invoke(main, ["--books", str(tmp_path / run), "audit", "verify", *(f"--anchor={a}" for a in held)])
+        check = CliRunner().invoke(main, ["--books", str(folder), "audit", "verify", *(f"--anchor={a}" for a in held)])
         assert check.exit_code == 0 and f"{len(held)} anchor(s) held" in check.output, check.output
     assert digests[0] == digests[1], "same inputs, byte-identical documents (but for the journal anchors)"
 
