@@ -173,3 +173,31 @@ def test_a_write_checks_the_chain_once_yet_an_edit_after_opening_is_still_refuse
     with pytest.raises(BooksError, match="hash chain is broken"), books.transaction() as w:
         w.append("note.test", date(2027, 6, 2), {})
     books.close()
+
+
+def test_a_long_running_reader_rechecks_the_chain_only_when_the_books_change(
+    books_dir: Path, coop: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The portal opens the books per request: a clean chain is remembered by the journal's state, so reads that change
+    nothing (SQLite still touches its empty write-ahead log on every open) hash nothing, and any write rehashes."""
+    from engine.books import folder
+
+    _record_some(coop)
+    monkeypatch.setattr(folder, "_CLEAN", {})
+    calls: list[int | None] = []
+    real = Journal.chain_problem
+    monkeypatch.setattr(Journal, "chain_problem", lambda self, recent=None: calls.append(recent) or real(self, recent))
+    for _ in range(5):
+        open_books(books_dir, remember=True).close()
+    assert len(calls) == 1, "five reads of unchanged books check the chain once"
+    assert coop("budget", "set", "admin", "--monthly", "2900", "--from", "2027-05-01").exit_code == 0
+    calls.clear()
+    open_books(books_dir, remember=True).close()
+    open_books(books_dir, remember=True).close()
+    assert len(calls) == 1, "a write is seen by the next read, which checks the chain again, once"
+    with sqlite3.connect(books_dir / FILENAME) as conn:
+        conn.execute("DROP TRIGGER entries_no_update")
+        conn.execute("UPDATE entries SET data = replace(data, 'moving', 'fired') WHERE seq = 2")
+    warnings: list[str] = []
+    open_books(books_dir, remember=True, on_warning=warnings.append).close()
+    assert any("chain" in w for w in warnings), warnings

@@ -290,11 +290,19 @@ def _state(books: Books) -> tuple[object, ...]:
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size; an empty file's time is left out.
+
+    SQLite touches the empty write-ahead log each time a connection opens and
+    closes the journal, without changing a byte of the books: with its time in
+    the stamp, no state would ever match an earlier one and every read would
+    re-hash the whole chain. An empty log holds nothing; whatever a checkpoint
+    moved out of it changed the journal file, whose time is in the stamp.
+    """
     try:
         found = path.stat()
     except FileNotFoundError:
         return None
-    return found.st_mtime_ns, found.st_size
+    return (found.st_mtime_ns if found.st_size else 0), found.st_size
 
 
 def _say(warning: str) -> None:
