@@ -17,9 +17,7 @@ MEMBERS = ["rowan-ellery", "mara-quist", "teo-abernathy", "imani-castell", "noor
 
 def test_simultaneous_ballots_from_separate_processes(coop: Callable[..., Result], books_dir: Path, enrol: Callable[..., Result]) -> None:
     for m in MEMBERS:
-        assert (
-            enrol(coop, m, env={"COOP_NOW": "2027-01-04T09:00:00", "COOP_CREDENTIAL": f"pass-{m}"}).exit_code == 0
-        )
+        assert enrol(coop, m, env={"COOP_NOW": "2027-01-04T09:00:00", "COOP_CREDENTIAL": f"pass-{m}"}).exit_code == 0
     opened = coop("propose", "general", "--text", "Shared intake form", env={"COOP_NOW": "2027-02-01T09:00:00"})
     assert opened.exit_code == 0, opened.output
     procs = []
