@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from terminal.params import DATE, MEMBER, another_batch_option, as_of_option, json_option, open_books, today
-from terminal.present import emit_json, fee_changes_since, table
+from terminal.present import emit_json, emit_json_list, fee_changes_since, table
 from terminal.recorded import records
 
 
@@ -30,7 +30,7 @@ def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_jso
     on = as_of or today()
     members = roster_on(books, on, everyone)
     if as_json:
-        emit_json([membership_data(m, on) for m in members])
+        emit_json_list(membership_data(m, on) for m in members)
         return
     rows = [[m.id, m.provider.name, m.provider.practice, m.provider.licence, m.start.isoformat(), m.status(on)] for m in members]
     click.echo(table(rows, ["id", "name", "practice", "licence", "since", "status"]))

@@ -50,3 +50,50 @@ def test_the_provider_table_reads_as_columns() -> None:
         "p1    Ana Ruiz",
         "p22   Bo        2027-01-01",
     ]
+
+
+JSON_VALUE = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30), st.dates()),
+    lambda inner: st.one_of(st.lists(inner, max_size=6), st.dictionaries(st.text(max_size=8), inner, max_size=6)),
+    max_leaves=40,
+)
+
+
+@given(JSON_VALUE, st.integers(1, 40))
+def test_json_is_written_as_it_is_encoded_yet_reads_as_json_dumps(value: object, batch: int) -> None:
+    """The streamed output is json.dumps' text, whatever the batch size at which it is written."""
+    import json
+
+    from click.testing import CliRunner
+
+    import terminal.present as present
+
+    expected = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    saved = present._JSON_BATCH
+    present._JSON_BATCH = batch
+    try:
+        import click
+
+        out = CliRunner().invoke(click.command()(lambda: present.emit_json(value)), []).output
+    finally:
+        present._JSON_BATCH = saved
+    assert out == expected
+
+
+@given(st.lists(JSON_VALUE, max_size=8), st.integers(1, 40))
+def test_a_json_list_written_item_by_item_reads_as_json_dumps_of_the_list(items: list[object], batch: int) -> None:
+    import json
+
+    import click
+    from click.testing import CliRunner
+
+    import terminal.present as present
+
+    expected = json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    saved = present._JSON_BATCH
+    present._JSON_BATCH = batch
+    try:
+        out = CliRunner().invoke(click.command()(lambda: present.emit_json_list(iter(items))), []).output
+    finally:
+        present._JSON_BATCH = saved
+    assert out == expected
