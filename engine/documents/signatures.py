@@ -75,7 +75,6 @@ def sign(
 
 def signing_challenge(books: Books, provider_id: str, kind: str | None, document_sha256: str, name: str) -> bytes:
     """What a provider's passkey signs to sign a document now: the hash of who, which document, the name and the journal's head."""
-
     require(books, provider_id)
     return content_hash(_signing_content(provider_id, kind, document_sha256, name, books.journal.head()))
 
