@@ -174,7 +174,7 @@ def test_everyday_commands_load_no_document_or_passkey_library(demo_books: Calla
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "COOP_NOW": "2027-07-10T09:00:00"}
     )
     assert run.returncode == 0, run.stderr
-    assert "chain holds" in run.stdout.lower() or "ok" in run.stdout.lower(), run.stdout
+    assert "OK: " in run.stdout and "chain intact" in run.stdout, run.stdout
     assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
