@@ -16,7 +16,7 @@ never changes. A document written without being recorded (a report, a
 manual version, an unissued statement) carries the head when it was written.
 
 Documents are typeset with :data:`PLACEHOLDER` where the anchor goes and
-:func:`stamp` puts the anchor in, so the typesetting runs once whichever
+:func:`stamp_parts` puts the anchor in, so the typesetting runs once whichever
 anchor the document ends up carrying.
 """
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from engine.audit.anchors import Anchor
@@ -81,16 +80,6 @@ def stamp_parts(parts: list[tuple[str, bytes]], anchor: Anchor | None) -> list[t
     """DOCX zip entries with the placeholder replaced (it is plain text in the footer: nothing to escape)."""
     old, new = PLACEHOLDER.encode(), line(anchor).encode()
     return [(name, blob.replace(old, new) if old in blob else blob) for name, blob in parts]
-
-
-def stamp(markdown_text: str, docx: bytes, anchor: Anchor | None, on: date) -> tuple[str, bytes]:
-    """A document typeset with the placeholder, carrying ``anchor``: the very bytes typesetting it with the anchor gives.
-
-    ``on`` is the document's date (its zip entries' time), as it was typeset.
-    """
-    from engine.documents.package import docx_parts, write_zip
-
-    return stamp_text(markdown_text, anchor), write_zip(stamp_parts(docx_parts(docx), anchor), on)
 
 
 Made = Callable[[Anchor | None], tuple[str, bytes]]

@@ -56,7 +56,7 @@ from engine.documents.pipeline import AgreementSpec
 from engine.documents.templates import TOKEN, TemplateSpec, contract_source, environment, md_escape, pending, plain_value, registry
 from engine.documents.terms import legal_terms
 from engine.documents.text import xml_text
-from engine.documents.typesetting import DocMeta, to_docx
+from engine.documents.typesetting import DocMeta, typeset
 from engine.errors import UserError
 from engine.governance import versions as mv
 from engine.ledger.fee_quote import monthly_fee
@@ -191,20 +191,31 @@ def _compiled(file: str, currency: str) -> Any:
 
 def render_document(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, bytes]:
     """One document the straightforward way: Jinja, then typesetting (the anchor still to stamp, see :func:`anchored`)."""
+    markdown, parts = render_parts(spec, data, currency)
+    return markdown, write_zip(parts, data.issued)
+
+
+def render_parts(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """:func:`render_document` before zipping: its Markdown and its package's parts."""
     markdown = render_markdown(spec, data.model_dump(), currency)
-    return markdown, to_docx(markdown, document_meta(spec, data))
+    return markdown, typeset(markdown, document_meta(spec, data))
 
 
-def render_notice(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, bytes]:
-    """A fee notice, settlement letter or cycle statement from its model (the fee engine's entry point)."""
+def render_notice(spec: TemplateSpec, data: Any, currency: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """A fee notice, settlement letter or cycle statement from its model (the fee engine's entry point), still to stamp and zip."""
     if not isinstance(data, spec.model):
         raise TypeError(f"{spec.name} is written from {spec.model.__name__}, not {type(data).__name__}")
-    return render_document(spec, data, currency)
+    return render_parts(spec, data, currency)
 
 
 def anchored(markdown: str, docx: bytes, anchor: Anchor | None, on: date) -> tuple[str, bytes]:
     """A rendered document carrying ``anchor``: the line ends its Markdown and sits in its DOCX footer."""
-    return anchoring.stamp(anchoring.markdown(markdown), docx, anchor, on)
+    return anchored_parts(markdown, docx_parts(docx), anchor, on)
+
+
+def anchored_parts(markdown: str, parts: list[tuple[str, bytes]], anchor: Anchor | None, on: date) -> tuple[str, bytes]:
+    """:func:`anchored` from the package's parts: the DOCX is zipped once, carrying its anchor."""
+    return anchoring.stamp_text(anchoring.markdown(markdown), anchor), write_zip(anchoring.stamp_parts(parts, anchor), on)
 
 
 SAMPLE_ANCHOR = Anchor(42, "9f2c" + "0" * 60)
@@ -240,7 +251,7 @@ def compile_document(spec: TemplateSpec, shared: Any, currency: str) -> Compiled
     data[spec.party] = tokens
     markdown = render_markdown(spec, data, currency)
     meta = document_meta(spec, shared.model_copy(update={spec.party: party_model.model_construct(**tokens)}))
-    parts = docx_parts(to_docx(markdown, meta))
+    parts = typeset(markdown, meta)
     filled = frozenset(name for name, blob in parts if _TOKEN_BYTES in blob or _PLACEHOLDER_BYTES in blob)
     return Compiled(markdown, parts, filled, shared.issued, currency)
 
@@ -432,7 +443,7 @@ def issue(
                     made = partial(_filled, batch_doc, party)
                 else:
                     data = agreement.data(books, party, on, manual, fee, prev)
-                    made = partial(_stamped, render_document(spec, data, currency), on)
+                    made = partial(_stamped, render_parts(spec, data, currency), on)
 
                 earlier = known.get((m.id, kind))
                 carried, markdown, docx, fresh = anchoring.carry(earlier.data if earlier else None, made, head)
@@ -457,8 +468,8 @@ def _filled(compiled: Compiled, party: Any, anchor: Anchor | None) -> tuple[str,
     return fill(compiled, party, anchoring.line(anchor))
 
 
-def _stamped(rendered: tuple[str, bytes], on: date, anchor: Anchor | None) -> tuple[str, bytes]:
-    return anchored(*rendered, anchor, on)
+def _stamped(rendered: tuple[str, list[tuple[str, bytes]]], on: date, anchor: Anchor | None) -> tuple[str, bytes]:
+    return anchored_parts(*rendered, anchor, on)
 
 
 def _business_associate_for(

@@ -368,18 +368,18 @@ def render(p: Prepared, currency: str, anchor: Anchor | None = None) -> tuple[st
     return stamp(typeset(p, currency), p, anchor)
 
 
-def typeset(p: Prepared, currency: str) -> tuple[str, bytes]:
-    """The document typeset once, its anchor still to stamp."""
+def typeset(p: Prepared, currency: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """The document typeset once, its anchor still to stamp: its Markdown and its package's parts, not yet zipped."""
     from engine.documents.contracts import render_notice
     from engine.documents.templates import registry
 
     return render_notice(registry()[p.kind], p.data, currency)
 
 
-def stamp(rendered: tuple[str, bytes], p: Prepared, anchor: Anchor | None) -> tuple[str, bytes]:
-    from engine.documents.contracts import anchored
+def stamp(rendered: tuple[str, list[tuple[str, bytes]]], p: Prepared, anchor: Anchor | None) -> tuple[str, bytes]:
+    from engine.documents.contracts import anchored_parts
 
-    return anchored(*rendered, anchor, p.data.issued)
+    return anchored_parts(*rendered, anchor, p.data.issued)
 
 
 def reprint(books: Books, p: Prepared) -> tuple[Anchor | None, str, bytes]:

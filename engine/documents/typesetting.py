@@ -1,7 +1,7 @@
 """Markdown to DOCX: the one way every coop document becomes a Word file.
 
 Documents are written in Markdown (readable in the books, diffable, signed
-as text) and typeset here with python-docx onto a styles-only reference
+as text) and typeset here onto a styles-only reference
 document (``contracts/reference.docx``, built by :func:`engine.documents.reference.build_reference`).
 The output uses real styles (Title, Heading 1/2/3, List Bullet, TOC 1), a
 table-of-contents field, tables with money right-aligned, and a footer with
@@ -34,20 +34,12 @@ import io
 import re
 from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.opc.pkgwriter import PackageWriter
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt, RGBColor
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from docx.shared import Emu, Inches, Pt
+from lxml import etree
 from lxml.etree import SubElement
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -55,6 +47,10 @@ from markdown_it.token import Token
 from engine.documents.package import write_zip
 from engine.documents.reference import reference_bytes
 from engine.documents.text import xml_text
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
 
 PARTIES_COLUMNS = (1.3, 2.6, 2.6)
 """Inches: the label column, then each party's."""
@@ -116,7 +112,8 @@ class DocMeta:
 # --- saving, deterministically ---------------------------------------------------------------
 
 
-def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
+def _parts(doc: DocxDocument, meta: DocMeta) -> list[tuple[str, bytes]]:
+    """The package's parts as ``doc.save`` would write them, in order, with the core properties taken from ``meta``."""
     props = doc.core_properties
     moment = datetime(meta.issued.year, meta.issued.month, meta.issued.day)
     props.title = meta.title
@@ -130,7 +127,8 @@ def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
     props.comments = ""
     props.keywords = ""
     props.category = ""
-    # ``doc.save`` with the parts collected, not zipped: write_zip zips them once, with fixed times.
+    from docx.opc.pkgwriter import PackageWriter
+
     package = doc.part.package
     for part in package.parts:
         part.before_marshal()
@@ -138,7 +136,12 @@ def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
     PackageWriter._write_content_types_stream(collected, package.parts)
     PackageWriter._write_pkg_rels(collected, package.rels)
     PackageWriter._write_parts(collected, package.parts)
-    return write_zip(collected.parts, meta.issued)
+    return collected.parts
+
+
+def _save(doc: DocxDocument, meta: DocMeta) -> bytes:
+    """``doc.save`` with the parts collected, not zipped: write_zip zips them once, with fixed times."""
+    return write_zip(_parts(doc, meta), meta.issued)
 
 
 @dataclass
@@ -151,78 +154,168 @@ class _Parts:
         self.parts.append((pack_uri.membername, blob))
 
 
-# --- Markdown to DOCX ----------------------------------------------------------------------
-
-
+@lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
+    """One parser per process: building its rule chains cost more than parsing a statement."""
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
-    """A complex field (PAGE, NUMPAGES) with a cached result shown until Word updates it."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", cached), ("end", None)):
-        run = paragraph.add_run()
-        if kind == "instr":
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = f" {text} "
-            run._r.append(el)
-        elif kind == "text":
-            run.text = text or ""
+# --- the package around the body: typeset once per kind of page ------------------------------
+
+_TITLE, _SUBJECT, _FOOTER = "\u27eatitle\u27eb", "\u27easubject\u27eb", "\u27eafooter\u27eb"
+"""Stand-ins, in a skeleton, for what differs from one document of a batch to the next."""
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """A document typeset with python-docx but for its body and its own words: package parts, style ids.
+
+    Built once per kind of page (orientation, footer, fields, date, author).
+    Each document of that kind is its body written into ``word/document.xml``
+    and its title, subject and footer set in place: the parts python-docx
+    would have written, without opening and saving a package per document.
+    """
+
+    parts: tuple[tuple[str, bytes], ...]
+    style_ids: dict[str, str | None]
+    table_style: str
+    block_width: int
+    """EMU between the margins: how python-docx sizes a column it makes itself."""
+
+
+_PARAGRAPH_STYLES = (*_HEADING_STYLES.values(), "Normal", "Numbered Item", "List Bullet", "TOC Heading", "TOC 1", "Table Text")
+
+
+@lru_cache(maxsize=32)
+def _skeleton(landscape: bool, footer: str, anchor: str, update_fields: bool, issued: date, author: str) -> _Skeleton:
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+
+    doc = Document(io.BytesIO(reference_bytes()))
+    if landscape:
+        _landscape(doc)
+    _footer(doc, footer, anchor)
+    if update_fields:
+        _update_fields_on_open(doc)
+    styles = {name: doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH) for name in _PARAGRAPH_STYLES}
+    table_style = doc.part.get_style_id(doc.styles["Table Grid"], WD_STYLE_TYPE.TABLE)
+    section = doc.sections[0]
+    block = int(section.page_width - section.left_margin - section.right_margin)
+    parts = _parts(doc, DocMeta(_TITLE, footer, issued, author, _SUBJECT, anchor))
+    return _Skeleton(tuple(parts), styles, table_style, block)
+
+
+def _landscape(doc: DocxDocument) -> None:
+    """Turn the page when a table's figures cannot fit across a portrait one; nothing is shrunk or broken."""
+    from docx.enum.section import WD_ORIENT
+
+    section = doc.sections[0]
+    width, height = section.page_width, section.page_height
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = height, width
+
+
+def _serialize(root: Any) -> bytes:
+    """A part's XML as python-docx writes it."""
+    return etree.tostring(root, encoding="UTF-8", standalone=True)  # type: ignore[no-any-return]
+
+
+# --- the body: WordprocessingML written with lxml, as python-docx's calls would write it -------
+
+_P, _PPR, _PSTYLE, _R, _RPR, _T, _DELTEXT = (qn(f"w:{t}") for t in ("p", "pPr", "pStyle", "r", "rPr", "t", "delText"))
+_B, _I, _RFONTS, _SZ, _BR, _TAB = (qn(f"w:{t}") for t in ("b", "i", "rFonts", "sz", "br", "tab"))
+_JC, _KEEP_NEXT, _SPACING, _FLD_CHAR, _INSTR = (qn(f"w:{t}") for t in ("jc", "keepNext", "spacing", "fldChar", "instrText"))
+_TBL, _TBL_PR, _TBL_STYLE, _TBL_W, _TBL_LOOK, _TBL_GRID, _GRID_COL = (
+    qn(f"w:{t}") for t in ("tbl", "tblPr", "tblStyle", "tblW", "tblLook", "tblGrid", "gridCol")
+)
+_TR, _TR_PR, _TC, _TC_PR, _TC_W, _SHD, _CANT_SPLIT, _TBL_HEADER, _NO_WRAP = (
+    qn(f"w:{t}") for t in ("tr", "trPr", "tc", "tcPr", "tcW", "shd", "cantSplit", "tblHeader", "noWrap")
+)
+_VAL, _TYPE, _W, _SPACE, _BEFORE, _FLD_TYPE = qn("w:val"), qn("w:type"), qn("w:w"), qn("xml:space"), qn("w:before"), qn("w:fldCharType")
+_TRACKED = {"ins": qn("w:ins"), "del": qn("w:del")}
+_TRACK_ATTRS = (qn("w:id"), qn("w:author"), qn("w:date"))
+_NEW_TABLE_LOOK = (
+    ("firstColumn", "1"), ("firstRow", "1"), ("lastColumn", "0"), ("lastRow", "0"), ("noHBand", "0"), ("noVBand", "1"), ("val", "04A0")
+)  # fmt: skip
+"""A new table's look, as python-docx's ``CT_Tbl.new_tbl`` writes it."""
+_TBL_LOOK_ATTRS = tuple((qn(f"w:{k}"), v) for k, v in _NEW_TABLE_LOOK)
+_RFONTS_ATTRS = (qn("w:ascii"), qn("w:hAnsi"))
+_CODE_FONT, _CODE_SIZE = "Consolas", str(int(Pt(8.5).pt * 2))
+_SHADE = (("val", "clear"), ("color", "auto"), ("fill", "DCE4EE"))
+_SIGNATURE_SPACE = {True: str(Pt(4).twips), False: str(Pt(14).twips)}
+"""Space above a signature block's heading row and above each line to sign on (twips)."""
+
+
+def _set_text(t: Any, text: str) -> None:
+    """A ``w:t``'s text, kept as written when it starts or ends with white space (python-docx's ``add_t``)."""
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(_SPACE, "preserve")
+
+
+def _add_text(r: Any, text: str, tag: str = _T) -> None:
+    """Text into a run as python-docx's ``Run.text`` puts it: a tab is ``w:tab``, a line break ``w:br``, the rest ``w:t``."""
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        if text:
+            _set_text(SubElement(r, tag), text)
+        return
+    pending: list[str] = []
+    for ch in text:
+        if ch in "\t\r\n":
+            if pending:
+                _set_text(SubElement(r, tag), "".join(pending))
+                pending.clear()
+            SubElement(r, _TAB if ch == "\t" else _BR)
         else:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-            run._r.append(el)
+            pending.append(ch)
+    if pending:
+        _set_text(SubElement(r, tag), "".join(pending))
 
 
-def _fld_char(paragraph: Paragraph, kind: str) -> None:
-    el = OxmlElement("w:fldChar")
-    el.set(qn("w:fldCharType"), kind)
-    paragraph.add_run()._r.append(el)
+def _fld_run(p: Any, kind: str) -> None:
+    SubElement(SubElement(p, _R), _FLD_CHAR).set(_FLD_TYPE, kind)
 
 
 class _Builder:
-    def __init__(self, doc: DocxDocument, meta: DocMeta | None = None) -> None:
-        self.doc = doc
-        self.author = meta.author if meta is not None else "coop"
-        self.stamp = f"{(meta.issued if meta is not None else date(2027, 1, 1)).isoformat()}T00:00:00Z"
+    """Writes a document's body into ``body`` (its ``w:body``, section properties set aside) from Markdown tokens."""
+
+    def __init__(self, body: Any, skeleton: _Skeleton, meta: DocMeta, landscape: bool, tables: dict[int, tuple[list[Row], int]]) -> None:
+        self.body = body
+        self.tables = tables
+        """Each table's rows, by the index of its ``table_open`` token (read once, to choose the page's orientation)."""
+        self.styles = skeleton.style_ids
+        self.skeleton = skeleton
+        self.author = meta.author
+        self.stamp = f"{meta.issued.isoformat()}T00:00:00Z"
         self.revision = 0
         self.lists: list[dict[str, Any]] = []
         self.signature_next = False
         self.parties_next = False
         self.toc_titles: list[str] = []
-        self.in_item_paragraph = 0
-        self.text_width = PORTRAIT_WIDTH
-        self.style_ids: dict[str, str | None] = {}
+        self.last_paragraph: Any = None
+        self.text_width = LANDSCAPE_WIDTH if landscape else PORTRAIT_WIDTH
 
-    def paragraph(self, style: str) -> Paragraph:
-        """``doc.add_paragraph(style=style)``, the style's id looked up once per document rather than per paragraph."""
-        if style not in self.style_ids:
-            self.style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-        para = self.doc.add_paragraph()
-        para._p.style = self.style_ids[style]
-        return para
-
-    def landscape(self) -> None:
-        """Turn the page when a table's figures cannot fit across a portrait one; nothing is shrunk or broken."""
-        section = self.doc.sections[0]
-        width, height = section.page_width, section.page_height
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = height, width
-        self.text_width = LANDSCAPE_WIDTH
+    def paragraph(self, style: str) -> Any:
+        p = SubElement(self.body, _P)
+        self.last_paragraph = p
+        ppr = SubElement(p, _PPR)
+        style_id = self.styles[style]
+        if style_id is not None:
+            SubElement(ppr, _PSTYLE).set(_VAL, style_id)
+        return p
 
     # inline ---------------------------------------------------------------------------------
 
-    def inline(self, paragraph: Paragraph, children: list[Token], *, bold: bool = False) -> None:
+    def inline(self, p: Any, children: list[Token], *, bold: bool = False) -> None:
         state = {"strong": bold, "em": False, "ins": False, "del": False}
         for tok in children:
             t = tok.type
             if t == "text" or t == "code_inline":
-                self._run(paragraph, tok.content, state, code=t == "code_inline")
+                self._run(p, tok.content, state, code=t == "code_inline")
             elif t == "softbreak":
-                self._run(paragraph, " ", state)
+                self._run(p, " ", state)
             elif t == "hardbreak":
-                paragraph.add_run().add_break()
+                SubElement(SubElement(p, _R), _BR)
             elif t in ("strong_open", "strong_close"):
                 state["strong"] = t == "strong_open" or bold
             elif t in ("em_open", "em_close"):
@@ -235,42 +328,34 @@ class _Builder:
                     elif tag == f"</{name}>":
                         state[name] = False
 
-    def _run(self, paragraph: Paragraph, text: str, state: dict[str, bool], code: bool = False) -> None:
-        plain = not any(c in text for c in "\t\n\r")  # plain text is one w:t: made at once, not a character at a time
-        run = paragraph.add_run(None if plain else text)
-        if plain and text:
-            run._r.add_t(text)
-        if state["strong"]:
-            run.bold = True
-        if state["em"]:
-            run.italic = True
-        if code:
-            run.font.name = "Consolas"
-            run.font.size = Pt(8.5)
-        if state["ins"] or state["del"]:
-            self._track(run, "w:ins" if state["ins"] else "w:del")
-
-    def _track(self, run: Any, tag: str) -> None:
-        """Make the run a Word tracked change (``w:ins``/``w:del`` with author and date) that Word and LibreOffice can accept or reject."""
-        self.revision += 1
-        change = OxmlElement(tag)
-        change.set(qn("w:id"), str(self.revision))
-        change.set(qn("w:author"), self.author)
-        change.set(qn("w:date"), self.stamp)
-        r = run._r
-        r.addprevious(change)
-        change.append(r)
-        if tag == "w:del":
-            for t in r.findall(qn("w:t")):
-                t.tag = qn("w:delText")
+    def _run(self, p: Any, text: str, state: dict[str, bool], code: bool = False) -> None:
+        """One run; inside ``<ins>``/``<del>`` a Word tracked change (author and date) that Word and LibreOffice can accept or reject."""
+        holder = p
+        tracked = "ins" if state["ins"] else "del" if state["del"] else None
+        if tracked is not None:
+            self.revision += 1
+            holder = SubElement(p, _TRACKED[tracked])
+            for name, value in zip(_TRACK_ATTRS, (str(self.revision), self.author, self.stamp), strict=True):
+                holder.set(name, value)
+        r = SubElement(holder, _R)
+        if code or state["strong"] or state["em"]:
+            rpr = SubElement(r, _RPR)
+            if code:
+                fonts = SubElement(rpr, _RFONTS)
+                for name in _RFONTS_ATTRS:
+                    fonts.set(name, _CODE_FONT)
+            if state["strong"]:
+                SubElement(rpr, _B)
+            if state["em"]:
+                SubElement(rpr, _I)
+            if code:
+                SubElement(rpr, _SZ).set(_VAL, _CODE_SIZE)
+        _add_text(r, text, _DELTEXT if tracked == "del" else _T)
 
     # blocks ---------------------------------------------------------------------------------
 
-    def build(self, tokens: list[Token]) -> None:
-        tables = [_table_rows(tokens, i)[0] for i, t in enumerate(tokens) if t.type == "table_open"]
-        if any(not table_fits(rows, PORTRAIT_WIDTH) for rows in tables if rows):
-            self.landscape()
-        self.toc_titles = [_plain(tokens[i + 1].children or []) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+    def build(self, tokens: list[Token], toc_titles: list[str]) -> None:
+        self.toc_titles = toc_titles
         i = 0
         while i < len(tokens):
             i = self.block(tokens, i)
@@ -279,54 +364,45 @@ class _Builder:
         tok = tokens[i]
         t = tok.type
         if t == "heading_open":
-            para = self.paragraph(_HEADING_STYLES.get(tok.tag, "Heading 3"))
-            self.inline(para, tokens[i + 1].children or [])
+            self.inline(self.paragraph(_HEADING_STYLES.get(tok.tag, "Heading 3")), tokens[i + 1].children or [])
             return i + 3
         if t == "paragraph_open":
-            para = self.paragraph(self._paragraph_style())
+            p = self.paragraph(self._paragraph_style())
             if self.lists:
                 top = self.lists[-1]
                 if top["first"] and top["ordered"]:
-                    para.add_run(f"{top['n']}.\t")
+                    _add_text(SubElement(p, _R), f"{top['n']}.\t")
                 top["first"] = False
-            self.inline(para, tokens[i + 1].children or [])
+            self.inline(p, tokens[i + 1].children or [])
             return i + 3
         if t in ("bullet_list_open", "ordered_list_open"):
             start = int(tok.attrGet("start") or 1)
             self.lists.append({"ordered": t == "ordered_list_open", "n": start - 1, "first": False})
-            return i + 1
-        if t in ("bullet_list_close", "ordered_list_close"):
+        elif t in ("bullet_list_close", "ordered_list_close"):
             self.lists.pop()
-            return i + 1
-        if t == "list_item_open":
+        elif t == "list_item_open":
             self.lists[-1]["n"] += 1
             self.lists[-1]["first"] = True
-            return i + 1
-        if t == "list_item_close":
-            return i + 1
-        if t == "html_block":
-            directive = tok.content.strip()
-            if directive == "<!-- toc -->":
-                self.toc()
-            elif directive == "<!-- page-break -->":
-                paragraphs = self.doc.paragraphs
-                target = paragraphs[-1] if paragraphs else self.doc.add_paragraph()
-                target.add_run().add_break(WD_BREAK.PAGE)
-            elif directive == "<!-- signature-block -->":
-                self.signature_next = True
-            elif directive == "<!-- parties-table -->":
-                self.parties_next = True
-            return i + 1
-        if t == "table_open":
+        elif t == "html_block":
+            self.directive(tok.content.strip())
+        elif t == "table_open":
             return self.table(tokens, i)
-        if t in ("fence", "code_block"):
+        elif t in ("fence", "code_block"):
             for line in tok.content.rstrip("\n").split("\n"):
-                para = self.paragraph("Normal")
-                self._run(para, line, {"strong": False, "em": False, "ins": False, "del": False}, code=True)
-            return i + 1
-        if t == "hr":
-            return i + 1
+                self._run(self.paragraph("Normal"), line, {"strong": False, "em": False, "ins": False, "del": False}, code=True)
         return i + 1
+
+    def directive(self, directive: str) -> None:
+        if directive == "<!-- toc -->":
+            self.toc()
+        elif directive == "<!-- page-break -->":
+            if self.last_paragraph is None:
+                self.last_paragraph = SubElement(self.body, _P)
+            SubElement(SubElement(self.last_paragraph, _R), _BR).set(_TYPE, "page")
+        elif directive == "<!-- signature-block -->":
+            self.signature_next = True
+        elif directive == "<!-- parties-table -->":
+            self.parties_next = True
 
     def _paragraph_style(self) -> str:
         if not self.lists:
@@ -336,70 +412,88 @@ class _Builder:
         return "Numbered Item"
 
     def toc(self) -> None:
-        self.doc.add_paragraph("Contents", style="TOC Heading")
+        _add_text(SubElement(self.paragraph("TOC Heading"), _R), "Contents")
         titles = self.toc_titles or [""]
         for n, title in enumerate(titles):
-            para = self.paragraph("TOC 1")
+            p = self.paragraph("TOC 1")
             if n == 0:
-                _fld_char(para, "begin")
-                run = para.add_run()
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
+                _fld_run(p, "begin")
+                instr = SubElement(SubElement(p, _R), _INSTR)
+                instr.set(_SPACE, "preserve")
                 instr.text = ' TOC \\o "1-1" \\h \\z \\u '
-                run._r.append(instr)
-                _fld_char(para, "separate")
-            para.add_run(title)
+                _fld_run(p, "separate")
+            _add_text(SubElement(p, _R), title)
             if n == len(titles) - 1:
-                _fld_char(para, "end")
+                _fld_run(p, "end")
 
     def table(self, tokens: list[Token], i: int) -> int:
-        rows, j = _table_rows(tokens, i)
+        rows, j = self.tables[i]
         signature = self.signature_next
         self.signature_next = False
         ncols = max(len(r) for r in rows)
-        table = self.doc.add_table(rows=len(rows), cols=ncols)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        if not signature:
-            table.style = self.doc.styles["Table Grid"]
         # A parties table holds each signer's details, filled in per signer after typesetting: its columns are
         # fixed, so a batch's compiled document and each signer's own rendering are the same bytes.
-        if self.parties_next and ncols == 3:
-            widths = [Inches(w) for w in PARTIES_COLUMNS]
-        else:
-            widths = [Inches(w) for w in column_widths(rows, ncols, signature, self.text_width)]
+        fixed = self.parties_next and ncols == 3
+        inches = list(PARTIES_COLUMNS) if fixed else column_widths(rows, ncols, signature, self.text_width)
         self.parties_next = False
-        text_style = self.doc.part.get_style_id(self.doc.styles["Table Text"], WD_STYLE_TYPE.PARAGRAPH)
+        widths = [str(Inches(w).twips) for w in inches]
+        made = str(Emu(self.skeleton.block_width // ncols).twips)  # the width python-docx gives a cell the Markdown row lacks
+        text_style = self.styles["Table Text"]
+        tbl = SubElement(self.body, _TBL)
+        props = SubElement(tbl, _TBL_PR)
+        if not signature:
+            SubElement(props, _TBL_STYLE).set(_VAL, self.skeleton.table_style)
+        width = SubElement(props, _TBL_W)
+        width.set(_TYPE, "auto")
+        width.set(_W, "0")
+        SubElement(props, _JC).set(_VAL, "center")
+        look = SubElement(props, _TBL_LOOK)
+        for name, value in _TBL_LOOK_ATTRS:
+            look.set(name, value)
+        grid = SubElement(tbl, _TBL_GRID)
+        for w in widths:
+            SubElement(grid, _GRID_COL).set(_W, w)
+        last = len(rows) - 1
         for r, row in enumerate(rows):
-            cells = table.rows[r].cells  # once per row: table.cell(r, c) walks the whole table each time
-            for c, (children, align, header) in enumerate(row):
-                cell = cells[c]
-                cell.width = widths[c]
-                para = cell.paragraphs[0]
-                # A signature block or a short table stays on one page.
-                keep = (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < len(rows) - 1
-                if signature:
-                    para._p.style = text_style  # what ``para.style = ...`` sets, without looking the style up per cell
-                    if align == "right":
-                        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                    elif align == "center":
-                        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                else:
-                    _cell_properties(para, text_style, keep, align)
-                self.inline(para, children, bold=header)
-                if signature:
-                    _signature_cell(para, children, header)
-                    if keep:
-                        para.paragraph_format.keep_with_next = True
-                if not keep and header:
-                    _shade(cell, "DCE4EE")
-                if not signature and is_amount(_cell_text(children)):
-                    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
-            _cant_split(table.rows[r])
+            tr = SubElement(tbl, _TR)
+            tr_props = SubElement(tr, _TR_PR)
+            SubElement(tr_props, _CANT_SPLIT)  # a row is read whole: it never starts on one page and ends on the next
             if header_row(row):
-                _repeat_header(table.rows[r])
-        _grid_widths(table, widths)
+                SubElement(tr_props, _TBL_HEADER)
+            # A signature block or a short table stays on one page.
+            keep = (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < last
+            for c in range(ncols):
+                tc = SubElement(tr, _TC)
+                tc_props = SubElement(tc, _TC_PR)
+                cell_width = SubElement(tc_props, _TC_W)
+                cell_width.set(_TYPE, "dxa")
+                cell_width.set(_W, widths[c] if c < len(row) else made)
+                p = SubElement(tc, _P)
+                if c >= len(row):
+                    continue
+                children, align, header = row[c]
+                ppr = SubElement(p, _PPR)
+                SubElement(ppr, _PSTYLE).set(_VAL, text_style)
+                if keep:
+                    SubElement(ppr, _KEEP_NEXT)
+                if signature:
+                    SubElement(ppr, _SPACING).set(_BEFORE, _SIGNATURE_SPACE[header])
+                if align in _JC_VALUES:
+                    SubElement(ppr, _JC).set(_VAL, align)
+                self.inline(p, children, bold=header)
+                if signature and "".join(t.content for t in children if t.type == "text").strip().endswith(":"):
+                    _add_text(SubElement(p, _R), "\u00a0" + "_" * 30)  # a line to sign or date on
+                if not keep and header:
+                    shade = SubElement(tc_props, _SHD)
+                    for name, value in _SHADE:
+                        shade.set(qn(f"w:{name}"), value)
+                if not signature and is_amount(_cell_text(children)):
+                    SubElement(tc_props, _NO_WRAP)
         self.paragraph("Table Text")
         return j + 1
+
+
+_JC_VALUES = ("right", "center")
 
 
 Row = list[tuple[list[Token], str, bool]]
@@ -440,12 +534,18 @@ def _bold_factor(header: bool) -> float:
     return 1.04 if header else 1.0
 
 
+@lru_cache(maxsize=4096)
+def _widest_piece(text: str) -> float:
+    """Points the cell's widest unbreakable piece needs; remembered, as a batch's tables repeat the same figures and words."""
+    return max(text_width(p) for p in _pieces(text))
+
+
 def column_minimums(rows: list[Row], ncols: int) -> list[float]:
     """Inches each column needs so that no amount and no word breaks inside a cell."""
     need = [0.0] * ncols
     for row in rows:
         for c, (children, _, header) in enumerate(row):
-            widest = max(text_width(p) for p in _pieces(_cell_text(children))) * _bold_factor(header)
+            widest = _widest_piece(_cell_text(children)) * _bold_factor(header)
             need[c] = max(need[c], (widest + 2 * CELL_MARGIN_PT + 1.5) / 72)
     return need
 
@@ -497,55 +597,33 @@ def header_row(row: list[tuple[list[Token], str, bool]]) -> bool:
     return bool(row) and row[0][2]
 
 
-def _grid_widths(table: Table, widths: list[Any]) -> None:
-    grid = table._tbl.tblGrid
-    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
-        col.set(qn("w:w"), str(int(width.twips)))
+# --- the footer and fields, typeset once per skeleton ---------------------------------------
 
 
-_JC = {"right": "right", "center": "center"}
+def _field(paragraph: Paragraph, instruction: str, cached: str) -> None:
+    """A complex field (PAGE, NUMPAGES) with a cached result shown until Word updates it."""
+    from docx.oxml import OxmlElement
 
-
-def _cell_properties(para: Paragraph, style_id: str, keep: bool, align: str) -> None:
-    """A cell's paragraph properties at once, in schema order: the XML python-docx's setters make, one lookup at a time."""
-    ppr = OxmlElement("w:pPr")
-    SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style_id)
-    if keep:
-        SubElement(ppr, qn("w:keepNext"))
-    if align in _JC:
-        SubElement(ppr, qn("w:jc")).set(qn("w:val"), _JC[align])
-    para._p.insert(0, ppr)
-
-
-def _shade(cell: Any, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
-
-
-def _repeat_header(row: Any) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    trpr.append(el)
-
-
-def _cant_split(row: Any) -> None:
-    """A row is read whole: it never starts on one page and ends on the next."""
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
-def _signature_cell(para: Paragraph, children: list[Token], header: bool) -> None:
-    """A line to sign or date on after "Signature:" and "Date:"; space above each line."""
-    text = "".join(t.content for t in children if t.type == "text").strip()
-    para.paragraph_format.space_before = Pt(4 if header else 14)
-    if text.endswith(":"):
-        para.add_run("\u00a0" + "_" * 30)
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", cached), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {text} "
+            run._r.append(el)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
 
 
 def _footer(doc: DocxDocument, text: str, anchor: str = "") -> None:
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import RGBColor
+
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     para = section.footer.paragraphs[0]
@@ -569,19 +647,56 @@ def _footer(doc: DocxDocument, text: str, anchor: str = "") -> None:
 
 def _update_fields_on_open(doc: DocxDocument) -> None:
     """Ask Word to refresh the table of contents and page counts when the file is opened."""
-    settings = doc.settings.element
+    from docx.oxml import OxmlElement
+
     el = OxmlElement("w:updateFields")
     el.set(qn("w:val"), "true")
-    settings.append(el)
+    doc.settings.element.append(el)
+
+
+_TITLE_BYTES, _SUBJECT_BYTES = _TITLE.encode(), _SUBJECT.encode()
+_FOOTER_RUN = f"<w:t>{_FOOTER}</w:t>".encode()
+
+
+def _escaped(text: str) -> bytes:
+    """Text as lxml writes it inside an element (so a stand-in replaced by it gives the bytes setting the text would)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;").encode("utf-8")
+
+
+def typeset(markdown: str, meta: DocMeta) -> list[tuple[str, bytes]]:
+    """A Markdown document's DOCX package parts, in order (zip them with :func:`write_zip`); same text and meta, same parts."""
+    markdown, meta = xml_text(markdown), DocMeta(*(xml_text(v) if isinstance(v, str) else v for v in astuple(meta)))
+    tokens = parser().parse(markdown)
+    tables = {i: _table_rows(tokens, i) for i, t in enumerate(tokens) if t.type == "table_open"}
+    landscape = any(not table_fits(rows, PORTRAIT_WIDTH) for rows, _ in tables.values() if rows)
+    toc_titles = [_plain(tokens[i + 1].children or []) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+    update_fields = bool(toc_titles) and "<!-- toc -->" in markdown
+    footer_in_place = _plain_text(meta.footer)  # else it is typeset into its own skeleton, tabs and breaks as python-docx writes them
+    skeleton = _skeleton(landscape, _FOOTER if footer_in_place else meta.footer, meta.anchor, update_fields, meta.issued, meta.author)
+    parts = []
+    for name, blob in skeleton.parts:
+        if name == "word/document.xml":
+            root = etree.fromstring(blob)
+            body = root[0]
+            section = body[-1]  # the section properties stay last
+            body.remove(section)
+            _Builder(body, skeleton, meta, landscape, tables).build(tokens, toc_titles)
+            body.append(section)
+            blob = _serialize(root)
+        elif name == "docProps/core.xml":
+            blob = blob.replace(_TITLE_BYTES, _escaped(meta.title)).replace(_SUBJECT_BYTES, _escaped(meta.subject))
+        elif footer_in_place and name.startswith("word/footer"):
+            space = b' xml:space="preserve"' if len(meta.footer.strip()) < len(meta.footer) else b""
+            blob = blob.replace(_FOOTER_RUN, b"<w:t" + space + b">" + _escaped(meta.footer) + b"</w:t>")
+        parts.append((name, blob))
+    return parts
+
+
+def _plain_text(text: str) -> bool:
+    """A line python-docx writes as one ``w:t``: not empty, no tab or line break."""
+    return bool(text) and not any(c in text for c in "\t\n\r")
 
 
 def to_docx(markdown: str, meta: DocMeta) -> bytes:
     """Typeset a Markdown document; same text and meta, same bytes."""
-    markdown, meta = xml_text(markdown), DocMeta(*(xml_text(v) if isinstance(v, str) else v for v in astuple(meta)))
-    doc = Document(io.BytesIO(reference_bytes()))
-    builder = _Builder(doc, meta)
-    builder.build(parser().parse(markdown))
-    _footer(doc, meta.footer, meta.anchor)
-    if builder.toc_titles and "<!-- toc -->" in markdown:
-        _update_fields_on_open(doc)
-    return _save(doc, meta)
+    return write_zip(typeset(markdown, meta), meta.issued)
