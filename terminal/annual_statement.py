@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from terminal.params import MEMBER, json_option, open_books
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 
 
 @click.command("annual-statement")
@@ -46,7 +46,7 @@ def annual_statement_cmd(
     total = money(s.hours_pay + s.leave_pay, books)
     rows.append(["year", "", s.hours, "", money(s.hours_pay, books), s.leave_days, money(s.leave_pay, books), total])
     heads = ["month", "paid by", "hours", "rate", "hours pay", "leave days", "leave pay", "total"]
-    click.echo(table(rows, heads, {i: "right" for i in range(2, 8)}))
+    emit_table(rows, heads, {i: "right" for i in range(2, 8)})
     for payer, name in s.entity_names.items():
         click.echo(f"Paid by {name} ({payer} entity): {money(s.paid_by(payer), books)}")
     if s.closed:

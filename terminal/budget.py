@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from terminal.params import DATE, MONEY, as_of_option, json_option, open_books, today
-from terminal.present import emit_json, fee_changes_since, money, table
+from terminal.present import emit_json, emit_table, fee_changes_since, money
 from terminal.recorded import records
 
 
@@ -32,7 +32,7 @@ def budget_list(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         return
     rows = [[b.id, b.name, b.category, money(b.monthly, books), b.vendor, b.effective.isoformat(), b.until or ""] for b in lines]
     rows.append(["", "Total", "", money(sum(b.monthly for b in lines), books), "", "", ""])
-    click.echo(table(rows, ["line", "name", "category", "monthly", "vendor", "from", "until"], {3: "right"}))
+    emit_table(rows, ["line", "name", "category", "monthly", "vendor", "from", "until"], {3: "right"})
 
 
 @budget.command("set")

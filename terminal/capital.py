@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import DATE, MONEY, as_of_option, json_option, open_books, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 
 
 @click.group()
@@ -41,7 +41,7 @@ def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool,
         ["Brought forward", money(fig.brought_forward, books)],
         ["Result", money(s.result, books)],
     ]
-    click.echo(table(rows, ["", "amount"], {1: "right"}))
+    emit_table(rows, ["", "amount"], {1: "right"})
     clinical = money(fig.clinical_pay + fig.clinical_leave_pay, books)
     click.echo(f"(Clinical hours and leave from clinical work, {clinical}, were paid by {in_force(books).clinical_entity}.)")
     if s.allocations:
@@ -52,7 +52,7 @@ def capital_close(ctx: click.Context, year: str, on: date | None, dry_run: bool,
             [m, fig.owner_hours[m], money(a, books), money(fig.payouts.get(m, 0), books) if m in fig.payouts else ""]
             for m, a in sorted(s.allocations.items())
         ]
-        click.echo(table(arows, ["member", "hours", "allocated", "paid out (left)"], {1: "right", 2: "right", 3: "right"}))
+        emit_table(arows, ["member", "hours", "allocated", "paid out (left)"], {1: "right", 2: "right", 3: "right"})
     else:
         why = "a deficit" if s.result < 0 else "no owner hours to weigh it by" if s.result > 0 else "nothing"
         click.echo(f"Nothing allocated ({why}); {money(s.carried_forward, books)} carried forward to the next year.")
@@ -84,13 +84,22 @@ def capital_accounts(ctx: click.Context, as_of: date | None, as_json: bool) -> N
     if not b:
         click.echo("No capital allocated yet (accounts start at zero; a year's close allocates its surplus).")
         return
-    click.echo(table([[m, money(v, books)] for m, v in b.items()], ["member", "balance"], {1: "right"}))
+    emit_table([[m, money(v, books)] for m, v in b.items()], ["member", "balance"], {1: "right"})
     if owed:
         click.echo("")
         click.echo("Cash parts of patronage allocations still due (paid out of the account with 'coop capital pay'):")
-        rows = [[d.member, d.year, money(d.cash, books), money(d.paid, books), money(d.outstanding, books), d.due_by.isoformat()
-                 + (" (overdue)" if d.overdue(day) else "")] for d in owed]
-        click.echo(table(rows, ["member", "year", "cash part", "paid", "still due", "due by"], {2: "right", 3: "right", 4: "right"}))
+        rows = [
+            [
+                d.member,
+                d.year,
+                money(d.cash, books),
+                money(d.paid, books),
+                money(d.outstanding, books),
+                d.due_by.isoformat() + (" (overdue)" if d.overdue(day) else ""),
+            ]
+            for d in owed
+        ]
+        emit_table(rows, ["member", "year", "cash part", "paid", "still due", "due by"], {2: "right", 3: "right", 4: "right"})
 
 
 @capital.command("pay")

@@ -12,7 +12,7 @@ import click
 from engine.errors import UserError
 from terminal.fit import hand_over
 from terminal.params import DATE, MEMBER, as_of_option, json_option, open_books, out_option, pdf_option, today
-from terminal.present import anchor_lines, emit_json, money, table, write_pdfs
+from terminal.present import anchor_lines, emit_json, emit_table, money, write_pdfs
 from terminal.recorded import records
 
 
@@ -91,7 +91,7 @@ def contracts_status(ctx: click.Context, as_of: date | None, as_json: bool) -> N
         ]
         for r in rows
     ]
-    click.echo(table(body, ["provider", "agreement signed", "version", "fee", "awaiting signature", "needs", "signed document"]))
+    emit_table(body, ["provider", "agreement signed", "version", "fee", "awaiting signature", "needs", "signed document"])
 
 
 @contracts.command("signed")

@@ -8,7 +8,7 @@ import click
 
 from terminal.fit import hand_over
 from terminal.params import DATE, json_option, open_books, today
-from terminal.present import emit_json, money, plan_text, table
+from terminal.present import emit_json, emit_table, money, plan_text
 
 
 @click.group()
@@ -48,7 +48,7 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
         [result.carried_text, money(-result.carried_forward, books)],
         [f"kept by {books.federation.keeper}", money(result.profit, books)],
     ]
-    click.echo(table(rows, ["", "amount"], {1: "right"}))
+    emit_table(rows, ["", "amount"], {1: "right"})
     people = sorted(set(result.refunds) | set(result.assessments))
     if people:
         click.echo("")
@@ -66,12 +66,10 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
                     money(result.assessments.get(pid, 0), books),
                 ]
             )
-        click.echo(
-            table(
-                prow,
-                ["provider", "months", "refund", "settles arrears", "owed to them", "assessed"],
-                {2: "right", 3: "right", 4: "right", 5: "right"},
-            )
+        emit_table(
+            prow,
+            ["provider", "months", "refund", "settles arrears", "owed to them", "assessed"],
+            {2: "right", 3: "right", 4: "right", 5: "right"},
         )
     for p in plans:
         click.echo(f"Fee for {p.cycle.label} re-evaluated: {plan_text(p, books)}.")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
-from terminal.present import emit_json, issued_json, issued_summary, money, plan_text, pm, table, write_pdfs
+from terminal.present import emit_json, emit_table, issued_json, issued_summary, money, plan_text, pm, write_pdfs
 from terminal.recorded import add, plan_json, records
 
 
@@ -72,12 +72,10 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
         click.echo(f"No fee set for {cycle.label}; set it with 'coop fees recalc {cycle.id}'.")
         return
     click.echo(f"Monthly fee, cycle {cycle.label}")
-    click.echo(
-        table(
-            [[str(m), money(f, books) if f is not None else "not set"] for m, f in zip(cycle.months, months, strict=True)],
-            ["month", "fee"],
-            {1: "right"},
-        )
+    emit_table(
+        [[str(m), money(f, books) if f is not None else "not set"] for m, f in zip(cycle.months, months, strict=True)],
+        ["month", "fee"],
+        {1: "right"},
     )
     click.echo("")
     rows = [
@@ -90,7 +88,7 @@ def fees_show(ctx: click.Context, cycle_id: str | None, as_json: bool) -> None:
         ]
         for s in found
     ]
-    click.echo(table(rows, ["from", "fee", "before", "to collect / provider-months", "why"], {1: "right", 2: "right"}))
+    emit_table(rows, ["from", "fee", "before", "to collect / provider-months", "why"], {1: "right", 2: "right"})
 
 
 @fees.command("notices")
@@ -117,7 +115,7 @@ def fees_notices(
     else:
         issued_summary(done)
         body = [[start, money(fee, books), count, why] for start, fee, count, why in run.settings]
-        click.echo(table(body, ["from", "new fee", "notices", "why"], {1: "right", 2: "right"}))
+        emit_table(body, ["from", "new fee", "notices", "why"], {1: "right", 2: "right"})
     if pdf:
         write_pdfs([d.docx for d in done])
 

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import DATE, json_option, open_books, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 
 
 @click.group()
@@ -32,5 +32,5 @@ def handover_settle(ctx: click.Context, on: date | None, as_json: bool) -> None:
         emit_json(rows)
         return
     rows = [[d.letter.party, money(d.letter.figures["balance"], books), d.docx.name, "issued" if d.recorded else "unchanged"] for d in done]
-    click.echo(table(rows, ["provider", "balance on last day", "letter", ""], {1: "right"}))
+    emit_table(rows, ["provider", "balance on last day", "letter", ""], {1: "right"})
     click.echo(f"Written to {done[0].docx.parent}")

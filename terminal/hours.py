@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from terminal.params import MEMBER, another_batch_option, json_option, open_books
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 from terminal.recorded import records
 
 
@@ -66,11 +66,9 @@ def hours_list(ctx: click.Context, month: str | None, member_id: str | None, as_
     if not out:
         click.echo("No hours recorded" + (f" for {log.month}" if log.month else "") + ".")
         return
-    click.echo(
-        table(
-            [[o["month"], o["member"], o["kind"], o["paid_by"], o["hours"], money(o["rate"], books), money(o["pay"], books)] for o in out],
-            ["month", "member", "kind", "paid by", "hours", "rate", "pay"],
-            {4: "right", 5: "right", 6: "right"},
-        )
+    emit_table(
+        [[o["month"], o["member"], o["kind"], o["paid_by"], o["hours"], money(o["rate"], books), money(o["pay"], books)] for o in out],
+        ["month", "member", "kind", "paid by", "hours", "rate", "pay"],
+        {4: "right", 5: "right", 6: "right"},
     )
     click.echo(f"Total: {log.hours} hours, {money(log.pay, books)}")

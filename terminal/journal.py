@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from terminal.params import json_option, open_books
-from terminal.present import emit_json, table
+from terminal.present import emit_json, emit_table
 from terminal.recorded import records
 
 
@@ -30,7 +30,7 @@ def journal_list(ctx: click.Context, kind: str | None, as_json: bool) -> None:
         emit_json(entries)
         return
     rows = [[e["seq"], e["on"], e["kind"], _summary(e["data"]), e["ref"] or "", "withdrawn" if e["voided"] else ""] for e in entries]
-    click.echo(table(rows, ["#", "on", "kind", "what", "ref", ""], {0: "right"}))
+    emit_table(rows, ["#", "on", "kind", "what", "ref", ""], {0: "right"})
 
 
 def _summary(data: dict[str, Any], width: int = 60) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from terminal.params import DATE, MEMBER, json_option, open_books
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money, table
 from terminal.recorded import records
 
 if TYPE_CHECKING:
@@ -109,4 +109,4 @@ def _extended_leave_list(rows: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    click.echo(table([[r["member"], r["kind"], r["from"], r["until"]] for r in rows], ["member", "kind", "from", "until"]))
+    emit_table([[r["member"], r["kind"], r["from"], r["until"]] for r in rows], ["member", "kind", "from", "until"])

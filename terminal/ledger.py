@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, as_of_option, correction_option, json_option, open_books, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 from terminal.recorded import records
 
 
@@ -31,7 +31,7 @@ def ledger_balances(ctx: click.Context, as_of: date | None, as_json: bool) -> No
         return
     rows = [[k, money(v, books)] for k, v in tb.items()]
     rows.append(["total", money(sum(tb.values()), books)])
-    click.echo(table(rows, ["account", "balance (debit +)"], {1: "right"}))
+    emit_table(rows, ["account", "balance (debit +)"], {1: "right"})
 
 
 @ledger.command("arrears")
@@ -47,7 +47,7 @@ def ledger_arrears(ctx: click.Context, as_of: date | None, as_json: bool) -> Non
     if as_json:
         emit_json({"currency": books.federation.currency, "as_of": (as_of or today()).isoformat(), "balances": balances})
         return
-    click.echo(table([[k, money(v, books)] for k, v in balances.items()], ["provider", "owes (negative: owed to them)"], {1: "right"}))
+    emit_table([[k, money(v, books)] for k, v in balances.items()], ["provider", "owes (negative: owed to them)"], {1: "right"})
 
 
 @ledger.command("list")
@@ -66,7 +66,7 @@ def ledger_list(ctx: click.Context, provider_id: str | None, as_of: date | None,
         emit_json({"currency": books.federation.currency, "transactions": rows})
         return
     rows = [[t.on.isoformat(), t.memo, ", ".join(f"{a} {money(v, books)}" for a, v in t.postings)] for t in txs]
-    click.echo(table(rows, ["on", "what", "postings"]))
+    emit_table(rows, ["on", "what", "postings"])
 
 
 @ledger.command("write-off", context_settings=AMOUNT_ARGUMENTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from terminal.params import json_option, open_books
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 
 
 @click.command("low-rates")
@@ -24,4 +24,4 @@ def low_rates(ctx: click.Context, as_json: bool) -> None:
         click.echo("No low rates approved.")
         return
     rows = [[f["on"], f["client"], f["member"], money(f["rate"], books), f["label"], f["reason"]] for f in found]
-    click.echo(table(rows, ["approved", "client", "clinician", "rate", "proposal", "why"], {3: "right"}))
+    emit_table(rows, ["approved", "client", "clinician", "rate", "proposal", "why"], {3: "right"})

@@ -6,7 +6,7 @@ import click
 
 from engine.errors import UserError
 from terminal.params import json_option, open_books, today
-from terminal.present import emit_json, table
+from terminal.present import emit_json, emit_table
 
 
 @click.group()
@@ -56,4 +56,4 @@ def mail_list(ctx: click.Context, member: str | None, as_json: bool) -> None:
         click.echo("The outbox is empty.")
         return
     body = [[m.seq, m.entry.on, m.to, m.subject, m.kind, m.state, m.attempts, m.reason] for m in rows]
-    click.echo(table(body, ["#", "queued", "to", "subject", "kind", "state", "tries", "last reason"], {0: "right", 6: "right"}))
+    emit_table(body, ["#", "queued", "to", "subject", "kind", "state", "tries", "last reason"], {0: "right", 6: "right"})

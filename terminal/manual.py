@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from terminal.params import json_option, open_books, out_option, pdf_option
-from terminal.present import emit_json, table, write_pdfs
+from terminal.present import emit_json, emit_table, write_pdfs
 
 
 @click.group()
@@ -82,4 +82,4 @@ def manual_versions_cmd(ctx: click.Context, as_json: bool) -> None:
         )
         return
     rows = [[v.number, v.effective, v.proposal_label or "", v.summary, (v.sha256 or "not yet recorded")[:16]] for v in vs]
-    click.echo(table(rows, ["version", "effective", "proposal", "summary", "sha256"], {0: "right"}))
+    emit_table(rows, ["version", "effective", "proposal", "summary", "sha256"], {0: "right"})

@@ -9,7 +9,7 @@ import click
 
 from engine.errors import UserError
 from terminal.params import DATE, MEMBER, credential, json_option, open_books, out_option, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 from terminal.recorded import add, records
 
 
@@ -158,9 +158,9 @@ def member_statement(
         emit_json({**asdict(s), "currency": books.federation.currency, "summary": summary})
         return
     click.echo(f"Annual statement {year}: {s.name} ({s.member}), {s.coop}")
-    click.echo(table(table_rows(s), HEADERS, {i: "right" for i in range(1, 6)}))
+    emit_table(table_rows(s), HEADERS, {i: "right" for i in range(1, 6)})
     click.echo("")
-    click.echo(table([[k, money(v, books)] for k, v in summary_rows(s)], ["", "amount"], {1: "right"}))
+    emit_table([[k, money(v, books)] for k, v in summary_rows(s)], ["", "amount"], {1: "right"})
 
 
 @member.command("agreement")

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import as_of_option, json_option, open_books, today
-from terminal.present import emit_json, table
+from terminal.present import emit_json, emit_table
 
 
 @click.command("owners")
@@ -23,8 +23,6 @@ def owners_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    click.echo(
-        table(
-            [[r["member"], r["status"], r["since"], r["decision_due"] or ""] for r in rows], ["member", "status", "since", "decision due"]
-        )
+    emit_table(
+        [[r["member"], r["status"], r["since"], r["decision_due"] or ""] for r in rows], ["member", "status", "since", "decision due"]
     )

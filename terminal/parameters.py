@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import as_of_option, json_option, open_books, today
-from terminal.present import emit_json, table
+from terminal.present import emit_json, emit_table
 
 
 @click.command("parameters")
@@ -27,4 +27,4 @@ def parameters_cmd(ctx: click.Context, as_of: date | None, as_json: bool) -> Non
     if not rows:
         click.echo(f"The {books.federation.model} model has no dated parameters beyond its budget and policies.")
         return
-    click.echo(table(rows, ["parameter", "from", "value"]))
+    emit_table(rows, ["parameter", "from", "value"])

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import AMOUNT_ARGUMENTS, DATE, MONEY, json_option, open_books, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 from terminal.recorded import records
 
 
@@ -46,11 +46,11 @@ def payout_quarter(ctx: click.Context, cycle_id: str, on: date | None, dry_run: 
         ["carried to the next quarter", money(-result.carried_forward, books)],
         ["left over (always zero)", money(result.profit, books)],
     ]
-    click.echo(table(rows, ["", "amount"], {1: "right"}))
+    emit_table(rows, ["", "amount"], {1: "right"})
     if result.refunded:
         click.echo(f"\nPaid out {PAYOUT_BASIS_WORDS[result.basis]}:")
         prow = [[pid, result.months.get(pid, ""), money(r, books)] for pid, r in result.refunds.items()]
-        click.echo(table(prow, ["member", "share", "payout"], {2: "right"}))
+        emit_table(prow, ["member", "share", "payout"], {2: "right"})
 
 
 @payout.command("commitments")
@@ -72,7 +72,7 @@ def payout_commitments(ctx: click.Context, as_json: bool) -> None:
         [c.proposal, c.on.isoformat(), c.quarter, c.member or "", money(c.amount, books), money(spent_on(books, c.proposal), books), c.text]
         for c in found
     ]
-    click.echo(table(rows, ["vote", "on", "quarter", "member", "committed", "spent", "for"], {4: "right", 5: "right"}))
+    emit_table(rows, ["vote", "on", "quarter", "member", "committed", "spent", "for"], {4: "right", 5: "right"})
 
 
 @payout.command("spend", context_settings=AMOUNT_ARGUMENTS)
@@ -108,5 +108,5 @@ def payout_members(ctx: click.Context, on: date, ref: str) -> None:
     if not paid:
         click.echo(f"Nothing is owed to any member on {on}.")
         return
-    click.echo(table([[pid, money(a, books)] for pid, a in paid.items()], ["member", "paid"], {1: "right"}))
+    emit_table([[pid, money(a, books)] for pid, a in paid.items()], ["member", "paid"], {1: "right"})
     click.echo(f"Paid {len(paid)} members {money(sum(paid.values()), books)} on {on}.")

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from engine.books.folder import Books
 
 
-_JSON_BATCH = 1 << 16
-"""Characters of JSON gathered before they are written."""
+_WRITE_BATCH = 1 << 16
+"""Characters of output (JSON, a table's lines) gathered before they are written."""
 _JSON = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False, default=str)
 """How the terminal writes JSON: indented, keys sorted, text as written, anything else as its ``str``."""
 
@@ -45,13 +45,13 @@ def _list_pieces(items: Iterable[Any]) -> Iterator[str]:
 
 
 def _write(pieces: Iterable[str]) -> None:
-    """Write the pieces in batches of about :data:`_JSON_BATCH` characters, then a newline."""
+    """Write the pieces in batches of about :data:`_WRITE_BATCH` characters, then a newline (as ``click.echo`` ends its text)."""
     batch: list[str] = []
     size = 0
     for piece in pieces:
         batch.append(piece)
         size += len(piece)
-        if size >= _JSON_BATCH:
+        if size >= _WRITE_BATCH:
             click.echo("".join(batch), nl=False)
             batch, size = [], 0
     click.echo("".join(batch))
@@ -71,24 +71,55 @@ def table(rows: list[list[Any]], headers: list[str], align: dict[int, str] | Non
     two spaces between columns, trailing spaces dropped. Cells tabulate lays out
     differently (several lines, tabs, terminal escapes) still go through it.
     """
-    cells = [["" if c is None else str(c).strip() for c in row] for row in rows]
-    every = "".join(c for row in cells for c in row)
-    if any(mark in every for mark in _NOT_PLAIN) or any(a not in _PAD for a in (align or {}).values()):
+    return "\n".join(_table_lines(rows, headers, align))
+
+
+def emit_table(rows: list[list[Any]], headers: list[str], align: dict[int, str] | None = None) -> None:
+    """:func:`table` written line by line: the text ``click.echo(table(...))`` writes, never held whole.
+
+    At 100,000 providers the roster's table, its lines and their joined text
+    were a third of ``coop status``'s peak memory.
+    """
+    _write(_between_lines(_table_lines(rows, headers, align)))
+
+
+def _between_lines(lines: Iterable[str]) -> Iterator[str]:
+    """The lines as ``"\n".join`` joins them."""
+    before = ""
+    for line in lines:
+        yield before
+        yield line
+        before = "\n"
+
+
+def _table_lines(rows: list[list[Any]], headers: list[str], align: dict[int, str] | None) -> Iterator[str]:
+    cells = []
+    plain = all(a in _PAD for a in (align or {}).values())
+    for row in rows:
+        stripped = ["" if c is None else str(c).strip() for c in row]
+        if plain:
+            joined = "".join(stripped)
+            plain = not any(mark in joined for mark in _NOT_PLAIN)
+        cells.append(stripped)
+    if not plain:
         from tabulate import tabulate
 
         colalign = [(align or {}).get(i, "left") for i in range(len(headers))]
-        return tabulate(rows, headers=headers, tablefmt="simple", colalign=colalign, disable_numparse=True)
+        yield tabulate(rows, headers=headers, tablefmt="simple", colalign=colalign, disable_numparse=True)
+        return
     width = max([len(headers), *map(len, cells)])
     heads = [""] * (width - len(headers)) + [str(h) for h in headers]
-    cells = [row + [""] * (width - len(row)) for row in cells]
+    for row in cells:
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
     widths = [len(h) + 2 for h in heads]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     pads = [_PAD[(align or {}).get(i, "left")] if cells else "<" for i in range(width)]  # tabulate aligns no heading of an empty table
-    lines = ["  ".join(format(h, f"{p}{w}") for h, p, w in zip(heads, pads, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(format(c, f"{p}{w}") for c, p, w in zip(row, pads, widths, strict=True)).rstrip() for row in cells]
-    return "\n".join(lines)
+    yield "  ".join(format(h, f"{p}{w}") for h, p, w in zip(heads, pads, widths, strict=True)).rstrip()
+    yield "  ".join("-" * w for w in widths)
+    for row in cells:
+        yield "  ".join(format(c, f"{p}{w}") for c, p, w in zip(row, pads, widths, strict=True)).rstrip()
 
 
 def money(cents: int, books: Books) -> str:

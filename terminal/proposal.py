@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from terminal.params import DATE, MEMBER, as_of_option, books_as, json_option, open_books, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money, table
 from terminal.recorded import records
 
 if TYPE_CHECKING:
@@ -95,14 +95,14 @@ def proposal_show(ctx: click.Context, proposal_id: str, as_json: bool) -> None:
                 [b.entry.on, b.receipt[:16], b.member[:16] if b.pseudonymous else "", "" if b.entry.seq in current else "superseded"]
                 for b in p.ballots
             ]
-            click.echo(table(rows, ["on", "receipt", "pseudonym", ""]))
+            emit_table(rows, ["on", "receipt", "pseudonym", ""])
         else:
             click.echo("Ballots (open)")
             rows = [
                 [b.entry.on, b.member, b.choice, b.reason, b.receipt[:16], "" if b.entry.seq in current else "superseded"]
                 for b in p.ballots
             ]
-            click.echo(table(rows, ["on", "member", "choice", "reason", "receipt", ""]))
+            emit_table(rows, ["on", "member", "choice", "reason", "receipt", ""])
     for c in p.comments:
         click.echo(f"Comment by {c.data['member']} on {c.on}: {c.data['text']}")
     if p.result is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from terminal.params import DATE, MEMBER, another_batch_option, as_of_option, json_option, open_books, today
-from terminal.present import emit_json, emit_json_list, fee_changes_since, table
+from terminal.present import emit_json, emit_json_list, emit_table, fee_changes_since
 from terminal.recorded import records
 
 
@@ -33,7 +33,7 @@ def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_jso
         emit_json_list(membership_data(m, on) for m in members)
         return
     rows = [[m.id, m.provider.name, m.provider.practice, m.provider.licence, m.start.isoformat(), m.status(on)] for m in members]
-    click.echo(table(rows, ["id", "name", "practice", "licence", "since", "status"]))
+    emit_table(rows, ["id", "name", "practice", "licence", "since", "status"])
 
 
 @provider.command("show")
@@ -53,7 +53,7 @@ def provider_show(ctx: click.Context, provider_id: str, as_of: date | None, as_j
         emit_json(data)
         return
     labels = ["id", "name", "practice", "licence", "email", "start", "end", "status", "leaving_reason"]
-    click.echo(table([[k, data[k] if data[k] is not None else ""] for k in labels], ["field", "value"]))
+    emit_table([[k, data[k] if data[k] is not None else ""] for k in labels], ["field", "value"])
 
 
 @provider.command("join")

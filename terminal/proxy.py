@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import DATE, MEMBER, books_as, json_option, open_books
-from terminal.present import emit_json, table
+from terminal.present import emit_json, emit_table
 from terminal.recorded import records
 
 
@@ -81,6 +81,6 @@ def proxy_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
     elif rows:
-        click.echo(table([list(r.values()) for r in rows], ["proxy", "from", "to", "for", "state"]))
+        emit_table([list(r.values()) for r in rows], ["proxy", "from", "to", "for", "state"])
     else:
         click.echo("No proxies.")

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import as_of_option, json_option, open_books, today
-from terminal.present import emit_json, table
+from terminal.present import emit_json, emit_table
 
 
 @click.command()
@@ -27,4 +27,4 @@ def reminders(ctx: click.Context, as_of: date | None, within_days: int, as_json:
     if not found:
         click.echo(f"Nothing due in the next {within_days} days.")
         return
-    click.echo(table([[r.on.isoformat(), r.text] for r in found], ["on", "reminder"]))
+    emit_table([[r.on.isoformat(), r.text] for r in found], ["on", "reminder"])

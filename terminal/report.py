@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from terminal.params import json_option, open_books
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 
 
 @click.group()
@@ -61,12 +61,12 @@ def report_transparency(
     rows.append(
         ["total", "", "", money(t.budget_total, books), money(t.actual_total, books), money(t.budget_total - t.actual_total, books)]
     )
-    click.echo(table(rows, ["line", "category", "vendor", "budget", "actual", "under (over)"], {3: "right", 4: "right", 5: "right"}))
+    emit_table(rows, ["line", "category", "vendor", "budget", "actual", "under (over)"], {3: "right", 4: "right", 5: "right"})
     click.echo("")
-    click.echo(table([[k, v] for k, v in result_rows(t)], ["", "amount"], {1: "right"}))
+    emit_table([[k, v] for k, v in result_rows(t)], ["", "amount"], {1: "right"})
     if t.refunds:
         click.echo("")
         prow = [[r.name, r.months, money(r.refund, books), money(r.assessment, books)] for r in t.refunds]
-        click.echo(table(prow, ["provider", "months", "refund", "assessed"], {1: "right", 2: "right", 3: "right"}))
+        emit_table(prow, ["provider", "months", "refund", "assessed"], {1: "right", 2: "right", 3: "right"})
     click.echo("")
     click.echo(line(t.anchor))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from terminal.params import AMOUNT_ARGUMENTS, MEMBER, MONEY, another_batch_option, as_of_option, json_option, open_books, out_option, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 from terminal.recorded import records
 
 
@@ -77,7 +77,7 @@ def revenue_list(ctx: click.Context, member_id: str | None, as_of: date | None, 
         )
         return
     rows = [[r.seq, str(r.month), r.provider, money(r.amount, books), money(r.levy, books), money(r.kept, books), r.note] for r in rs]
-    click.echo(table(rows, ["entry", "month", "member", "revenue", "co-op levy", "kept", "note"], {3: "right", 4: "right", 5: "right"}))
+    emit_table(rows, ["entry", "month", "member", "revenue", "co-op levy", "kept", "note"], {3: "right", 4: "right", 5: "right"})
 
 
 @revenue.command("statement")
@@ -112,7 +112,7 @@ def revenue_statement(
     rows.append(["total", "", *(money(s.total(c), books) for c in STATEMENT_COLUMNS)])
     headers = ["month", "status", *(h.lower() for h in STATEMENT_HEADINGS)]
     click.echo(f"{s.name} ({s.member}), {s.year}")
-    click.echo(table(rows, headers, {i: "right" for i in range(2, len(headers))}))
+    emit_table(rows, headers, {i: "right" for i in range(2, len(headers))})
     if csv_file:
         click.echo(f"Wrote {write_text(csv_file, statement_csv(s))}")
     if md_file:
@@ -143,5 +143,5 @@ def revenue_statements(ctx: click.Context, year: int, out: Path | None) -> None:
         ]
         for s, _ in done
     ]
-    click.echo(table(rows, ["member", "revenue", "co-op levy", "expenses", "net kept"], {1: "right", 2: "right", 3: "right", 4: "right"}))
+    emit_table(rows, ["member", "revenue", "co-op levy", "expenses", "net kept"], {1: "right", 2: "right", 3: "right", 4: "right"})
     click.echo(f"Wrote {len(done)} statements (CSV, Markdown, DOCX) in {folder}")

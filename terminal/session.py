@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from terminal.params import AMOUNT_ARGUMENTS, DATE, MEMBER, MONEY, another_batch_option, correction_option, json_option, open_books
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 from terminal.recorded import records
 
 
@@ -90,4 +90,4 @@ def session_list(ctx: click.Context, member_id: str | None, quarter_id: str | No
         for s in rows
     ]
     body.append(["total", "", "", *(money(sum(getattr(s, k) for s in rows), books) for k in ("fee", "clinician", "coop")), "", ""])
-    click.echo(table(body, ["session", "on", "member", "fee", "clinician", "co-op", "split", "ref"], {3: "right", 4: "right", 5: "right"}))
+    emit_table(body, ["session", "on", "member", "fee", "clinician", "co-op", "split", "ref"], {3: "right", 4: "right", 5: "right"})

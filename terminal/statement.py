@@ -9,7 +9,7 @@ import click
 
 from engine.errors import UserError
 from terminal.params import DATE, json_option, open_books, out_option, pdf_option, today
-from terminal.present import emit_json, issued_json, issued_summary, money, table, write_pdfs
+from terminal.present import emit_json, emit_table, issued_json, issued_summary, money, write_pdfs
 
 
 @click.command()
@@ -102,9 +102,9 @@ def statement(
         ]
         for m in s.months
     ]
-    click.echo(table(rows, ["month", "fee", "charged", "paid", "other", "balance"], {i: "right" for i in range(1, 6)}))
+    emit_table(rows, ["month", "fee", "charged", "paid", "other", "balance"], {i: "right" for i in range(1, 6)})
     click.echo("")
-    click.echo(table([[k, money(v, books)] for k, v in found.summary], ["", "amount"], {1: "right"}))
+    emit_table([[k, money(v, books)] for k, v in found.summary], ["", "amount"], {1: "right"})
     if not s.closed:
         click.echo("The cycle is not closed yet: any refund is worked out at its close.")
     for d in done:

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import as_of_option, json_option, open_books, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 
 
 @click.command()
@@ -32,14 +32,12 @@ def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
         click.echo(line)
     click.echo("")
     click.echo(f"{o.people} ({len(s.active)} active)")
-    click.echo(
-        table(
-            [[m.id, m.name, m.practice, m.start.isoformat()] for m in s.active],
-            ["id", "name", "practice", "since"],
-        )
+    emit_table(
+        [[m.id, m.name, m.practice, m.start.isoformat()] for m in s.active],
+        ["id", "name", "practice", "since"],
     )
     click.echo("")
     click.echo("Budget (per month)")
     rows = [[b.id, b.name, b.category, money(b.monthly, books), b.vendor + (" (co-op)" if b.cooperative_vendor else "")] for b in s.lines]
     rows.append(["", "Total", "", money(s.budget_total, books), ""])
-    click.echo(table(rows, ["line", "name", "category", "monthly", "vendor"], {3: "right"}))
+    emit_table(rows, ["line", "name", "category", "monthly", "vendor"], {3: "right"})

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from terminal.params import DATE, json_option, open_books, today
-from terminal.present import emit_json, money, table
+from terminal.present import emit_json, emit_table, money
 
 
 @click.command("year-end")
@@ -42,7 +42,7 @@ def year_end(ctx: click.Context, year: int, on: date | None, as_json: bool) -> N
         for r in y.rows
     ]
     heads = ["member", *(c.heading for c in y.columns), *(("reaches threshold",) if flag else ())]
-    click.echo(table(rows, heads, {i + 1: "right" for i in range(len(y.columns))}))
+    emit_table(rows, heads, {i + 1: "right" for i in range(len(y.columns))})
     if flag:
         assert y.threshold is not None
         click.echo(f"Reporting threshold for {year}: {money(y.threshold, books)}")

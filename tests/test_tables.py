@@ -11,7 +11,7 @@ from terminal.present import table
 CELL = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-10**9, 10**9),
+    st.integers(-(10**9), 10**9),
     st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_characters="\x7f"), max_size=12),
 )
 ALIGN = st.sampled_from(["left", "right", "center"])
@@ -69,14 +69,14 @@ def test_json_is_written_as_it_is_encoded_yet_reads_as_json_dumps(value: object,
     import terminal.present as present
 
     expected = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
-    saved = present._JSON_BATCH
-    present._JSON_BATCH = batch
+    saved = present._WRITE_BATCH
+    present._WRITE_BATCH = batch
     try:
         import click
 
         out = CliRunner().invoke(click.command()(lambda: present.emit_json(value)), []).output
     finally:
-        present._JSON_BATCH = saved
+        present._WRITE_BATCH = saved
     assert out == expected
 
 
@@ -90,10 +90,40 @@ def test_a_json_list_written_item_by_item_reads_as_json_dumps_of_the_list(items:
     import terminal.present as present
 
     expected = json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
-    saved = present._JSON_BATCH
-    present._JSON_BATCH = batch
+    saved = present._WRITE_BATCH
+    present._WRITE_BATCH = batch
     try:
         out = CliRunner().invoke(click.command()(lambda: present.emit_json_list(iter(items))), []).output
     finally:
-        present._JSON_BATCH = saved
+        present._WRITE_BATCH = saved
     assert out == expected
+
+
+TABLE_CASE = st.integers(1, 5).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.lists(st.one_of(CELL, st.just("two\nlines")), min_size=0, max_size=n + 1), max_size=6),
+        st.lists(st.text("abcdef XYZ", min_size=1, max_size=9), min_size=n, max_size=n),
+        st.dictionaries(st.integers(0, n - 1), ALIGN),
+    )
+)
+
+
+@given(TABLE_CASE, st.integers(1, 40))
+def test_a_table_written_line_by_line_is_the_text_echoing_the_whole_table_writes(
+    case: tuple[list[list[object]], list[str], dict[int, str]], batch: int
+) -> None:
+    """Ragged rows, cells of two lines (laid out by tabulate) and any batch size: the same characters."""
+    import click
+    from click.testing import CliRunner
+
+    import terminal.present as present
+
+    rows, headers, align = case
+    whole = CliRunner().invoke(click.command()(lambda: click.echo(table(rows, headers, align))), []).output
+    saved = present._WRITE_BATCH
+    present._WRITE_BATCH = batch
+    try:
+        streamed = CliRunner().invoke(click.command()(lambda: present.emit_table(rows, headers, align)), []).output
+    finally:
+        present._WRITE_BATCH = saved
+    assert streamed == whole
