@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,33 +94,26 @@ def _between_lines(lines: Iterable[str]) -> Iterator[str]:
 
 
 def _table_lines(rows: list[list[Any]], headers: list[str], align: dict[int, str] | None) -> Iterator[str]:
-    cells = []
-    plain = all(a in _PAD for a in (align or {}).values())
-    for row in rows:
-        stripped = ["" if c is None else str(c).strip() for c in row]
-        if plain:
-            joined = "".join(stripped)
-            plain = not any(mark in joined for mark in _NOT_PLAIN)
-        cells.append(stripped)
+    """The table's lines, laid out a column at a time: per-row work in Python was most of a large table's cost."""
+    align = align or {}
+    width = max([len(headers), *map(len, rows)])
+    columns = [[("" if c is None else str(c)).strip() for c in column] for column in zip_longest(*rows)]
+    columns += [[""] * len(rows) for _ in range(width - len(columns))]
+    plain = all(a in _PAD for a in align.values()) and not any(mark in "".join(column) for column in columns for mark in _NOT_PLAIN)
     if not plain:
         from tabulate import tabulate
 
-        colalign = [(align or {}).get(i, "left") for i in range(len(headers))]
+        colalign = [align.get(i, "left") for i in range(len(headers))]
         yield tabulate(rows, headers=headers, tablefmt="simple", colalign=colalign, disable_numparse=True)
         return
-    width = max([len(headers), *map(len, cells)])
     heads = [""] * (width - len(headers)) + [str(h) for h in headers]
-    for row in cells:
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
-    widths = [len(h) + 2 for h in heads]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    pads = [_PAD[(align or {}).get(i, "left")] if cells else "<" for i in range(width)]  # tabulate aligns no heading of an empty table
+    widths = [max(len(h) + 2, max(map(len, column), default=0)) for h, column in zip(heads, columns, strict=True)]
+    pads = [_PAD[align.get(i, "left")] if rows else "<" for i in range(width)]  # tabulate aligns no heading of an empty table
     yield "  ".join(format(h, f"{p}{w}") for h, p, w in zip(heads, pads, widths, strict=True)).rstrip()
     yield "  ".join("-" * w for w in widths)
-    for row in cells:
-        yield "  ".join(format(c, f"{p}{w}") for c, p, w in zip(row, pads, widths, strict=True)).rstrip()
+    line = "  ".join(f"{{:{p}{w}}}" for p, w in zip(pads, widths, strict=True)).format
+    for row in zip(*columns, strict=True):
+        yield line(*row).rstrip()
 
 
 def money(cents: int, books: Books) -> str:
