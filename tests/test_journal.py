@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.audit.verify import verify
 from engine.books.folder import Books, open_books
@@ -201,3 +203,40 @@ def test_a_long_running_reader_rechecks_the_chain_only_when_the_books_change(
     warnings: list[str] = []
     open_books(books_dir, remember=True, on_warning=warnings.append).close()
     assert any("chain" in w for w in warnings), warnings
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@given(
+    st.integers(1, 10**12),
+    TEXT,
+    TEXT,
+    TEXT,
+    TEXT,
+    st.none() | st.integers(1, 10**12),
+    st.text("0123456789abcdef", min_size=64, max_size=64),
+)
+def test_an_entry_hash_is_the_hash_of_its_canonical_spelling(
+    seq: int, kind: str, on: str, recorded_at: str, data: str, ref: int | None, prev: str
+) -> None:
+    """The spelled-out hash of an entry is the one its definition gives, for any text (quotes, controls, any script)."""
+    import hashlib
+
+    from engine.books.journal import canonical, entry_hash
+
+    expected = hashlib.sha256(f"{prev}\n{canonical([seq, kind, on, recorded_at, data, ref])}".encode()).hexdigest()
+    assert entry_hash(prev, seq, kind, on, recorded_at, data, ref) == expected
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | TEXT, lambda inner: st.lists(inner) | st.dictionaries(TEXT, inner), max_leaves=20
+    )
+)
+def test_canonical_is_json_dumps_with_its_options(value: object) -> None:
+    import json
+
+    from engine.books.journal import canonical
+
+    assert canonical(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
