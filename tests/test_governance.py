@@ -138,6 +138,26 @@ def test_wrong_credential_is_refused_and_only_the_failure_recorded(gov: Coop, bo
     assert ballots == []
 
 
+def test_failed_checks_in_a_row_count_from_the_last_time_the_credential_worked(gov: Coop, books_dir: Path) -> None:
+    from engine.governance.credentials import failures_in_a_row
+
+    ok(propose_onboarding(gov))
+    wrong = at("2027-02-02", "mara-quist", "guessed-it")
+    for _ in range(3):
+        refused(gov("vote", "cast", "P-1", "--member", "mara-quist", "--choice", "yes", env=wrong), "wrong credential")
+    refused(gov("vote", "cast", "P-1", "--member", "teo-abernathy", "--choice", "yes", env=at("2027-02-02", "x", "guessed")), "wrong")
+    books = open_books(books_dir)
+    assert len(failures_in_a_row(books, "mara-quist")) == 3 and len(failures_in_a_row(books, "teo-abernathy")) == 1
+    assert failures_in_a_row(books, "rowan-ellery") == [] and failures_in_a_row(books, "mara") == []
+    ok(vote(gov, "2027-02-02", "P-1", "mara-quist", "no"))  # the credential worked: the count starts again
+    assert failures_in_a_row(books, "mara-quist") == []
+    refused(gov("vote", "cast", "P-1", "--member", "mara-quist", "--choice", "yes", env=wrong), "wrong credential")
+    failed = books.journal.entries(["member.credential_failed"])
+    assert failures_in_a_row(books, "mara-quist") == [failed[-1].recorded_at]
+    assert len(failures_in_a_row(books, "teo-abernathy")) == 1
+    books.close()
+
+
 def test_credential_is_prompted_with_hidden_input(gov: Coop) -> None:
     ok(propose_onboarding(gov))
     result = gov(
@@ -238,6 +258,31 @@ def test_one_current_ballot_the_latest_counts_and_earlier_ones_stay(gov: Coop) -
     assert data["result"]["counts"]["yes"] == 3 and data["result"]["counts"]["no"] == 0
     old_receipt = first.split("Receipt: ")[1].split()[0]
     assert "superseded" in ok(gov("audit", "receipt", old_receipt)).output
+
+
+def test_a_ballot_finds_its_voters_earlier_ballot_without_reading_everyones(
+    gov: Coop, books_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ballot looks up only its voter's previous one: reading every member's for each of 10,000 ballots costs 10,000 squared."""
+    from engine.governance import ballots, proposals
+
+    ok(propose_onboarding(gov))
+    ok(vote(gov, "2027-02-02", "P-1", "mara-quist", "no", "not yet"))
+    ok(vote(gov, "2027-02-02", "P-1", "rowan-ellery", "yes"))
+    ok(vote(gov, "2027-02-03", "P-1", "mara-quist", "abstain"))
+    books = open_books(books_dir)
+    p = proposals.load(books, "P-1")
+    found = {m: p.current_ballot(m) for m in [*MEMBERS, "mara"]}
+    assert "ballots" not in vars(p)  # nobody asked for every ballot yet
+    assert {m: b for m, b in found.items() if b is not None} == p.current_ballots()
+    assert found["mara-quist"].choice == "abstain" and found["mara"] is None
+    assert all(p.current_ballot(m, "ratification") is None for m in MEMBERS)
+    monkeypatch.setenv("COOP_NOW", "2027-02-04T09:00:00")
+    cast_on, entry = ballots.cast(books, "P-1", "mara-quist", "yes", secret_of("mara-quist"))
+    assert "ballots" not in vars(cast_on)
+    assert entry.data["supersedes"] == found["mara-quist"].entry.seq
+    assert proposals.load(books, "P-1").current_ballot("mara-quist") == proposals.load(books, "P-1").current_ballots()["mara-quist"]
+    books.close()
 
 
 def test_refused_ballots(gov: Coop) -> None:

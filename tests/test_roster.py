@@ -8,7 +8,14 @@ from engine.books import roster
 from engine.books.config import Provider
 from engine.books.folder import Books
 
-NEW = {"id": "ada-lind", "name": "Ada Lind", "practice": "Lind Therapy LLC", "licence": "LPC-1", "email": "ada@example.org", "start": "2027-02-01"}
+NEW = {
+    "id": "ada-lind",
+    "name": "Ada Lind",
+    "practice": "Lind Therapy LLC",
+    "licence": "LPC-1",
+    "email": "ada@example.org",
+    "start": "2027-02-01",
+}
 
 
 def test_a_joined_member_reads_as_the_validated_provider_their_join_recorded(books: Books) -> None:
@@ -40,4 +47,24 @@ def test_a_founding_member_and_a_departure_and_a_withdrawn_join(books: Books) ->
     assert left.details() == founder.model_dump(mode="json")
     assert left.status(date(2027, 5, 1)) == "left" and left.status(date(2027, 4, 30)) == "active"
     assert "ada-lind" not in everyone
-    assert founder.id in {m.id for m in roster.memberships(books, date(2027, 4, 29)).values() if m.end is None}  # dated after the day asked about
+    assert founder.id in {
+        m.id for m in roster.memberships(books, date(2027, 4, 29)).values() if m.end is None
+    }  # dated after the day asked about
+
+
+def test_one_members_lookup_folds_as_the_whole_roster_does(books: Books) -> None:
+    """A ballot or a credential check asks about one member; the answer must be the one the whole roster gives."""
+    founder = books.federation.providers[0]
+    roster.leave(books, founder.id, date(2027, 4, 30), "moving away")
+    withdrawn = roster.join(books, NEW)
+    with books.transaction() as w:
+        w.append("correction.void", date(2027, 2, 2), {"reason": "entered in error"}, ref=withdrawn.seq)
+    roster.join(books, {**NEW, "id": "ada", "email": "a@example.org", "practice": "ada-lind counselling"})
+    roster.leave(books, "ada", date(2027, 6, 30), "")
+    ids = [p.id for p in books.federation.providers] + ["ada-lind", "ada", "nobody"]
+    for day in (date(2027, 1, 1), date(2027, 2, 1), date(2027, 4, 30), date(2027, 5, 1), date(2027, 7, 1), date.max):
+        everyone = roster.memberships(books, day)
+        for pid in ids:
+            assert roster.membership(books, pid, day) == everyone.get(pid), (pid, day)
+    assert roster.membership(books, "ada").end == date(2027, 6, 30)
+    assert roster.membership(books, "ada-lind") is None

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.imports import read_rows
-from engine.books.journal import LIVE, Entry, Writer
+from engine.books.journal import LIVE, Entry, Writer, canonical
 from engine.errors import UserError
 
 JOINED = "provider.joined"
@@ -83,8 +83,11 @@ def _defaults() -> dict[str, Any]:
 _FOLD = (
     "SELECT seq, kind, on_date, json_extract(data, '$.provider.id'), json_extract(data, '$.provider.start'), "
     "json_extract(data, '$.provider.name'), json_extract(data, '$.provider.practice'), json_extract(data, '$.provider'), "
-    f"json_extract(data, '$.reason') FROM entries WHERE kind IN ('{JOINED}', '{LEFT}') AND on_date <= ? AND {LIVE} ORDER BY seq"
+    f"json_extract(data, '$.reason') FROM entries WHERE kind IN ('{JOINED}', '{LEFT}') AND on_date <= ? AND {LIVE}"
 )
+_ONE = " AND instr(data, ?) AND ? IN (json_extract(data, '$.provider.id'), json_extract(data, '$.provider'))"
+"""One provider's entries: a join records the provider (``$.provider.id``), a departure their id (``$.provider``).
+``instr`` first passes over the rows that cannot name them (the writer spells every id one way) before any JSON is read."""
 
 
 def memberships(books: Books, as_of: date) -> dict[str, Membership]:
@@ -94,7 +97,22 @@ def memberships(books: Books, as_of: date) -> dict[str, Membership]:
     reader needs, so no member's record is parsed unless someone reads it.
     """
     out: dict[str, Membership] = {p.id: Membership.of(p) for p in books.federation.providers}
-    for seq, kind, on, pid, start, name, practice, recorded, reason in books.journal.conn.execute(_FOLD, (as_of.isoformat(),)):
+    return _fold(out, books.journal.conn.execute(_FOLD + " ORDER BY seq", (as_of.isoformat(),)))
+
+
+def membership(books: Books, provider_id: str, as_of: date = date.max) -> Membership | None:
+    """One provider's membership, as :func:`memberships` gives it, folding only that provider's entries.
+
+    A ballot or a credential check names one member: folding all 10,000 for
+    each of 10,000 ballots would make a vote cost the square of the roster.
+    """
+    out = {p.id: Membership.of(p) for p in books.federation.providers if p.id == provider_id}
+    rows = books.journal.conn.execute(_FOLD + _ONE + " ORDER BY seq", (as_of.isoformat(), canonical(provider_id), provider_id))
+    return _fold(out, rows).get(provider_id)
+
+
+def _fold(out: dict[str, Membership], rows: Any) -> dict[str, Membership]:
+    for seq, kind, on, pid, start, name, practice, recorded, reason in rows:
         if kind == JOINED:
             out[pid] = Membership(pid, date.fromisoformat(start), None, None, seq, name, practice, None, recorded)
         else:
@@ -110,10 +128,9 @@ def active(books: Books, on: date) -> list[Membership]:
 
 def require(books: Books, provider_id: str, field: str = "PROVIDER") -> Membership:
     """The provider with this id, whenever they joined or left; a clear error if none."""
-    everyone = memberships(books, date.max)
-    found = everyone.get(provider_id)
+    found = membership(books, provider_id)
     if found is None:
-        known = sorted(everyone)
+        known = sorted(memberships(books, date.max))
         hint = f"known ids: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''}" if known else "no providers yet"
         raise UserError(f"unknown provider '{provider_id}'", field=field, expected=hint)
     return found

@@ -31,11 +31,11 @@ from typing import Any
 from engine.books import clock
 from engine.books.folder import Books
 from engine.books.journal import Entry
-from engine.books.roster import active, memberships, require
+from engine.books.roster import active, membership, memberships, require
 from engine.errors import UserError
 from engine.governance import credentials, pseudonyms, tally
 from engine.governance.challenges import content_hash
-from engine.governance.proposals import BALLOT, RESULT, Ballot, Proposal, electorate, freeze, load, seal
+from engine.governance.proposals import BALLOT, RESULT, Ballot, Proposal, electorate, freeze, load, opening, seal
 
 
 def voting_end(p: Proposal, closed_on: date) -> date:
@@ -82,7 +82,7 @@ def cast(
     if secret is not None and assertion is not None:
         raise UserError("a ballot is cast with a credential or with a passkey, not both", field="credential")
     today = clock.today()
-    load(books, pid)  # an unknown proposal is named before any credential is asked about
+    opening(books, pid)  # an unknown proposal is named before any credential is asked about
     if assertion is None:
         credentials.check(books, member, secret)
     else:
@@ -205,7 +205,9 @@ def _ballot(
         raise UserError(
             f"{member} may not vote on {p.label}: not an active member when voting opened on {p.voting_opens}", field="--member"
         )
-    m = memberships(books, date.max)[member]
+    m = membership(books, member)
+    if m is None:  # in the frozen electorate, but their joining was since withdrawn
+        raise UserError(f"{member} is no longer on the roster and no longer votes", field="--member")
     if m.end is not None and m.end < today:
         raise UserError(f"{member} left on {m.end} and no longer votes", field="--member")
     phase = "voting"
@@ -219,7 +221,7 @@ def _ballot(
     elif today > p.deadline:
         raise UserError(f"voting on {p.label} ended on {p.deadline}; ballots are no longer accepted", field="PROPOSAL")
     voter = pseudonyms.pseudonym(pseudonyms.required_key(books, p.opened, p.label), member) if p.pseudonymous else member
-    previous = p.current_ballots(phase).get(voter)
+    previous = p.current_ballot(voter, phase)
     data: dict[str, Any] = {"pseudonym" if p.pseudonymous else "member": voter, "choice": choice, "reason": reason.strip(), "phase": phase}
     private: dict[str, Any] = {}
     if holder is not None:
