@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -684,7 +684,7 @@ def typeset(markdown: str, meta: DocMeta) -> list[tuple[str, bytes]]:
     """A Markdown document's DOCX package parts, in order (zip them with :func:`write_zip`); same text and meta, same parts."""
     from engine.documents import pieces
 
-    markdown, meta = xml_text(markdown), DocMeta(*(xml_text(v) if isinstance(v, str) else v for v in astuple(meta)))
+    markdown, meta = xml_text(markdown), DocMeta(*(xml_text(v) if isinstance(v, str) else v for v in _fields(meta)))
     footer_in_place = _plain_text(meta.footer)  # else it is typeset into its own skeleton, tabs and breaks as python-docx writes them
     footer = _FOOTER if footer_in_place else meta.footer
     plan = pieces.plan(markdown)
@@ -716,6 +716,11 @@ def typeset(markdown: str, meta: DocMeta) -> list[tuple[str, bytes]]:
             blob = blob.replace(_FOOTER_RUN, b"<w:t" + space + b">" + _escaped(meta.footer) + b"</w:t>")
         parts.append((name, blob))
     return parts
+
+
+def _fields(meta: DocMeta) -> tuple[Any, ...]:
+    """The meta's fields in order, as they are (``astuple`` deep-copies each, which cost more than the rest of a notice's meta)."""
+    return tuple(getattr(meta, f.name) for f in fields(meta))
 
 
 def _plain_text(text: str) -> bool:
