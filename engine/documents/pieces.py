@@ -41,8 +41,9 @@ _INLINE_TYPES = frozenset({"text", "softbreak", "hardbreak", "strong_open", "str
 """Inline tokens that need no state carried from one block to the next (no tracked changes, no HTML)."""
 
 _END = b"</w:body></w:document>"
-_REMEMBERED = 20_000
-"""Pieces each table of remembered bytes holds before it starts again: a batch's repeats fit many times over."""
+_BLOCKS, _CELLS = 2_048, 20_000
+"""Blocks and cells remembered before starting again: a batch's repeats (a template's fixed blocks, its months and
+amounts) fit many times over, while a block each provider has alone (their table of months, some 10 KB) is let go."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _split(markdown: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=_REMEMBERED)
+@lru_cache(maxsize=_BLOCKS)
 def _block(text: str) -> Block | None:
     """A block parsed once: a plain table through a stand-in of its shape, anything else through the parser."""
     lines = text.split("\n")
@@ -165,7 +166,7 @@ def _shape(shape: str) -> tuple[tuple[tuple[str, str, bool], ...], ...] | None:
     return tuple(tuple((ts._cell_text(children), align, header) for children, align, header in row) for row in rows)
 
 
-@lru_cache(maxsize=_REMEMBERED)
+@lru_cache(maxsize=_CELLS)
 def _inline(text: str) -> list[Token] | None:
     """A cell's text parsed as the table's parser parses it (the same inline rules, no link definitions in play)."""
     if not text:
@@ -223,7 +224,7 @@ class Writer:
             known = self.blocks.get(block.text)
             if known is None:
                 known = self._block(block)
-                if len(self.blocks) >= _REMEMBERED:
+                if len(self.blocks) >= _BLOCKS:
                     self.blocks.clear()
                 self.blocks[block.text] = known
             out.append(known)
@@ -262,7 +263,7 @@ class Writer:
         known = self.cells.get(key)
         if known is None:
             known = self._piece(lambda: self.builder.cell(self.body, cell, width, keep, False))
-            if len(self.cells) >= _REMEMBERED:
+            if len(self.cells) >= _CELLS:
                 self.cells.clear()
             self.cells[key] = known
         return known
