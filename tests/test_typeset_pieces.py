@@ -172,3 +172,17 @@ def test_any_documents_in_a_row_from_pieces_are_their_whole_typesetting(docs: li
         for markdown in docs:
             wholes.append(typeset(markdown, META))
     assert [typeset(markdown, META) for markdown in docs] == wholes
+
+
+def test_documents_typeset_in_several_threads_at_once_are_their_whole_typesetting(whole: Any) -> None:
+    """The portal typesets in a pool of threads: pieces made at the same time never take each other's bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def document(k: int) -> str:
+        rows = "\n".join(f"| Thread item {k}-{r} | ${k},{r:03d}.00 | **{k * r}** |" for r in range(12))
+        return f"# Statement {k}\n\nTo Provider {k}, issued today\n\n| Item | Amount | Count |\n|---|---:|---:|\n{rows}\n"
+
+    markdowns = [document(k) for k in range(48)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        typeset_at_once = list(pool.map(lambda m: typeset(m, META), markdowns))
+    assert typeset_at_once == [whole(m, META) for m in markdowns]

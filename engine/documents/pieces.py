@@ -21,6 +21,7 @@ by :func:`engine.documents.typesetting.typeset` as before.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -193,6 +194,7 @@ class Writer:
         for child in list(body)[:-1]:
             body.remove(child)
         self.root, self.body = root, body
+        self.lock = threading.Lock()
         self.start = len(ts._serialize(root)) - len(_END)
         self.skeleton, self.landscape = skeleton, landscape
         self.meta = ts.DocMeta("", "", issued, author)
@@ -208,11 +210,18 @@ class Writer:
         return ts._Builder(self.body, self.skeleton, self.meta, self.landscape, tables)
 
     def _piece(self, build: Any, unclosed: bytes = b"") -> bytes:
-        """What ``build`` appends to the scratch body, as bytes; ``unclosed``: the closing tag to leave off (more follows)."""
-        build()
-        whole = ts._serialize(self.root)
-        for child in list(self.body)[1:]:
-            self.body.remove(child)
+        """What ``build`` appends to the scratch body, as bytes; ``unclosed``: the closing tag to leave off (more follows).
+
+        One piece at a time: the portal typesets in several threads, and two pieces in the scratch body at once would
+        each be serialized with the other's bytes. The scratch body is emptied even when ``build`` fails.
+        """
+        with self.lock:
+            try:
+                build()
+                whole = ts._serialize(self.root)
+            finally:
+                for child in list(self.body)[1:]:
+                    self.body.remove(child)
         if not whole.endswith(_END) or not whole.endswith(unclosed + _END):
             raise AssertionError("a piece's bytes are not where the body's children go")
         return whole[self.start : len(whole) - len(_END) - len(unclosed)]
