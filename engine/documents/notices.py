@@ -51,7 +51,7 @@ from engine.documents.data import (
     StatementMonth,
 )
 from engine.documents.manual import budget_rows
-from engine.documents.templates import long_date
+from engine.documents.templates import TemplateSpec, long_date
 from engine.errors import UserError
 from engine.ledger import accounts as ledger
 from engine.ledger import fees
@@ -368,12 +368,15 @@ def render(p: Prepared, currency: str, anchor: Anchor | None = None) -> tuple[st
     return stamp(typeset(p, currency), p, anchor)
 
 
-def typeset(p: Prepared, currency: str) -> tuple[str, list[tuple[str, bytes]]]:
-    """The document typeset once, its anchor still to stamp: its Markdown and its package's parts, not yet zipped."""
+def typeset(p: Prepared, currency: str, specs: dict[str, TemplateSpec] | None = None) -> tuple[str, list[tuple[str, bytes]]]:
+    """The document typeset once, its anchor still to stamp: its Markdown and its package's parts, not yet zipped.
+
+    ``specs``: the template registry, looked up once for a batch (building it costs more than typesetting a notice).
+    """
     from engine.documents.contracts import render_notice
     from engine.documents.templates import registry
 
-    return render_notice(registry()[p.kind], p.data, currency)
+    return render_notice((specs or registry())[p.kind], p.data, currency)
 
 
 def stamp(rendered: tuple[str, list[tuple[str, bytes]]], p: Prepared, anchor: Anchor | None) -> tuple[str, bytes]:
@@ -397,13 +400,16 @@ def latest(books: Books) -> dict[tuple[str, str], dict[str, Any]]:
 
 def issue(books: Books, prepared: list[Prepared], out: Path, on: date, progress: Callable[[Any], Any] | None = None) -> list[Issued]:
     """Write each document's Markdown and DOCX under ``out`` and record the new ones, in one transaction."""
+    from engine.documents.templates import registry
+
     currency = books.federation.currency
+    specs = registry()
     known = latest(books)
     done = []
     with staged(books.journal) as stage, books.transaction() as w:
         head = anchoring.current(books.journal)  # the batch prints the head before its own entries
         for p in progress(prepared) if progress else prepared:
-            rendered = typeset(p, currency)
+            rendered = typeset(p, currency, specs)
             carried, markdown, docx, fresh = anchoring.carry(known.get((p.provider, p.key)), partial(stamp, rendered, p), head)
             folder = out / p.folder / p.cycle
             stage.write_text(md_path := folder / f"{p.stem}.md", markdown)

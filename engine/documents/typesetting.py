@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -437,9 +437,25 @@ class _Builder:
         inches = list(PARTIES_COLUMNS) if fixed else column_widths(rows, ncols, signature, self.text_width)
         self.parties_next = False
         widths = [str(Inches(w).twips) for w in inches]
-        made = str(Emu(self.skeleton.block_width // ncols).twips)  # the width python-docx gives a cell the Markdown row lacks
-        text_style = self.styles["Table Text"]
-        tbl = SubElement(self.body, _TBL)
+        made = self.missing_width(ncols)
+        tbl = self.table_start(self.body, widths, signature)
+        last = len(rows) - 1
+        for r, row in enumerate(rows):
+            tr = self.row_start(tbl, header_row(row))
+            # A signature block or a short table stays on one page.
+            keep = (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < last
+            for c in range(ncols):
+                self.cell(tr, row[c] if c < len(row) else None, widths[c] if c < len(row) else made, keep, signature)
+        self.paragraph("Table Text")
+        return j + 1
+
+    def missing_width(self, ncols: int) -> str:
+        """The width python-docx gives a cell the Markdown row lacks (twips)."""
+        return str(Emu(self.skeleton.block_width // ncols).twips)
+
+    def table_start(self, parent: Any, widths: list[str], signature: bool) -> Any:
+        """A table's properties and grid, its rows still to come."""
+        tbl = SubElement(parent, _TBL)
         props = SubElement(tbl, _TBL_PR)
         if not signature:
             SubElement(props, _TBL_STYLE).set(_VAL, self.skeleton.table_style)
@@ -453,44 +469,45 @@ class _Builder:
         grid = SubElement(tbl, _TBL_GRID)
         for w in widths:
             SubElement(grid, _GRID_COL).set(_W, w)
-        last = len(rows) - 1
-        for r, row in enumerate(rows):
-            tr = SubElement(tbl, _TR)
-            tr_props = SubElement(tr, _TR_PR)
-            SubElement(tr_props, _CANT_SPLIT)  # a row is read whole: it never starts on one page and ends on the next
-            if header_row(row):
-                SubElement(tr_props, _TBL_HEADER)
-            # A signature block or a short table stays on one page.
-            keep = (signature or len(rows) <= KEEP_WHOLE_ROWS) and r < last
-            for c in range(ncols):
-                tc = SubElement(tr, _TC)
-                tc_props = SubElement(tc, _TC_PR)
-                cell_width = SubElement(tc_props, _TC_W)
-                cell_width.set(_TYPE, "dxa")
-                cell_width.set(_W, widths[c] if c < len(row) else made)
-                p = SubElement(tc, _P)
-                if c >= len(row):
-                    continue
-                children, align, header = row[c]
-                ppr = SubElement(p, _PPR)
-                SubElement(ppr, _PSTYLE).set(_VAL, text_style)
-                if keep:
-                    SubElement(ppr, _KEEP_NEXT)
-                if signature:
-                    SubElement(ppr, _SPACING).set(_BEFORE, _SIGNATURE_SPACE[header])
-                if align in _JC_VALUES:
-                    SubElement(ppr, _JC).set(_VAL, align)
-                self.inline(p, children, bold=header)
-                if signature and "".join(t.content for t in children if t.type == "text").strip().endswith(":"):
-                    _add_text(SubElement(p, _R), "\u00a0" + "_" * 30)  # a line to sign or date on
-                if not keep and header:
-                    shade = SubElement(tc_props, _SHD)
-                    for name, value in _SHADE:
-                        shade.set(qn(f"w:{name}"), value)
-                if not signature and is_amount(_cell_text(children)):
-                    SubElement(tc_props, _NO_WRAP)
-        self.paragraph("Table Text")
-        return j + 1
+        return tbl
+
+    def row_start(self, parent: Any, header: bool) -> Any:
+        """A row and its properties, its cells still to come."""
+        tr = SubElement(parent, _TR)
+        tr_props = SubElement(tr, _TR_PR)
+        SubElement(tr_props, _CANT_SPLIT)  # a row is read whole: it never starts on one page and ends on the next
+        if header:
+            SubElement(tr_props, _TBL_HEADER)
+        return tr
+
+    def cell(self, parent: Any, cell: tuple[list[Token], str, bool] | None, width: str, keep: bool, signature: bool) -> None:
+        """One cell ``width`` twips wide; ``None`` for a cell the Markdown row lacks (an empty paragraph)."""
+        tc = SubElement(parent, _TC)
+        tc_props = SubElement(tc, _TC_PR)
+        cell_width = SubElement(tc_props, _TC_W)
+        cell_width.set(_TYPE, "dxa")
+        cell_width.set(_W, width)
+        p = SubElement(tc, _P)
+        if cell is None:
+            return
+        children, align, header = cell
+        ppr = SubElement(p, _PPR)
+        SubElement(ppr, _PSTYLE).set(_VAL, self.styles["Table Text"])
+        if keep:
+            SubElement(ppr, _KEEP_NEXT)
+        if signature:
+            SubElement(ppr, _SPACING).set(_BEFORE, _SIGNATURE_SPACE[header])
+        if align in _JC_VALUES:
+            SubElement(ppr, _JC).set(_VAL, align)
+        self.inline(p, children, bold=header)
+        if signature and "".join(t.content for t in children if t.type == "text").strip().endswith(":"):
+            _add_text(SubElement(p, _R), "\u00a0" + "_" * 30)  # a line to sign or date on
+        if not keep and header:
+            shade = SubElement(tc_props, _SHD)
+            for name, value in _SHADE:
+                shade.set(qn(f"w:{name}"), value)
+        if not signature and is_amount(_cell_text(children)):
+            SubElement(tc_props, _NO_WRAP)
 
 
 _JC_VALUES = ("right", "center")
@@ -665,17 +682,26 @@ def _escaped(text: str) -> bytes:
 
 def typeset(markdown: str, meta: DocMeta) -> list[tuple[str, bytes]]:
     """A Markdown document's DOCX package parts, in order (zip them with :func:`write_zip`); same text and meta, same parts."""
-    markdown, meta = xml_text(markdown), DocMeta(*(xml_text(v) if isinstance(v, str) else v for v in astuple(meta)))
-    tokens = parser().parse(markdown)
-    tables = {i: _table_rows(tokens, i) for i, t in enumerate(tokens) if t.type == "table_open"}
-    landscape = any(not table_fits(rows, PORTRAIT_WIDTH) for rows, _ in tables.values() if rows)
-    toc_titles = [_plain(tokens[i + 1].children or []) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
-    update_fields = bool(toc_titles) and "<!-- toc -->" in markdown
+    from engine.documents import pieces
+
+    markdown, meta = xml_text(markdown), DocMeta(*(xml_text(v) if isinstance(v, str) else v for v in _fields(meta)))
     footer_in_place = _plain_text(meta.footer)  # else it is typeset into its own skeleton, tabs and breaks as python-docx writes them
-    skeleton = _skeleton(landscape, _FOOTER if footer_in_place else meta.footer, meta.anchor, update_fields, meta.issued, meta.author)
+    footer = _FOOTER if footer_in_place else meta.footer
+    plan = pieces.plan(markdown)
+    if plan is not None:
+        landscape, update_fields = plan.landscape, plan.update_fields
+    else:
+        tokens = parser().parse(markdown)
+        tables = {i: _table_rows(tokens, i) for i, t in enumerate(tokens) if t.type == "table_open"}
+        landscape = any(not table_fits(rows, PORTRAIT_WIDTH) for rows, _ in tables.values() if rows)
+        toc_titles = [_plain(tokens[i + 1].children or []) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
+        update_fields = bool(toc_titles) and "<!-- toc -->" in markdown
+    skeleton = _skeleton(landscape, footer, meta.anchor, update_fields, meta.issued, meta.author)
     parts = []
     for name, blob in skeleton.parts:
-        if name == "word/document.xml":
+        if name == "word/document.xml" and plan is not None:
+            blob = pieces.writer(landscape, footer, meta.anchor, update_fields, meta.issued, meta.author).document(plan.blocks)
+        elif name == "word/document.xml":
             root = etree.fromstring(blob)
             body = root[0]
             section = body[-1]  # the section properties stay last
@@ -690,6 +716,11 @@ def typeset(markdown: str, meta: DocMeta) -> list[tuple[str, bytes]]:
             blob = blob.replace(_FOOTER_RUN, b"<w:t" + space + b">" + _escaped(meta.footer) + b"</w:t>")
         parts.append((name, blob))
     return parts
+
+
+def _fields(meta: DocMeta) -> tuple[Any, ...]:
+    """The meta's fields in order, as they are (``astuple`` deep-copies each, which cost more than the rest of a notice's meta)."""
+    return tuple(getattr(meta, f.name) for f in fields(meta))
 
 
 def _plain_text(text: str) -> bool:
