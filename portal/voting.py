@@ -151,7 +151,9 @@ def routes(portal: Portal) -> list[Route]:
         return visit.page("proposal.html.j2", **await visit.run(work))
 
     async def ballot(visit: Visit) -> Response:
+        from engine.governance import credentials
         from engine.governance.ballots import cast
+        from engine.governance.proposals import load
 
         member = visit.require_member()
         pid = visit.request.path_params["pid"]
@@ -160,8 +162,11 @@ def routes(portal: Portal) -> list[Route]:
             raise UserError("casting a ballot needs your credential (or your passkey)", field="credential")
 
         def work() -> Any:
+            with reading(portal.folder) as books:
+                load(books, pid)  # an unknown proposal is named before any credential is asked about
+                compared = credentials.compare(books, member, secret)  # scrypt, with no lock held
             with writing(portal.folder) as books:
-                return cast(books, pid, member, visit.form.get("choice", ""), secret, visit.form.get("reason", ""))
+                return cast(books, pid, member, visit.form.get("choice", ""), None, visit.form.get("reason", ""), compared=compared)
 
         p, entry = await visit.run(work)
         visit.wrote()
