@@ -233,7 +233,9 @@ def test_a_member_signs_their_agreement_in_the_portal(joined: Path, coop) -> Non
     books.close()
     page = mara.get(f"/documents/{agreement.seq}/sign")
     assert page.status_code == 200 and agreement.data["sha256"] in page.text
-    r = mara.form(f"/documents/{agreement.seq}/sign", f"/documents/{agreement.seq}/sign", {"name": "Mara Quist", "credential": secret(MARA)})
+    r = mara.form(
+        f"/documents/{agreement.seq}/sign", f"/documents/{agreement.seq}/sign", {"name": "Mara Quist", "credential": secret(MARA)}
+    )
     assert r.status_code == 303, r.text
     signed = kinds(joined, "contract.signed")
     assert signed[-1]["provider"] == MARA and signed[-1]["sha256"] == agreement.data["sha256"]
@@ -384,3 +386,35 @@ def test_a_request_that_writes_first_closes_the_votes_whose_time_has_come(joined
     signed_in(joined, TEO)  # signing in checks the credential on the books: a request that writes
     [result] = kinds(joined, "proposal.result")
     assert result["closed_by"] == "calendar" and result["outcome"] == "no_quorum"
+
+
+def test_the_schedule_mails_a_burst_of_writes_in_one_pass_after_it(joined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fifty ballots at one moment poke the schedule fifty times: it waits for the writes to pause, then passes once."""
+    import threading
+    import time
+
+    from portal import schedule
+
+    passes: list[float] = []
+    passed = threading.Event()
+
+    def count(_folder: Path) -> None:
+        passes.append(time.monotonic())
+        passed.set()
+
+    monkeypatch.setattr(schedule, "settle", count)
+    s = schedule.Schedule(joined, every=60.0, quiet=0.5, gather=30.0)
+    s.start()
+    try:
+        assert passed.wait(10)
+        passed.clear()
+        for _ in range(50):
+            s.poke()
+            time.sleep(0.005)
+        last_poke = time.monotonic()
+        assert passed.wait(10), "a poke is followed by a pass"
+        time.sleep(1.0)
+    finally:
+        s.stop()
+    assert len(passes) == 2, "one pass on starting, one for the whole burst"
+    assert passes[1] >= last_poke + 0.4, "the pass waited for the writes to pause (0.5 s, less the timer's slack)"
