@@ -1,27 +1,47 @@
-"""The books for one request: read without waiting, write one at a time.
+"""The books for one request: read without waiting, write one at a time; what pages work out, kept while the books stay the same.
 
 SQLite in WAL mode lets any number of readers go on while one writer
 commits, so a page never waits. Writers from this process queue on one
 lock before they ask SQLite for its write lock, and a writer from the
 terminal is waited for by the journal's own lock: no member ever sees
 "database is locked".
+
+A server answers the same page many times over books that have not changed
+in between: what a page works out from the record (a proposal built from
+its entries, say) is kept by the books' state, and any write or edit makes
+a new state, so the next read works it out afresh.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+from engine.books import clock
 from engine.books.folder import Books, open_books
 
+T = TypeVar("T")
+
 _WRITING = threading.Lock()
+
+WARNINGS: dict[Path, list[str]] = {}
+"""What the last read of each folder's books found wrong with their chain or seal (nothing: an empty list), for every page to say."""
+
+KEPT = 256
+"""How many worked-out page parts one process keeps (the least recently used is forgotten first)."""
+_KEPT: OrderedDict[tuple[object, ...], object] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
 
 
 @contextmanager
 def reading(folder: Path) -> Iterator[Books]:
-    books = open_books(folder, on_warning=lambda _w: None, remember=True)
+    found: list[str] = []
+    books = open_books(folder, on_warning=found.append, remember=True)
+    WARNINGS[folder] = found  # books found sound before (remembered by their state) warn of nothing
     try:
         yield books
     finally:
@@ -43,3 +63,28 @@ def writing(folder: Path) -> Iterator[Books]:
             yield books
         finally:
             books.close()
+
+
+def kept(books: Books, what: tuple[object, ...], work: Callable[[], T]) -> T:
+    """``work()``, worked out once for as long as the books stay byte for byte the same, and today is the same day.
+
+    The key is the books' state (the journal's head, and the size and time of the
+    journal, its write-ahead log and federation.yaml), as for the remembered chain
+    check: a write, from here or the terminal, or a row edited by hand, gives a
+    new key, so nothing stale is served and an edited row is read afresh. What is
+    kept is shared between requests and must not be changed by whoever reads it;
+    it is kept only if the books did not change while it was worked out.
+    """
+    before = books.state()
+    key = (books.folder, before, clock.today(), *what)
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]  # type: ignore[return-value]
+    value = work()
+    if books.state() == before:
+        with _KEPT_LOCK:
+            _KEPT[key] = value
+            while len(_KEPT) > KEPT:
+                _KEPT.popitem(last=False)
+    return value

@@ -14,7 +14,7 @@ from engine.books.folder import Books
 from engine.errors import UserError
 from engine.governance.proposals import deciding
 from portal import forms
-from portal.books import reading, writing
+from portal.books import kept, reading, writing
 from portal.text import changed_parts, days_left, html
 from portal.web import Portal, Refused, Visit, route
 
@@ -66,7 +66,22 @@ def _redline(books: Books, p: Any) -> str | None:
 
 
 def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str, Any]:
+    """The proposal's page for ``member``: what every member sees, kept while the books stay the same, and what is theirs."""
     from engine.governance.passkeys import passkeys_of
+
+    shared = kept(books, ("proposal", pid), lambda: _proposal_shared(books, pid, today))
+    p = shared["p"]
+    return {
+        **shared,
+        "eligible": member in shared["electorate"],
+        "mine": my_ballot(books, p, member),
+        "can_vote": shared["open_now"] and member in shared["electorate"],
+        "has_passkey": bool(passkeys_of(books, member)),
+    }
+
+
+def _proposal_shared(books: Books, pid: str, today: date) -> dict[str, Any]:
+    """What the proposal's page shows every member alike, worked out from its journal entries."""
     from engine.governance.proposals import load
     from engine.governance.views import proposal_data
 
@@ -74,12 +89,10 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
     data = proposal_data(p, today, books, detail=True)
     eligible, recused = deciding(books, p)
     secret = p.rule.secret
-    mine = my_ballot(books, p, member)
     counts = None
     if not secret or p.final is not None:
         counts = data["result"]["counts"] if data.get("result") else _live_counts(p)
     marked = _redline(books, p)
-    open_now = p.final is None and p.voting_opens <= today <= p.deadline and p.result is None
     return {
         "p": p,
         "data": data,
@@ -88,15 +101,13 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
         "changes": getattr(p.fields, "changes", None) if p.matter.value == "manual_amendment" else None,
         "redline": html(changed_parts(marked)) if marked else None,
         "when": days_left(p.deadline, today, p.voting_opens) if p.final is None else f"closed on {p.final.on}",
-        "eligible": member in eligible,
+        "electorate": frozenset(eligible),
+        "open_now": p.final is None and p.voting_opens <= today <= p.deadline and p.result is None,
         "recused": recused,
         "secret": secret,
         "counts": counts,
         "ballots": [] if secret else data["ballots"],
-        "mine": mine,
-        "can_vote": open_now and member in eligible,
         "choices": _choices(p),
-        "has_passkey": bool(passkeys_of(books, member)),
         "voted": (data.get("result") or {}).get("voted") if secret and p.final is not None else None,
     }
 

@@ -418,3 +418,61 @@ def test_the_schedule_mails_a_burst_of_writes_in_one_pass_after_it(joined: Path,
         s.stop()
     assert len(passes) == 2, "one pass on starting, one for the whole burst"
     assert passes[1] >= last_poke + 0.4, "the pass waited for the writes to pause (0.5 s, less the timer's slack)"
+
+
+def test_a_page_kept_between_requests_shows_a_write_from_the_terminal_at_the_next_read(joined: Path, coop) -> None:
+    """The proposal's page is worked out once per state of the books: a ballot cast in the terminal between two
+    reads is on the second read, counts and all, and a comment too."""
+    from conftest import at
+
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    teo = signed_in(joined, TEO)
+    first = teo.get("/proposals/P-1").text
+    assert first == teo.get("/proposals/P-1").text, "the same books give the same page"
+    assert "Ballots on the record" not in first and "No comments yet" in first
+    ok(coop("vote", "cast", "P-1", "--member", MARA, "--choice", "no", env=at("2027-01-15", MARA)))
+    second = teo.get("/proposals/P-1").text
+    assert "Ballots on the record (1)" in second and f"{MARA}: no" in second and "no 1" in second
+    ok(coop("proposal", "comment", "P-1", "--member", NOOR, "--text", "Welcome, Ada", env=at("2027-01-15", NOOR)))
+    assert "Welcome, Ada" in teo.get("/proposals/P-1").text
+    r = teo.form("/proposals/P-1", "/proposals/P-1/ballot", {"choice": "yes", "credential": secret(TEO)})
+    assert r.status_code == 303
+    third = teo.get("/proposals/P-1").text
+    assert "You voted <strong>yes</strong>" in third and "Ballots on the record (2)" in third
+    assert "You voted <strong>no</strong>" in mara.get("/proposals/P-1").text, "each member sees their own ballot on the kept page"
+
+
+def test_a_row_edited_behind_a_kept_page_is_read_afresh_and_every_page_warns(joined: Path) -> None:
+    import sqlite3
+
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    assert "Welcome Ada Byrne" in mara.get("/proposals/P-1").text  # worked out and kept
+    with sqlite3.connect(joined / "journal.sqlite3") as conn:
+        conn.execute("DROP TRIGGER entries_no_update")
+        conn.execute("UPDATE entries SET data = replace(data, 'Welcome Ada Byrne', 'Welcome Bo Lind') WHERE kind = 'proposal.opened'")
+    page = mara.get("/proposals/P-1").text
+    assert "Welcome Bo Lind" in page and "Welcome Ada Byrne" not in page, "the kept page is not served over edited books"
+    assert "These books do not hold: the journal&#39;s hash chain is broken" in page and "does not match its hash" in page
+    assert "These books do not hold" in mara.get("/roster").text, "every page says so, not only the one kept"
+
+
+def test_kept_work_is_done_once_per_state_of_the_books(joined: Path, coop) -> None:
+    from conftest import at
+
+    from portal.books import kept, reading
+
+    calls: list[int] = []
+
+    def work() -> int:
+        calls.append(1)
+        return len(calls)
+
+    for _ in range(3):
+        with reading(joined) as books:
+            assert kept(books, ("test", "once"), work) == 1
+    ok(coop("member", "invite", "rowan-ellery", env=at("2027-01-15")))
+    with reading(joined) as books:
+        assert kept(books, ("test", "once"), work) == 2, "a write gives a new state: worked out again"
+        assert kept(books, ("test", "other"), work) == 3, "each kind of work is kept apart"

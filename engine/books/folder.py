@@ -35,6 +35,10 @@ class Books:
     def close(self) -> None:
         self.journal.close()
 
+    def state(self) -> tuple[object, ...]:
+        """What must be unchanged for anything worked out from these books to still hold (see :func:`_state`)."""
+        return _state(self)
+
     @contextmanager
     def transaction(self) -> Iterator[journal.Writer]:
         """One command's writes. The first write ever seals the founding file.
