@@ -6,6 +6,8 @@ import functools
 from datetime import date
 from typing import Any
 
+import jinja2
+from markupsafe import Markup
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -65,11 +67,20 @@ def _redline(books: Books, p: Any) -> str | None:
     return redline(before, after).markdown
 
 
-def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str, Any]:
-    """The proposal's page for ``member``: what every member sees, kept while the books stay the same, and what is theirs."""
+def proposal_view(books: Books, pid: str, member: str, today: date, env: jinja2.Environment) -> dict[str, Any]:
+    """The proposal's page for ``member``: what every member sees, kept while the books stay the same, and what is theirs.
+
+    What every member sees is also rendered once (``record``, ``comments``): with fifty
+    ballots on the record, rendering them was most of the page's cost.
+    """
     from engine.governance.passkeys import passkeys_of
 
-    shared = kept(books, ("proposal", pid), lambda: _proposal_shared(books, pid, today))
+    def shared_part() -> dict[str, Any]:
+        found = _proposal_shared(books, pid, today)
+        rendered = {part: env.get_template(f"proposal_{part}.html.j2").render(**found) for part in ("record", "comments")}
+        return found | {part: Markup(text) for part, text in rendered.items()}  # rendered with autoescape: already escaped
+
+    shared = kept(books, ("proposal", pid, id(env)), shared_part)
     p = shared["p"]
     return {
         **shared,
@@ -157,7 +168,7 @@ def routes(portal: Portal) -> list[Route]:
 
         def work() -> dict[str, Any]:
             with reading(portal.folder) as books:
-                return proposal_view(books, pid, member, clock.today())
+                return proposal_view(books, pid, member, clock.today(), portal.env)
 
         return visit.page("proposal.html.j2", **await visit.run(work))
 
