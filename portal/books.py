@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +36,9 @@ KEPT = 256
 """How many worked-out page parts one process keeps (the least recently used is forgotten first)."""
 _KEPT: OrderedDict[tuple[object, ...], object] = OrderedDict()
 _KEPT_LOCK = threading.Lock()
+_PENDING: dict[tuple[object, ...], Future[object]] = {}
+"""Keys being worked out now, for the requests that arrive meanwhile to wait on."""
+_NOTHING = object()
 
 
 @contextmanager
@@ -73,7 +77,9 @@ def kept(books: Books, what: tuple[object, ...], work: Callable[[], T]) -> T:
     check: a write, from here or the terminal, or a row edited by hand, gives a
     new key, so nothing stale is served and an edited row is read afresh. What is
     kept is shared between requests and must not be changed by whoever reads it;
-    it is kept only if the books did not change while it was worked out.
+    it is kept only if the books did not change while it was worked out. Requests
+    that arrive together for the same key wait for the first to work it out,
+    rather than fifty working out the same page at once.
     """
     before = books.state()
     key = (books.folder, before, clock.today(), *what)
@@ -81,10 +87,23 @@ def kept(books: Books, what: tuple[object, ...], work: Callable[[], T]) -> T:
         if key in _KEPT:
             _KEPT.move_to_end(key)
             return _KEPT[key]  # type: ignore[return-value]
-    value = work()
-    if books.state() == before:
+        pending = _PENDING.get(key)
+        first = pending is None
+        if pending is None:
+            pending = _PENDING[key] = Future()
+    if not first:
+        found = pending.result()
+        return work() if found is _NOTHING else found  # type: ignore[no-any-return]  # the first one failed: its own refusal
+    value: object = _NOTHING
+    try:
+        value = work()
+        if books.state() == before:
+            with _KEPT_LOCK:
+                _KEPT[key] = value
+                while len(_KEPT) > KEPT:
+                    _KEPT.popitem(last=False)
+    finally:
         with _KEPT_LOCK:
-            _KEPT[key] = value
-            while len(_KEPT) > KEPT:
-                _KEPT.popitem(last=False)
-    return value
+            del _PENDING[key]
+        pending.set_result(value)
+    return value  # type: ignore[return-value]

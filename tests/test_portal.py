@@ -476,3 +476,45 @@ def test_kept_work_is_done_once_per_state_of_the_books(joined: Path, coop) -> No
     with reading(joined) as books:
         assert kept(books, ("test", "once"), work) == 2, "a write gives a new state: worked out again"
         assert kept(books, ("test", "other"), work) == 3, "each kind of work is kept apart"
+
+
+def test_requests_arriving_together_work_a_kept_page_out_once(joined: Path) -> None:
+    """Fifty members opening the same page at once wait for the first to work it out; a failure is each one's own."""
+    import threading
+    import time
+
+    from engine.errors import UserError
+    from portal.books import kept, reading
+
+    calls: list[int] = []
+    gate = threading.Barrier(8)
+    results: list[object] = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.3)
+        return "page"
+
+    def failing() -> str:
+        calls.append(1)
+        time.sleep(0.3)
+        raise UserError("no proposal P-9")
+
+    def one(work) -> None:
+        with reading(joined) as books:
+            gate.wait()
+            try:
+                results.append(kept(books, ("test", work.__name__), work))
+            except UserError as exc:
+                results.append(exc.message)
+
+    for work, expected_calls, expected in ((slow, 1, "page"), (failing, 8, "no proposal P-9")):
+        calls.clear()
+        results.clear()
+        threads = [threading.Thread(target=one, args=(work,)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == [expected] * 8
+        assert len(calls) == expected_calls
