@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from engine.books import clock
-from engine.books.folder import Books, open_books
+from engine.books.folder import Books, open_books, reopen
 
 T = TypeVar("T")
 
@@ -41,15 +41,61 @@ _PENDING: dict[tuple[object, ...], Future[object]] = {}
 _NOTHING = object()
 
 
+_HELD = threading.local()
+"""Each server thread's open journal per folder, with the identity of the file it opened (see :func:`reading`)."""
+
+
 @contextmanager
 def reading(folder: Path) -> Iterator[Books]:
+    """The books for a read, on the journal connection this thread keeps open.
+
+    Opening SQLite costs more than most pages' queries, so each thread keeps its
+    connection and every read looks at the books as opening would (federation.yaml,
+    an interrupted batch, the chain by its state). Each query sees what is committed
+    when it runs; a read that fails drops the connection, lest a statement it left
+    unfinished pin an older snapshot, and a journal file replaced on disk is reopened.
+    """
     found: list[str] = []
-    books = open_books(folder, on_warning=found.append, remember=True)
+    books = _held_books(folder, found.append)
     WARNINGS[folder] = found  # books found sound before (remembered by their state) warn of nothing
     try:
         yield books
-    finally:
-        books.close()
+    except BaseException:
+        _drop(folder)
+        raise
+
+
+def _held_books(folder: Path, on_warning: Callable[[str], None]) -> Books:
+    held: dict[Path, tuple[Books, tuple[int, int]]] = _HELD.__dict__.setdefault("books", {})
+    identity = _identity(folder)
+    kept_open = held.get(folder)
+    if kept_open is not None and kept_open[1] == identity:
+        try:
+            return reopen(kept_open[0], on_warning=on_warning)
+        except BaseException:
+            _drop(folder)
+            raise
+    _drop(folder)
+    books = open_books(folder, on_warning=on_warning, remember=True)
+    held[folder] = (books, identity)
+    return books
+
+
+def _drop(folder: Path) -> None:
+    kept_open = _HELD.__dict__.get("books", {}).pop(folder, None)
+    if kept_open is not None:
+        kept_open[0].close()
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    """Which file the journal is (device and inode): a file moved into its place is another journal."""
+    from engine.books.journal import FILENAME
+
+    try:
+        found = (folder / FILENAME).stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (found.st_dev, found.st_ino)
 
 
 @contextmanager

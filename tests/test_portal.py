@@ -518,3 +518,36 @@ def test_requests_arriving_together_work_a_kept_page_out_once(joined: Path) -> N
             t.join()
         assert results == [expected] * 8
         assert len(calls) == expected_calls
+
+
+def test_a_thread_keeps_its_journal_open_and_still_reads_every_write(joined: Path, coop, tmp_path: Path) -> None:
+    """A server thread reuses its journal connection: a write is seen by the next read, a failed read drops the
+    connection, and a journal file moved into place (a restore) is opened afresh, never read through the old one."""
+    import sqlite3
+
+    from conftest import at
+
+    from portal.books import reading
+
+    with reading(joined) as books:
+        first, conn = books.journal.head(), books.journal.conn
+    ok(coop("member", "invite", "rowan-ellery", env=at("2027-01-15")))
+    with reading(joined) as books:
+        assert books.journal.conn is conn, "the same connection"
+        assert books.journal.head()[0] == first[0] + 1, "and the write is seen"
+    with pytest.raises(KeyError), reading(joined) as books:
+        raise KeyError("a read that fails")
+    with reading(joined) as books:
+        assert books.journal.conn is not conn, "a failed read drops its connection"
+        conn, seen = books.journal.conn, books.journal.head()
+    earlier = tmp_path / "earlier.sqlite3"
+    with sqlite3.connect(joined / "journal.sqlite3") as source, sqlite3.connect(earlier) as copy:
+        source.backup(copy)
+    ok(coop("member", "invite", "imani-castell", env=at("2027-01-15")))
+    with reading(joined) as books:
+        assert books.journal.head()[0] == seen[0] + 1
+    earlier.replace(joined / "journal.sqlite3")  # the books as they were, restored over them
+    for suffix in ("-wal", "-shm"):
+        (joined / f"journal.sqlite3{suffix}").unlink(missing_ok=True)
+    with reading(joined) as books:
+        assert books.journal.conn is not conn and books.journal.head() == seen, "the restored file is the one read"
