@@ -14,16 +14,20 @@ a new state, so the next read works it out afresh.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from engine.books import clock
 from engine.books.folder import Books, open_books, reopen
+
+if TYPE_CHECKING:
+    from engine.governance.credentials import Compared
 
 T = TypeVar("T")
 
@@ -113,6 +117,21 @@ def writing(folder: Path) -> Iterator[Books]:
             yield books
         finally:
             books.close()
+
+
+_CHECKING = threading.BoundedSemaphore(os.cpu_count() or 1)
+
+
+def compare_credential(books: Books, member: str, secret: str | None) -> Compared:
+    """The member's credential compared (scrypt), by at most as many requests at once as there are cores.
+
+    Fifty members voting at once then finish in turn, the first after one check rather
+    than all together after fifty, and hold 16 MiB of scrypt memory each a core at a time.
+    """
+    from engine.governance.credentials import compare
+
+    with _CHECKING:
+        return compare(books, member, secret)
 
 
 def kept(books: Books, what: tuple[object, ...], work: Callable[[], T]) -> T:

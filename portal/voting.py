@@ -16,7 +16,7 @@ from engine.books.folder import Books
 from engine.errors import UserError
 from engine.governance.proposals import deciding
 from portal import forms
-from portal.books import kept, reading, writing
+from portal.books import compare_credential, kept, reading, writing
 from portal.text import changed_parts, days_left, html
 from portal.web import Portal, Refused, Visit, route
 
@@ -173,7 +173,6 @@ def routes(portal: Portal) -> list[Route]:
         return visit.page("proposal.html.j2", **await visit.run(work))
 
     async def ballot(visit: Visit) -> Response:
-        from engine.governance import credentials
         from engine.governance.ballots import cast
         from engine.governance.proposals import load
 
@@ -186,7 +185,7 @@ def routes(portal: Portal) -> list[Route]:
         def work() -> Any:
             with reading(portal.folder) as books:
                 load(books, pid)  # an unknown proposal is named before any credential is asked about
-                compared = credentials.compare(books, member, secret)  # scrypt, with no lock held
+                compared = compare_credential(books, member, secret)  # scrypt, with no lock held
             with writing(portal.folder) as books:
                 return cast(books, pid, member, visit.form.get("choice", ""), None, visit.form.get("reason", ""), compared=compared)
 

@@ -551,3 +551,42 @@ def test_a_thread_keeps_its_journal_open_and_still_reads_every_write(joined: Pat
         (joined / f"journal.sqlite3{suffix}").unlink(missing_ok=True)
     with reading(joined) as books:
         assert books.journal.conn is not conn and books.journal.head() == seen, "the restored file is the one read"
+
+
+def test_no_more_credentials_are_compared_at_once_than_there_are_cores(joined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+    import time
+
+    from engine.governance import credentials
+    from portal.books import compare_credential, reading
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = credentials.compare
+
+    def counted(books, member, secret):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        try:
+            return real(books, member, secret)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(credentials, "compare", counted)
+    found: list[bool] = []
+
+    def one(i: int) -> None:
+        with reading(joined) as books:
+            found.append(compare_credential(books, MARA, secret(MARA) if i % 2 else "a wrong guess").matched)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(found) == [False] * 6 + [True] * 6
+    assert 1 <= most[0] <= (os.cpu_count() or 1)
