@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from engine.books import clock
 from engine.books.folder import Books, open_books, reopen
 
 if TYPE_CHECKING:
@@ -135,7 +134,8 @@ def compare_credential(books: Books, member: str, secret: str | None) -> Compare
 
 
 def kept(books: Books, what: tuple[object, ...], work: Callable[[], T]) -> T:
-    """``work()``, worked out once for as long as the books stay byte for byte the same, and today is the same day.
+    """``work()``, worked out once for as long as the books stay byte for byte the same; ``what`` names the work
+    and everything else it depends on (the day it is worked out for, say).
 
     The key is the books' state (the journal's head, and the size and time of the
     journal, its write-ahead log and federation.yaml), as for the remembered chain
@@ -147,7 +147,7 @@ def kept(books: Books, what: tuple[object, ...], work: Callable[[], T]) -> T:
     rather than fifty working out the same page at once.
     """
     before = books.state()
-    key = (books.folder, before, clock.today(), *what)
+    key = (books.folder, before, *what)
     with _KEPT_LOCK:
         if key in _KEPT:
             _KEPT.move_to_end(key)

@@ -80,7 +80,7 @@ def proposal_view(books: Books, pid: str, member: str, today: date, env: jinja2.
         rendered = {part: env.get_template(f"proposal_{part}.html.j2").render(**found) for part in ("record", "comments")}
         return found | {part: Markup(text) for part, text in rendered.items()}  # rendered with autoescape: already escaped
 
-    shared = kept(books, ("proposal", pid, id(env)), shared_part)
+    shared = kept(books, ("proposal", pid, today, id(env)), shared_part)
     p = shared["p"]
     return {
         **shared,

@@ -590,3 +590,11 @@ def test_no_more_credentials_are_compared_at_once_than_there_are_cores(joined: P
         t.join()
     assert sorted(found) == [False] * 6 + [True] * 6
     assert 1 <= most[0] <= (os.cpu_count() or 1)
+
+
+def test_a_kept_page_is_worked_out_again_the_next_day(joined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    assert "closes in 14 days" in mara.get("/proposals/P-1").text
+    monkeypatch.setenv("COOP_NOW", "2027-01-16T09:00:00")
+    assert "closes in 13 days" in mara.get("/proposals/P-1").text, "the same books, another day"
