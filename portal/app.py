@@ -32,6 +32,7 @@ def create_app(folder: Path, *, secure: bool = False, schedule_every: float | No
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        warm(portal)
         if schedule is not None:
             schedule.start()
         try:
@@ -62,3 +63,21 @@ def create_app(folder: Path, *, secure: bool = False, schedule_every: float | No
 
     app.add_exception_handler(404, missing)
     return app
+
+
+def warm(portal: Portal) -> None:
+    """Compile every page and load the engine modules pages load on first use, before the server takes requests.
+
+    Otherwise the first members to arrive pay for it: the first proposal page
+    loaded the WebAuthn library (about 0.4 s) while fifty members waited behind it.
+    """
+    import engine.documents.library
+    import engine.governance.ballots
+    import engine.governance.decisions
+    import engine.governance.due
+    import engine.governance.passkeys
+    import engine.governance.views
+    import engine.mail.due  # noqa: F401  (the schedule's first pass)
+
+    for name in portal.env.list_templates():
+        portal.env.get_template(name)

@@ -1,14 +1,18 @@
 """Work that falls due, done inside the server: votes past their deadline are closed, mail is queued and sent.
 
-A thread wakes every ``every`` seconds, and at once after any request that
-recorded something. Closing votes opens the books for writing only when one
-is due; the mail pass holds the write lock only while it queues.
+A thread wakes every ``every`` seconds, and soon after any request that
+recorded something: once writes have paused for ``quiet`` seconds (at most
+``gather`` after the first), so fifty ballots cast at one moment are mailed
+in one pass rather than fought over by a pass after every few. Closing votes
+opens the books for writing only when one is due; the mail pass holds the
+write lock only while it queues.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +62,8 @@ def _mail(folder: Path) -> None:
 class Schedule:
     folder: Path
     every: float = 60.0
+    quiet: float = 0.2
+    gather: float = 2.0
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -83,5 +89,12 @@ class Schedule:
                 log.warning("%s", exc)
             except Exception:  # a bug must not stop the schedule; it is logged and the next pass tries again
                 log.exception("scheduled work failed")
-            self._wake.wait(self.every)
+            if self._wake.wait(self.every):
+                self._wake.clear()
+                self._settle_down()
+
+    def _settle_down(self) -> None:
+        """Wait for writes to pause (or for ``gather`` to pass): one pass then covers a whole burst of them."""
+        until = time.monotonic() + self.gather
+        while not self._stop.is_set() and time.monotonic() < until and self._wake.wait(min(self.quiet, until - time.monotonic())):
             self._wake.clear()

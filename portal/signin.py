@@ -19,7 +19,7 @@ from starlette.routing import Route
 from engine.books import clock
 from engine.books.roster import memberships
 from engine.errors import UserError
-from portal.books import reading, writing
+from portal.books import compare_credential, reading, writing
 from portal.web import Portal, Refused, Visit, route
 
 
@@ -60,14 +60,16 @@ def routes(portal: Portal) -> list[Route]:
         return visit.page("signin.html.j2", next=_next(visit))
 
     async def signin_credential(visit: Visit) -> Response:
-        from engine.governance.credentials import check
+        from engine.governance.credentials import settle
 
         member = _member_id(visit)
         _limit(visit, member)
 
         def work() -> None:
+            with reading(portal.folder) as books:
+                compared = compare_credential(books, member, visit.form.get("credential") or "")  # scrypt, with no lock held
             with writing(portal.folder) as books:
-                check(books, member, visit.form.get("credential") or "")
+                settle(books, compared)
 
         await _sign_in_checked(visit, member, "credential", work)
         return visit.redirect(_next(visit))

@@ -6,6 +6,8 @@ import functools
 from datetime import date
 from typing import Any
 
+import jinja2
+from markupsafe import Markup
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -14,7 +16,7 @@ from engine.books.folder import Books
 from engine.errors import UserError
 from engine.governance.proposals import deciding
 from portal import forms
-from portal.books import reading, writing
+from portal.books import compare_credential, kept, reading, writing
 from portal.text import changed_parts, days_left, html
 from portal.web import Portal, Refused, Visit, route
 
@@ -65,8 +67,32 @@ def _redline(books: Books, p: Any) -> str | None:
     return redline(before, after).markdown
 
 
-def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str, Any]:
+def proposal_view(books: Books, pid: str, member: str, today: date, env: jinja2.Environment) -> dict[str, Any]:
+    """The proposal's page for ``member``: what every member sees, kept while the books stay the same, and what is theirs.
+
+    What every member sees is also rendered once (``record``, ``comments``): with fifty
+    ballots on the record, rendering them was most of the page's cost.
+    """
     from engine.governance.passkeys import passkeys_of
+
+    def shared_part() -> dict[str, Any]:
+        found = _proposal_shared(books, pid, today)
+        rendered = {part: env.get_template(f"proposal_{part}.html.j2").render(**found) for part in ("record", "comments")}
+        return found | {part: Markup(text) for part, text in rendered.items()}  # rendered with autoescape: already escaped
+
+    shared = kept(books, ("proposal", pid, today, id(env)), shared_part)
+    p = shared["p"]
+    return {
+        **shared,
+        "eligible": member in shared["electorate"],
+        "mine": my_ballot(books, p, member),
+        "can_vote": shared["open_now"] and member in shared["electorate"],
+        "has_passkey": bool(passkeys_of(books, member)),
+    }
+
+
+def _proposal_shared(books: Books, pid: str, today: date) -> dict[str, Any]:
+    """What the proposal's page shows every member alike, worked out from its journal entries."""
     from engine.governance.proposals import load
     from engine.governance.views import proposal_data
 
@@ -74,12 +100,10 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
     data = proposal_data(p, today, books, detail=True)
     eligible, recused = deciding(books, p)
     secret = p.rule.secret
-    mine = my_ballot(books, p, member)
     counts = None
     if not secret or p.final is not None:
         counts = data["result"]["counts"] if data.get("result") else _live_counts(p)
     marked = _redline(books, p)
-    open_now = p.final is None and p.voting_opens <= today <= p.deadline and p.result is None
     return {
         "p": p,
         "data": data,
@@ -88,15 +112,13 @@ def proposal_view(books: Books, pid: str, member: str, today: date) -> dict[str,
         "changes": getattr(p.fields, "changes", None) if p.matter.value == "manual_amendment" else None,
         "redline": html(changed_parts(marked)) if marked else None,
         "when": days_left(p.deadline, today, p.voting_opens) if p.final is None else f"closed on {p.final.on}",
-        "eligible": member in eligible,
+        "electorate": frozenset(eligible),
+        "open_now": p.final is None and p.voting_opens <= today <= p.deadline and p.result is None,
         "recused": recused,
         "secret": secret,
         "counts": counts,
         "ballots": [] if secret else data["ballots"],
-        "mine": mine,
-        "can_vote": open_now and member in eligible,
         "choices": _choices(p),
-        "has_passkey": bool(passkeys_of(books, member)),
         "voted": (data.get("result") or {}).get("voted") if secret and p.final is not None else None,
     }
 
@@ -146,12 +168,13 @@ def routes(portal: Portal) -> list[Route]:
 
         def work() -> dict[str, Any]:
             with reading(portal.folder) as books:
-                return proposal_view(books, pid, member, clock.today())
+                return proposal_view(books, pid, member, clock.today(), portal.env)
 
         return visit.page("proposal.html.j2", **await visit.run(work))
 
     async def ballot(visit: Visit) -> Response:
         from engine.governance.ballots import cast
+        from engine.governance.proposals import opening
 
         member = visit.require_member()
         pid = visit.request.path_params["pid"]
@@ -160,8 +183,11 @@ def routes(portal: Portal) -> list[Route]:
             raise UserError("casting a ballot needs your credential (or your passkey)", field="credential")
 
         def work() -> Any:
+            with reading(portal.folder) as books:
+                opening(books, pid)  # an unknown proposal is named before any credential is asked about
+                compared = compare_credential(books, member, secret)  # scrypt, with no lock held
             with writing(portal.folder) as books:
-                return cast(books, pid, member, visit.form.get("choice", ""), secret, visit.form.get("reason", ""))
+                return cast(books, pid, member, visit.form.get("choice", ""), None, visit.form.get("reason", ""), compared=compared)
 
         p, entry = await visit.run(work)
         visit.wrote()

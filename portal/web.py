@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from engine.errors import BusyError, UserError
+from portal.books import WARNINGS
 from portal.limits import Limiter
 from portal.sessions import COOKIE, Session, Sessions, SigninLinks
 
@@ -108,7 +109,13 @@ class Visit:
     def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         notice, self.session.notice = self.session.notice, None
         html = self.portal.env.get_template(template).render(
-            site=self.portal.site, member=self.session.member, how=self.session.how, csrf=self.session.csrf, notice=notice, **context
+            site=self.portal.site,
+            member=self.session.member,
+            how=self.session.how,
+            csrf=self.session.csrf,
+            notice=notice,
+            warnings=WARNINGS.get(self.portal.folder, []) if self.session.member else [],
+            **context,
         )
         return HTMLResponse(html, status_code=status)
 

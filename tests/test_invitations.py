@@ -132,3 +132,51 @@ def test_a_vote_with_no_terminal_and_no_credential_is_one_line_naming_the_variab
     assert result.exit_code == 2
     assert "COOP_CREDENTIAL" in result.output and len(result.output.strip().splitlines()) == 1
     assert "Warning" not in result.output
+
+
+def test_checks_compared_at_the_same_moment_are_decided_one_at_a_time(coop: Coop, books_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The portal compares a credential (scrypt) before the write lock and decides under it: seven wrong guesses
+    compared at once still journal five failures and meet the pause, and a right one compared among them is paused too."""
+    from engine.errors import UserError
+    from engine.governance.credentials import compare, settle
+
+    code = _code(coop("member", "invite", "mara-quist", env=at("2027-01-04")))
+    assert coop("member", "credential", "set", "mara-quist", "--invitation", code, env=at("2027-01-04", "pass-mara-1")).exit_code == 0
+    monkeypatch.setenv("COOP_NOW", "2027-02-02T09:00:00")
+    books = open_books(books_dir)
+    try:
+        guesses = [compare(books, "mara-quist", f"guess-{i}") for i in range(7)]
+        right = compare(books, "mara-quist", "pass-mara-1")
+        refusals = []
+        for c in [*guesses, right]:
+            with pytest.raises(UserError) as refused:
+                settle(books, c)
+            refusals.append(refused.value.message)
+    finally:
+        books.close()
+    assert [("wrong credential" in r, "in a row" in r) for r in refusals] == [(True, False)] * 5 + [(False, True)] * 3, refusals
+    assert _kinds(books_dir, "member.credential_failed") == [{"member": "mara-quist"}] * 5
+
+
+def test_a_check_compared_against_a_replaced_credential_is_refused(coop: Coop, books_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.errors import UserError
+    from engine.governance.credentials import compare, settle
+
+    first = _code(coop("member", "invite", "mara-quist", env=at("2027-01-04")))
+    assert coop("member", "credential", "set", "mara-quist", "--invitation", first, env=at("2027-01-04", "pass-mara-1")).exit_code == 0
+    monkeypatch.setenv("COOP_NOW", "2027-02-01T09:00:00")
+    books = open_books(books_dir)
+    try:
+        old = compare(books, "mara-quist", "pass-mara-1")
+        settle(books, old)  # decided while it is still the member's credential
+    finally:
+        books.close()
+    second = _code(coop("member", "invite", "mara-quist", env=at("2027-02-01")))
+    assert coop("member", "credential", "set", "mara-quist", "--invitation", second, env=at("2027-02-01", "pass-mara-2")).exit_code == 0
+    books = open_books(books_dir)
+    try:
+        with pytest.raises(UserError, match="replaced a moment ago"):
+            settle(books, old)
+    finally:
+        books.close()
+    assert _kinds(books_dir, "member.credential_failed") == []

@@ -233,7 +233,9 @@ def test_a_member_signs_their_agreement_in_the_portal(joined: Path, coop) -> Non
     books.close()
     page = mara.get(f"/documents/{agreement.seq}/sign")
     assert page.status_code == 200 and agreement.data["sha256"] in page.text
-    r = mara.form(f"/documents/{agreement.seq}/sign", f"/documents/{agreement.seq}/sign", {"name": "Mara Quist", "credential": secret(MARA)})
+    r = mara.form(
+        f"/documents/{agreement.seq}/sign", f"/documents/{agreement.seq}/sign", {"name": "Mara Quist", "credential": secret(MARA)}
+    )
     assert r.status_code == 303, r.text
     signed = kinds(joined, "contract.signed")
     assert signed[-1]["provider"] == MARA and signed[-1]["sha256"] == agreement.data["sha256"]
@@ -384,3 +386,215 @@ def test_a_request_that_writes_first_closes_the_votes_whose_time_has_come(joined
     signed_in(joined, TEO)  # signing in checks the credential on the books: a request that writes
     [result] = kinds(joined, "proposal.result")
     assert result["closed_by"] == "calendar" and result["outcome"] == "no_quorum"
+
+
+def test_the_schedule_mails_a_burst_of_writes_in_one_pass_after_it(joined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fifty ballots at one moment poke the schedule fifty times: it waits for the writes to pause, then passes once."""
+    import threading
+    import time
+
+    from portal import schedule
+
+    passes: list[float] = []
+    passed = threading.Event()
+
+    def count(_folder: Path) -> None:
+        passes.append(time.monotonic())
+        passed.set()
+
+    monkeypatch.setattr(schedule, "settle", count)
+    s = schedule.Schedule(joined, every=60.0, quiet=0.5, gather=30.0)
+    s.start()
+    try:
+        assert passed.wait(10)
+        passed.clear()
+        for _ in range(50):
+            s.poke()
+            time.sleep(0.005)
+        last_poke = time.monotonic()
+        assert passed.wait(10), "a poke is followed by a pass"
+        time.sleep(1.0)
+    finally:
+        s.stop()
+    assert len(passes) == 2, "one pass on starting, one for the whole burst"
+    assert passes[1] >= last_poke + 0.4, "the pass waited for the writes to pause (0.5 s, less the timer's slack)"
+
+
+def test_a_page_kept_between_requests_shows_a_write_from_the_terminal_at_the_next_read(joined: Path, coop) -> None:
+    """The proposal's page is worked out once per state of the books: a ballot cast in the terminal between two
+    reads is on the second read, counts and all, and a comment too."""
+    from conftest import at
+
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    teo = signed_in(joined, TEO)
+    first = teo.get("/proposals/P-1").text
+    assert first == teo.get("/proposals/P-1").text, "the same books give the same page"
+    assert "Ballots on the record" not in first and "No comments yet" in first
+    ok(coop("vote", "cast", "P-1", "--member", MARA, "--choice", "no", env=at("2027-01-15", MARA)))
+    second = teo.get("/proposals/P-1").text
+    assert "Ballots on the record (1)" in second and f"{MARA}: no" in second and "no 1" in second
+    ok(coop("proposal", "comment", "P-1", "--member", NOOR, "--text", "Welcome, Ada", env=at("2027-01-15", NOOR)))
+    assert "Welcome, Ada" in teo.get("/proposals/P-1").text
+    r = teo.form("/proposals/P-1", "/proposals/P-1/ballot", {"choice": "yes", "credential": secret(TEO)})
+    assert r.status_code == 303
+    third = teo.get("/proposals/P-1").text
+    assert "You voted <strong>yes</strong>" in third and "Ballots on the record (2)" in third
+    assert "You voted <strong>no</strong>" in mara.get("/proposals/P-1").text, "each member sees their own ballot on the kept page"
+
+
+def test_a_row_edited_behind_a_kept_page_is_read_afresh_and_every_page_warns(joined: Path) -> None:
+    import sqlite3
+
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    assert "Welcome Ada Byrne" in mara.get("/proposals/P-1").text  # worked out and kept
+    with sqlite3.connect(joined / "journal.sqlite3") as conn:
+        conn.execute("DROP TRIGGER entries_no_update")
+        conn.execute("UPDATE entries SET data = replace(data, 'Welcome Ada Byrne', 'Welcome Bo Lind') WHERE kind = 'proposal.opened'")
+    page = mara.get("/proposals/P-1").text
+    assert "Welcome Bo Lind" in page and "Welcome Ada Byrne" not in page, "the kept page is not served over edited books"
+    assert "These books do not hold: the journal&#39;s hash chain is broken" in page and "does not match its hash" in page
+    assert "These books do not hold" in mara.get("/roster").text, "every page says so, not only the one kept"
+
+
+def test_kept_work_is_done_once_per_state_of_the_books(joined: Path, coop) -> None:
+    from conftest import at
+
+    from portal.books import kept, reading
+
+    calls: list[int] = []
+
+    def work() -> int:
+        calls.append(1)
+        return len(calls)
+
+    for _ in range(3):
+        with reading(joined) as books:
+            assert kept(books, ("test", "once"), work) == 1
+    ok(coop("member", "invite", "rowan-ellery", env=at("2027-01-15")))
+    with reading(joined) as books:
+        assert kept(books, ("test", "once"), work) == 2, "a write gives a new state: worked out again"
+        assert kept(books, ("test", "other"), work) == 3, "each kind of work is kept apart"
+
+
+def test_requests_arriving_together_work_a_kept_page_out_once(joined: Path) -> None:
+    """Fifty members opening the same page at once wait for the first to work it out; a failure is each one's own."""
+    import threading
+    import time
+
+    from engine.errors import UserError
+    from portal.books import kept, reading
+
+    calls: list[int] = []
+    gate = threading.Barrier(8)
+    results: list[object] = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.3)
+        return "page"
+
+    def failing() -> str:
+        calls.append(1)
+        time.sleep(0.3)
+        raise UserError("no proposal P-9")
+
+    def one(work) -> None:
+        with reading(joined) as books:
+            gate.wait()
+            try:
+                results.append(kept(books, ("test", work.__name__), work))
+            except UserError as exc:
+                results.append(exc.message)
+
+    for work, expected_calls, expected in ((slow, 1, "page"), (failing, 8, "no proposal P-9")):
+        calls.clear()
+        results.clear()
+        threads = [threading.Thread(target=one, args=(work,)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == [expected] * 8
+        assert len(calls) == expected_calls
+
+
+def test_a_thread_keeps_its_journal_open_and_still_reads_every_write(joined: Path, coop, tmp_path: Path) -> None:
+    """A server thread reuses its journal connection: a write is seen by the next read, a failed read drops the
+    connection, and a journal file moved into place (a restore) is opened afresh, never read through the old one."""
+    import sqlite3
+
+    from conftest import at
+
+    from portal.books import reading
+
+    with reading(joined) as books:
+        first, conn = books.journal.head(), books.journal.conn
+    ok(coop("member", "invite", "rowan-ellery", env=at("2027-01-15")))
+    with reading(joined) as books:
+        assert books.journal.conn is conn, "the same connection"
+        assert books.journal.head()[0] == first[0] + 1, "and the write is seen"
+    with pytest.raises(KeyError), reading(joined) as books:
+        raise KeyError("a read that fails")
+    with reading(joined) as books:
+        assert books.journal.conn is not conn, "a failed read drops its connection"
+        conn, seen = books.journal.conn, books.journal.head()
+    earlier = tmp_path / "earlier.sqlite3"
+    with sqlite3.connect(joined / "journal.sqlite3") as source, sqlite3.connect(earlier) as copy:
+        source.backup(copy)
+    ok(coop("member", "invite", "imani-castell", env=at("2027-01-15")))
+    with reading(joined) as books:
+        assert books.journal.head()[0] == seen[0] + 1
+    earlier.replace(joined / "journal.sqlite3")  # the books as they were, restored over them
+    for suffix in ("-wal", "-shm"):
+        (joined / f"journal.sqlite3{suffix}").unlink(missing_ok=True)
+    with reading(joined) as books:
+        assert books.journal.conn is not conn and books.journal.head() == seen, "the restored file is the one read"
+
+
+def test_no_more_credentials_are_compared_at_once_than_there_are_cores(joined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+    import time
+
+    from engine.governance import credentials
+    from portal.books import compare_credential, reading
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = credentials.compare
+
+    def counted(books, member, secret):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        try:
+            return real(books, member, secret)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(credentials, "compare", counted)
+    found: list[bool] = []
+
+    def one(i: int) -> None:
+        with reading(joined) as books:
+            found.append(compare_credential(books, MARA, secret(MARA) if i % 2 else "a wrong guess").matched)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(found) == [False] * 6 + [True] * 6
+    assert 1 <= most[0] <= (os.cpu_count() or 1)
+
+
+def test_a_kept_page_is_worked_out_again_the_next_day(joined: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mara = signed_in(joined, MARA)
+    open_onboarding(mara)
+    assert "closes in 14 days" in mara.get("/proposals/P-1").text
+    monkeypatch.setenv("COOP_NOW", "2027-01-16T09:00:00")
+    assert "closes in 13 days" in mara.get("/proposals/P-1").text, "the same books, another day"

@@ -35,6 +35,10 @@ class Books:
     def close(self) -> None:
         self.journal.close()
 
+    def state(self) -> tuple[object, ...]:
+        """What must be unchanged for anything worked out from these books to still hold (see :func:`_state`)."""
+        return _state(self)
+
     @contextmanager
     def transaction(self) -> Iterator[journal.Writer]:
         """One command's writes. The first write ever seals the founding file.
@@ -245,16 +249,34 @@ def open_books(
         books = Books(folder, federation, jour)
         if for_writing:
             books.check_before_writing(seal=check_seal)
-        elif not remember or _CLEAN.get(folder) != _state(books):
-            found = books.warnings()
-            for warning in found:
-                (on_warning or _say)(warning)
-            if remember and not found:
-                _CLEAN[folder] = _state(books)
+        else:
+            _check_for_reading(books, on_warning, remember)
     except BaseException:
         jour.close()
         raise
     return books
+
+
+def reopen(books: Books, *, on_warning: Callable[[str], None] | None = None) -> Books:
+    """Books a long-running reader keeps open, as ``open_books(folder, remember=True)`` would give them now.
+
+    The journal's connection is reused; federation.yaml, an interrupted batch and
+    the chain are looked at exactly as on opening.
+    """
+    imports.PENDING.set(None)
+    output.recover(books.folder, books.journal)
+    found = Books(books.folder, _remembered(books.config_path), books.journal)
+    _check_for_reading(found, on_warning, remember=True)
+    return found
+
+
+def _check_for_reading(books: Books, on_warning: Callable[[str], None] | None, remember: bool) -> None:
+    if not remember or _CLEAN.get(books.folder) != _state(books):
+        found = books.warnings()
+        for warning in found:
+            (on_warning or _say)(warning)
+        if remember and not found:
+            _CLEAN[books.folder] = _state(books)
 
 
 _FEDERATIONS: dict[str, config.Federation] = {}

@@ -69,21 +69,28 @@ def cast(
     reason: str = "",
     for_member: str | None = None,
     assertion: str | None = None,
+    compared: credentials.Compared | None = None,
 ) -> tuple[Proposal, Entry]:
     """Record ``member``'s ballot if the credential (or passkey assertion) is theirs and they may vote today; else nothing.
 
     With ``for_member``, ``member`` casts the ballot of the absent ``for_member`` under an accepted proxy
     (engine.governance.proxies): it counts once, as theirs, marked as a proxy ballot. With ``assertion``
     (the browser's PublicKeyCredential JSON) instead of ``secret``, ``member``'s passkey must have signed
-    :func:`challenge_now` for this very ballot and this very state of the books.
+    :func:`challenge_now` for this very ballot and this very state of the books. With ``compared`` instead,
+    the credential was compared before the write lock (:func:`engine.governance.credentials.compare`) and is
+    decided here, under it, as the credential itself would be.
     """
     if choice not in tally.CHOICES:
         raise UserError(f"'{choice}' is not a choice", field="--choice", expected=", ".join(tally.CHOICES))
-    if secret is not None and assertion is not None:
+    if sum(x is not None for x in (secret, assertion, compared)) > 1:
         raise UserError("a ballot is cast with a credential or with a passkey, not both", field="credential")
+    if compared is not None and compared.member != member:
+        raise UserError(f"the credential compared is {compared.member}'s, not {member}'s", field="credential")
     today = clock.today()
     opening(books, pid)  # an unknown proposal is named before any credential is asked about
-    if assertion is None:
+    if compared is not None:
+        credentials.settle(books, compared)
+    elif assertion is None:
         credentials.check(books, member, secret)
     else:
         require(books, member, field="--member")

@@ -138,8 +138,49 @@ def _locked_until(books: Books, member: str) -> datetime | None:
     return until if clock.now() < until else None
 
 
+@dataclass(frozen=True)
+class Compared:
+    """A credential compared with the member's stored hash: the slow half of :func:`check`, done before the write lock.
+
+    scrypt is the cost of a credential by design; compared outside the lock, two
+    members' checks use two cores instead of queueing one behind the other.
+    Nothing is decided by it alone: :func:`settle` decides under the write lock.
+    """
+
+    member: str
+    stored: Stored
+    matched: bool
+
+
+def compare(books: Books, member: str, secret: str | None) -> Compared:
+    """Compare ``secret`` with ``member``'s credential; refuse first, without hashing, what :func:`check` refuses first."""
+    stored = _usable(books, member)
+    return Compared(member, stored, bool(secret) and matches(stored, secret or ""))
+
+
+def settle(books: Books, compared: Compared) -> None:
+    """Decide a comparison under the write lock, as :func:`check` decides: the same refusals, the failure journaled.
+
+    The pause after failed checks is looked at again here, so comparisons made at the
+    same moment are decided one at a time, each seeing the failures recorded before it;
+    one made against a credential replaced in the meantime is refused, never counted.
+    """
+    stored = _usable(books, compared.member)
+    if stored != compared.stored:
+        raise UserError(f"{compared.member}'s credential was replaced a moment ago; send it again", field="credential")
+    if not compared.matched:
+        with books.transaction() as w:
+            w.append(FAILED, clock.today(), {"member": compared.member})
+        raise UserError(f"wrong credential for {compared.member}; nothing but the failed attempt was recorded", field="credential")
+
+
 def check(books: Books, member: str, secret: str | None) -> None:
     """Refuse unless ``secret`` is ``member``'s credential; a failure is journaled (who and when) and counts toward a pause."""
+    settle(books, compare(books, member, secret))
+
+
+def _usable(books: Books, member: str) -> Stored:
+    """The member's stored credential, if it may be checked now (on the roster, one set, not paused)."""
     require(books, member, field="--member")
     stored = current(books, member)
     if stored is None:
@@ -151,10 +192,7 @@ def check(books: Books, member: str, secret: str | None) -> None:
         raise UserError(
             f"{LOCKOUT_AFTER} failed credential checks in a row for {member}; try again after {until:%H:%M} UTC", field="credential"
         )
-    if not secret or not matches(stored, secret):
-        with books.transaction() as w:
-            w.append(FAILED, clock.today(), {"member": member})
-        raise UserError(f"wrong credential for {member}; nothing but the failed attempt was recorded", field="credential")
+    return stored
 
 
 def set_credential(books: Books, member: str, new: str, old: str | None = None, invitation: str | None = None) -> Entry:
