@@ -127,3 +127,25 @@ def test_a_table_written_line_by_line_is_the_text_echoing_the_whole_table_writes
     finally:
         present._WRITE_BATCH = saved
     assert streamed == whole
+
+
+FLAT_RECORD = st.dictionaries(
+    st.text(max_size=8),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30), st.dates(), st.floats(allow_nan=False)),
+    max_size=9,
+)
+
+
+@given(st.lists(FLAT_RECORD, max_size=6))
+def test_a_list_of_flat_records_written_directly_reads_as_json_dumps_of_the_list(items: list[dict[str, object]]) -> None:
+    """Records of text, numbers, booleans and nulls are spelled without the encoder; a date or a float still goes through it."""
+    import json
+
+    import click
+    from click.testing import CliRunner
+
+    import terminal.present as present
+
+    expected = json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    out = CliRunner().invoke(click.command()(lambda: present.emit_json_list(iter(items))), []).output
+    assert out == expected
