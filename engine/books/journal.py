@@ -132,7 +132,12 @@ class Writer:
     """Appends entries inside one open transaction."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
+        from engine.books import roster_table
+
         self._conn = conn
+        self._roster = roster_table
+        if not roster_table.usable(conn):  # books from before the table (or that disagree on count): made from the journal, now
+            roster_table.rebuild(conn, canonical)
         row = conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
         self._seq, self._hash = (row[0], row[1]) if row else (0, GENESIS)
         self._recorded_at = clock.now().isoformat()
@@ -160,6 +165,8 @@ class Writer:
             f"INSERT INTO entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (seq, kind, on_text, self._recorded_at, data_text, ref, self._hash, digest),
         )
+        if kind in self._roster.KINDS:  # the roster table's row, from the entry as stored, in the same transaction
+            self._conn.execute(self._roster.INSERT, self._roster.row(seq, kind, on_text, json.loads(data_text), canonical))
         entry = Entry(seq, kind, on_text, self._recorded_at, data_text, ref, self._hash, digest)
         self._seq, self._hash = seq, digest
         self.written.append(entry)

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from engine.books import roster_table
 from engine.books.budget import in_effect, line_versions
 from engine.books.config import BudgetLine
 from engine.books.cycles import Cycle, Month, cycle_containing
@@ -65,18 +66,23 @@ def spans(books: Books) -> dict[str, Span]:
     """Every provider's membership, read in bulk: the roster's fold (:func:`engine.books.roster.memberships`)
     cut to ids and dates, at half its cost, for the fee and balance paths that read nothing else."""
     out = {p.id: Span(p.id, p.start, None) for p in books.federation.providers}
-    rows = books.journal.conn.execute(
-        "SELECT kind, on_date, json_extract(data, '$.provider.id'), json_extract(data, '$.provider') FROM entries "
-        f"WHERE kind IN (?, ?) AND {LIVE} ORDER BY seq",
-        (JOINED, LEFT),
-    )
-    for kind, on, joined_id, left_id in rows:
+    conn = books.journal.conn
+    rows = conn.execute(_SPANS if roster_table.usable(conn) else _SPANS_FOLD)
+    for kind, on, pid in rows:
         if kind == JOINED:
-            out[joined_id] = Span(joined_id, date.fromisoformat(on), None)
-        elif left_id in out:
-            old = out[left_id]
-            out[left_id] = Span(old.provider, old.start, date.fromisoformat(on))
+            out[pid] = Span(pid, date.fromisoformat(on), None)
+        elif pid in out:
+            old = out[pid]
+            out[pid] = Span(old.provider, old.start, date.fromisoformat(on))
     return out
+
+
+_SPANS = f"SELECT kind, on_date, provider FROM {roster_table.TABLE} WHERE {LIVE} ORDER BY seq"
+_SPANS_FOLD = (
+    f"SELECT kind, on_date, CASE kind WHEN '{JOINED}' THEN json_extract(data, '$.provider.id') ELSE json_extract(data, '$.provider') END "
+    f"FROM entries WHERE kind IN ('{JOINED}', '{LEFT}') AND {LIVE} ORDER BY seq"
+)
+"""The same, for books without the roster table (see :func:`engine.books.roster_table.usable`)."""
 
 
 def month_weight(span: Span, month: Month, joiner: str, leaver: str) -> Fraction:
