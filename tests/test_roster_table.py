@@ -12,7 +12,7 @@ from click.testing import Result
 from engine.books import roster_table
 from engine.books.folder import open_books
 from engine.books.journal import FILENAME, canonical
-from engine.books.roster import Membership, memberships
+from engine.books.roster import memberships
 from engine.ledger.fees import spans
 
 
@@ -123,14 +123,6 @@ def test_a_row_is_what_the_roster_fold_took_out_of_its_entry() -> None:
     assert roster_table.row(9, "provider.left", "2027-05-31", {"provider": "ines-vale"}, canonical) == (
         9, "provider.left", "2027-05-31", "ines-vale", None, None, None, None, None
     )  # fmt: skip
-
-
-def test_a_member_made_by_the_fold_is_the_dataclass_instance() -> None:
-    made = Membership.joined(5, "ines-vale", date(2027, 3, 1), "Inés", "Vale LLC", '{"id":"ines-vale"}')
-    assert made == Membership("ines-vale", date(2027, 3, 1), None, None, 5, "Inés", "Vale LLC", None, '{"id":"ines-vale"}')
-    assert vars(made) == vars(Membership("ines-vale", date(2027, 3, 1), None, None, 5, "Inés", "Vale LLC", None, '{"id":"ines-vale"}'))
-    assert hash(made) == hash(Membership("ines-vale", date(2027, 3, 1), None, None, 5, "Inés", "Vale LLC", None, '{"id":"ines-vale"}'))
-    assert made.leaving(date(2027, 5, 31), "moving").end == date(2027, 5, 31)
 
 
 def test_a_write_makes_the_table_again_when_it_does_not_hold_one_row_per_roster_entry(books_dir: Path, coop: Callable[..., Result]) -> None:

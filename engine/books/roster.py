@@ -49,19 +49,6 @@ class Membership:
         p = provider
         return cls(p.id, p.start, joined_entry=joined_entry, name=p.name, practice=p.practice, founding=p)
 
-    @classmethod
-    def joined(cls, seq: int, provider_id: str, start: date, name: str, practice: str, recorded: str) -> Membership:
-        """A member who joined through the journal, as the roster's fold makes one per row.
-
-        The fields go straight into the instance: the frozen dataclass's own
-        ``__init__`` sets each through ``object.__setattr__``, two thirds of
-        making 100,000 of them. The same instance (a test holds it equal).
-        """
-        m = object.__new__(cls)
-        fields = {"id": provider_id, "start": start, "end": None, "reason": None, "joined_entry": seq}
-        m.__dict__.update(fields, name=name, practice=practice, founding=None, recorded=recorded)
-        return m
-
     @cached_property
     def provider(self) -> Provider:
         if self.founding is not None:
@@ -121,7 +108,7 @@ def memberships(books: Books, as_of: date) -> dict[str, Membership]:
     rows = conn.execute(_READ if roster_table.usable(conn) else _FOLD, (as_of.isoformat(),))
     for seq, kind, on, pid, start, name, practice, recorded, reason in rows:
         if kind == JOINED:
-            out[pid] = Membership.joined(seq, pid, date.fromisoformat(start), name, practice, recorded)
+            out[pid] = Membership(pid, date.fromisoformat(start), None, None, seq, name, practice, None, recorded)
         else:
             m = out.get(pid)
             if m is not None:
