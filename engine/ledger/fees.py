@@ -126,24 +126,34 @@ def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) 
 
 
 def base_weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[Fraction]]:
-    """Each member's charged share of each month from membership and the joiner/leaver policies alone."""
+    """Each member's charged share of each month from membership and the joiner/leaver policies alone.
+
+    Members with the same first and last day share one row, as full-cycle
+    members share one: each distinct membership is weighed once, and whatever
+    sums rows (provider-months, charges, refund weights) sums it once.
+    """
     members = spans(books) if members is None else members
     policies = books.federation.policies
     months = cycle.months
     first, last = cycle.first_day, cycle.last_day
     full = [Fraction(1)] * len(months)
     out: dict[str, list[Fraction]] = {}
+    shared: dict[tuple[date, date | None], list[Fraction] | None] = {}
     for pid, span in members.items():
         if span.covers(first, last):
             out[pid] = full
             continue
         if span.start > last or (span.end is not None and span.end < first):
             continue
-        joiner = policies.joiner_charging.at(span.start)
-        leaver = policies.leaver_charging.at(span.end or last)
-        ws = [month_weight(span, m, joiner, leaver) for m in months]
-        if any(ws):
-            out[pid] = ws
+        key = (span.start, span.end)
+        if key not in shared:
+            joiner = policies.joiner_charging.at(span.start)
+            leaver = policies.leaver_charging.at(span.end or last)
+            ws = [month_weight(span, m, joiner, leaver) for m in months]
+            shared[key] = ws if any(ws) else None
+        row = shared[key]
+        if row is not None:
+            out[pid] = row
     return out
 
 
