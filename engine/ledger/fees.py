@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from engine.books import roster_table
-from engine.books.budget import in_effect, line_versions
+from engine.books.budget import version_on, versions
 from engine.books.config import BudgetLine
 from engine.books.cycles import Cycle, Month, cycle_containing
 from engine.books.folder import Books
@@ -272,10 +272,10 @@ def provider_months(ws: dict[str, list[Fraction]], index_from: int = 0) -> Fract
 
 def cycle_budget(books: Books, cycle: Cycle) -> dict[Month, list[BudgetLine]]:
     """The budget lines in force on the first of each month of ``cycle``, as now recorded."""
-    versions = line_versions(books)
+    found = versions(books)
     out: dict[Month, list[BudgetLine]] = {}
     for m in cycle.months:
-        out[m] = [line for vs in versions.values() if (line := in_effect(vs, m.first)) is not None]
+        out[m] = [line for vs in found.values() if (line := version_on(vs, m.first)) is not None]
     return out
 
 
