@@ -115,16 +115,21 @@ def emit_table(rows: list[list[Any]], headers: list[str], align: dict[int, str] 
     At 100,000 providers the roster's table, its lines and their joined text
     were a third of ``coop status``'s peak memory.
     """
-    _write(_between_lines(_table_lines(rows, headers, align)))
+    _write_lines(_table_lines(rows, headers, align))
 
 
-def _between_lines(lines: Iterable[str]) -> Iterator[str]:
-    """The lines as ``"\n".join`` joins them."""
+def _write_lines(lines: Iterable[str]) -> None:
+    """The lines as ``click.echo("\\n".join(lines))`` writes them, joined a batch of about :data:`_WRITE_BATCH` characters at a time."""
+    batch: list[str] = []
+    size = 0
     before = ""
     for line in lines:
-        yield before
-        yield line
-        before = "\n"
+        batch.append(line)
+        size += len(line)
+        if size >= _WRITE_BATCH:
+            click.echo(before + "\n".join(batch), nl=False)
+            batch, size, before = [], 0, "\n"
+    click.echo((before if batch else "") + "\n".join(batch))
 
 
 def _table_lines(rows: list[list[Any]], headers: list[str], align: dict[int, str] | None) -> Iterator[str]:
