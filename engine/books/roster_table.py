@@ -56,9 +56,9 @@ def row(seq: int, kind: str, on: str, data: dict[str, Any], encode: Callable[[An
     and a reason. A field the entry lacks is a null, as ``json_extract`` gave.
     """
     if kind == JOINED:
-        p = data.get("provider")
-        p = p if isinstance(p, dict) else {}
-        details = encode(p) if "provider" in data else None
+        recorded = data.get("provider")
+        p = recorded if isinstance(recorded, dict) else {}
+        details = encode(recorded) if isinstance(recorded, dict) else None
         return (seq, kind, on, p.get("id"), p.get("start"), p.get("name"), p.get("practice"), details, None)
     who = data.get("provider")
     return (seq, kind, on, who if not isinstance(who, (dict, list)) else encode(who), None, None, None, None, data.get("reason"))
