@@ -6,9 +6,10 @@ from datetime import date
 
 import click
 
+from terminal.bulk import many_objects
 from terminal.fit import hand_over
 from terminal.params import DATE, json_option, open_books, today
-from terminal.present import emit_json, emit_table, money, plan_text
+from terminal.present import emit_json, emit_table, money, money_formatter, plan_text
 
 
 @click.group()
@@ -22,6 +23,7 @@ def cycle() -> None:
 @click.option("--dry-run", is_flag=True, help="Show the settlement without recording it.")
 @json_option
 @click.pass_context
+@many_objects
 def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: bool, as_json: bool) -> None:
     """Close CYCLE: refund the surplus (or carry/assess a deficit), leaving the parent no profit."""
     from engine.ledger.requests import close_cycle
@@ -52,6 +54,7 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
     people = sorted(set(result.refunds) | set(result.assessments))
     if people:
         click.echo("")
+        spell = money_formatter(books)
         prow = []
         for pid in people:
             r = result.refunds.get(pid, 0)
@@ -60,10 +63,10 @@ def cycle_close(ctx: click.Context, cycle_id: str, on: date | None, dry_run: boo
                 [
                     pid,
                     result.months.get(pid, ""),
-                    money(r, books),
-                    money(netted, books),
-                    money(r - netted, books),
-                    money(result.assessments.get(pid, 0), books),
+                    spell(r),
+                    spell(netted),
+                    spell(r - netted),
+                    spell(result.assessments.get(pid, 0)),
                 ]
             )
         emit_table(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from terminal.bulk import many_objects
 from terminal.params import DATE, as_of_option, json_option, open_books, out_option, pdf_option, today
 from terminal.present import emit_json, emit_table, issued_json, issued_summary, money, plan_text, pm, write_pdfs
 from terminal.recorded import add, plan_json, records
@@ -23,6 +24,7 @@ def fees() -> None:
 @click.option("--reason", default=None, help="Why (shown on the fee notice).")
 @records
 @click.pass_context
+@many_objects
 def fees_recalc(ctx: click.Context, cycle_id: str, from_month: str | None, reason: str | None) -> None:
     """Set CYCLE's fee: its budget over its provider-months, rounded up to the cent."""
     from engine.ledger.requests import recalc_fee

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from terminal.bulk import many_objects
 from terminal.params import DATE, MEMBER, another_batch_option, as_of_option, json_option, open_books, today
 from terminal.present import emit_json, emit_json_list, emit_table, fee_changes_since
 from terminal.recorded import records
@@ -22,6 +23,7 @@ def provider() -> None:
 @click.option("--all", "everyone", is_flag=True, help="Include providers who have left.")
 @json_option
 @click.pass_context
+@many_objects
 def provider_list(ctx: click.Context, as_of: date | None, everyone: bool, as_json: bool) -> None:
     """Providers in the federation."""
     from engine.books.views import membership_data, roster_on

@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from terminal.bulk import many_objects
 from terminal.params import as_of_option, json_option, open_books, today
 from terminal.present import emit_json, emit_table, money
 
@@ -14,6 +15,7 @@ from terminal.present import emit_json, emit_table, money
 @as_of_option
 @json_option
 @click.pass_context
+@many_objects
 def status(ctx: click.Context, as_of: date | None, as_json: bool) -> None:
     """The roster, budget, current cycle and fee."""
     from engine.ledger.overview import overview

@@ -449,3 +449,20 @@ def test_ledger_list_shows_a_providers_account(coop: Callable[..., Result]) -> N
     assert "fee for 2027-01" in out and "fee for 2027-02" in out and "payment chq 7" in out and "noor-haddad" not in out
     arrears = coop("ledger", "arrears", "--as-of", "2027-02-10", "--json").output
     assert '"mara-quist": 69334' in arrears  # 2 x 646.67 - 600.00
+
+
+def test_members_with_the_same_membership_share_one_weights_row_weighed_as_each_alone(books: Books) -> None:
+    cycle = cyc(books)
+    members = {
+        "a": fees.Span("a", date(2027, 2, 10), None),
+        "b": fees.Span("b", date(2027, 2, 10), None),
+        "c": fees.Span("c", date(2027, 2, 10), date(2027, 4, 20)),
+        "d": fees.Span("d", date(2026, 1, 1), None),
+        "e": fees.Span("e", date(2028, 1, 1), None),
+    }
+    ws = fees.base_weights(books, cycle, members)
+    assert ws["a"] is ws["b"] and ws["a"] is not ws["c"] and "e" not in ws
+    for pid in ("a", "b", "c", "d"):
+        alone = fees.base_weights(books, cycle, {pid: members[pid]})[pid]
+        assert ws[pid] == alone
+    assert fees.provider_months(ws) == sum((fees.provider_months({p: ws[p]}) for p in ws), Fraction(0))

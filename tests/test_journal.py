@@ -240,3 +240,25 @@ def test_canonical_is_json_dumps_with_its_options(value: object) -> None:
     from engine.books.journal import canonical
 
     assert canonical(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def test_a_reads_quick_check_names_a_missing_row_and_a_broken_link_beyond_its_recent_entries(
+    books_dir: Path, books: Books, coop: Callable[..., Result]
+) -> None:
+    """A read rehashes only the newest entries, yet numbering and linkage hold for every entry (one pass of SQL)."""
+    from engine.books.journal import entry_hash
+
+    _record_some(coop)
+    assert books.journal.chain_problem(recent=1) is None
+    e = books.journal.entry(2)
+    assert e is not None
+    forged_data = e.data_text.replace("moving", "fired")
+    forged = entry_hash(e.prev_hash, e.seq, e.kind, e.on, e.recorded_at, forged_data, e.ref)
+    with sqlite3.connect(books_dir / FILENAME) as conn:
+        conn.execute("DROP TRIGGER entries_no_update")
+        conn.execute("UPDATE entries SET data = ?, hash = ? WHERE seq = 2", (forged_data, forged))
+    assert books.journal.chain_problem(recent=1) == "entry 3 does not follow entry 2"
+    with sqlite3.connect(books_dir / FILENAME) as conn:
+        conn.execute("DROP TRIGGER entries_no_delete")
+        conn.execute("DELETE FROM entries WHERE seq = 1")
+    assert books.journal.chain_problem(recent=1) == "1 journal entries are missing (entries run to 3 but only 2 exist)"

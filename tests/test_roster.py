@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.books import roster
+import pytest
+
+from engine.books import roster, roster_table
 from engine.books.config import Provider
 from engine.books.folder import Books
 
@@ -52,7 +54,8 @@ def test_a_founding_member_and_a_departure_and_a_withdrawn_join(books: Books) ->
     }  # dated after the day asked about
 
 
-def test_one_members_lookup_folds_as_the_whole_roster_does(books: Books) -> None:
+@pytest.mark.parametrize("table", [True, False], ids=["roster table", "entries only"])
+def test_one_members_lookup_folds_as_the_whole_roster_does(books: Books, table: bool) -> None:
     """A ballot or a credential check asks about one member; the answer must be the one the whole roster gives."""
     founder = books.federation.providers[0]
     roster.leave(books, founder.id, date(2027, 4, 30), "moving away")
@@ -61,6 +64,9 @@ def test_one_members_lookup_folds_as_the_whole_roster_does(books: Books) -> None
         w.append("correction.void", date(2027, 2, 2), {"reason": "entered in error"}, ref=withdrawn.seq)
     roster.join(books, {**NEW, "id": "ada", "email": "a@example.org", "practice": "ada-lind counselling"})
     roster.leave(books, "ada", date(2027, 6, 30), "")
+    if not table:  # books no write of this coop has touched since the table came: read from the entries
+        books.journal.conn.execute(f"DROP TABLE {roster_table.TABLE}")
+    assert roster_table.usable(books.journal.conn) is table
     ids = [p.id for p in books.federation.providers] + ["ada-lind", "ada", "nobody"]
     for day in (date(2027, 1, 1), date(2027, 2, 1), date(2027, 4, 30), date(2027, 5, 1), date(2027, 7, 1), date.max):
         everyone = roster.memberships(books, day)

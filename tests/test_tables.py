@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import tabulate as tabulate_module
 from hypothesis import given
 from hypothesis import strategies as st
@@ -127,3 +129,36 @@ def test_a_table_written_line_by_line_is_the_text_echoing_the_whole_table_writes
     finally:
         present._WRITE_BATCH = saved
     assert streamed == whole
+
+
+FLAT_RECORD = st.dictionaries(
+    st.text(max_size=8),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30), st.dates(), st.floats(allow_nan=False)),
+    max_size=9,
+)
+
+
+@given(st.lists(FLAT_RECORD, max_size=6))
+def test_a_list_of_flat_records_written_directly_reads_as_json_dumps_of_the_list(items: list[dict[str, object]]) -> None:
+    """Records of text, numbers, booleans and nulls are spelled without the encoder; a date or a float still goes through it."""
+    import json
+
+    import click
+    from click.testing import CliRunner
+
+    import terminal.present as present
+
+    expected = json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    out = CliRunner().invoke(click.command()(lambda: present.emit_json_list(iter(items))), []).output
+    assert out == expected
+
+
+@given(st.lists(st.integers(-(10**12), 10**12), max_size=20), st.sampled_from(["USD", "EUR", "GBP", "CHF"]))
+def test_a_tables_money_formatter_spells_each_amount_as_money_does(amounts: list[int], currency: str) -> None:
+    from types import SimpleNamespace
+
+    from terminal.present import money, money_formatter
+
+    books: Any = SimpleNamespace(federation=SimpleNamespace(currency=currency))
+    spell = money_formatter(books)
+    assert [spell(a) for a in amounts + amounts] == [money(a, books) for a in amounts + amounts]

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from engine.books import roster_table
 from engine.books.folder import Books, file_digest, latest_seal
-from engine.books.journal import GENESIS, Journal, entry_hash
+from engine.books.journal import GENESIS, Journal, canonical, entry_hash
 from engine.errors import UserError
 
 
@@ -67,6 +68,13 @@ def check_chain(journal: Journal, report: Report) -> None:
     report.head = prev
 
 
+def check_roster_table(journal: Journal, report: Report) -> None:
+    """The roster table, which every read of the roster trusts, must be what the journal says, row for row."""
+    problem = roster_table.disagreement(journal.conn, canonical)
+    if problem is not None:
+        report.problems.append(problem)
+
+
 def check_seal(books: Books, report: Report) -> None:
     seal = latest_seal(books.journal)
     if seal is not None and seal[1] != file_digest(books):
@@ -80,7 +88,8 @@ def verify(books: Books) -> Report:
     report = Report()
     check_chain(books.journal, report)
     check_seal(books, report)
-    if report.ok:
+    if report.ok:  # what is derived from the journal is checked against a journal that holds
+        check_roster_table(books.journal, report)
         check_votes(books, report)
         check_signatures(books, report)
         check_rules(books, report)

@@ -8,7 +8,9 @@ it": it asks the budget as of a date.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,22 +19,51 @@ from pydantic import ValidationError
 from engine.books.config import BudgetLine
 from engine.books.cycles import Month
 from engine.books.folder import Books
-from engine.books.journal import Entry, Writer
+from engine.books.journal import LIVE, Entry, Writer, between
 from engine.books.money import cents_to_decimal_text
 from engine.errors import UserError
 
 LINE_SET = "budget.line_set"
 
 
+@dataclass(slots=True)
+class Version:
+    """One version of a budget line: its date and entry at once, the validated line only when read.
+
+    A budget has a few dozen lines and may have thousands of versions; a
+    date's budget reads one version of each line, and validating every
+    version was most of reading it.
+    """
+
+    effective: date
+    seq: int
+    recorded: dict[str, Any] | None
+    """The line as its entry recorded it (None: the founding file's, already validated)."""
+    validated: BudgetLine | None = None
+
+    @property
+    def line(self) -> BudgetLine:
+        if self.validated is None:
+            self.validated = BudgetLine.model_validate(self.recorded)
+        return self.validated
+
+
+def versions(books: Books, as_of: date | None = None) -> dict[str, list[Version]]:
+    """Each line's versions in effective order (ties: later journal entry wins), validated as they are read."""
+    found: dict[str, list[Version]] = defaultdict(list)
+    for line in books.federation.budget:
+        found[line.id].append(Version(line.effective, 0, None, line))
+    bounds, args = between(None, as_of)
+    rows = books.journal.conn.execute(f"SELECT seq, data FROM entries WHERE kind = ? AND {LIVE}{bounds} ORDER BY seq", [LINE_SET, *args])
+    for seq, text in rows:
+        recorded = json.loads(text)["line"]
+        found[recorded["id"]].append(Version(date.fromisoformat(recorded["from"]), seq, recorded))
+    return {k: sorted(vs, key=lambda v: (v.effective, v.seq)) for k, vs in found.items()}
+
+
 def line_versions(books: Books, as_of: date | None = None) -> dict[str, list[BudgetLine]]:
     """Each line's versions in effective order (ties: later journal entry wins)."""
-    versions: dict[str, list[tuple[date, int, BudgetLine]]] = defaultdict(list)
-    for line in books.federation.budget:
-        versions[line.id].append((line.effective, 0, line))
-    for e in books.journal.entries([LINE_SET], until=as_of):
-        line = BudgetLine.model_validate(e.data["line"])
-        versions[line.id].append((line.effective, e.seq, line))
-    return {k: [v for _, _, v in sorted(vs, key=lambda t: (t[0], t[1]))] for k, vs in versions.items()}
+    return {k: [v.line for v in vs] for k, vs in versions(books, as_of).items()}
 
 
 def in_effect(versions: list[BudgetLine], day: date) -> BudgetLine | None:
@@ -45,11 +76,23 @@ def in_effect(versions: list[BudgetLine], day: date) -> BudgetLine | None:
     return current
 
 
+def version_on(found: list[Version], day: date) -> BudgetLine | None:
+    """:func:`in_effect` over :func:`versions`: only the version in effect is validated."""
+    current = None
+    for v in found:
+        if v.effective <= day:
+            current = v
+    if current is None:
+        return None
+    line = current.line
+    return None if line.until is not None and day > line.until else line
+
+
 def lines_on(books: Books, day: date, *, known_by: date | None = None) -> list[BudgetLine]:
     """The lines in force on ``day``, as the books stood on ``known_by`` (default: ``day``)."""
     out = []
-    for versions in line_versions(books, known_by or day).values():
-        line = in_effect(versions, day)
+    for found in versions(books, known_by or day).values():
+        line = version_on(found, day)
         if line is not None:
             out.append(line)
     return sorted(out, key=lambda line: (line.category, line.id))

@@ -11,14 +11,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.books import roster_table
 from engine.books.config import Provider
 from engine.books.folder import Books
 from engine.books.imports import read_rows
 from engine.books.journal import LIVE, Entry, Writer, canonical
 from engine.errors import UserError
 
-JOINED = "provider.joined"
-LEFT = "provider.left"
+JOINED = roster_table.JOINED
+LEFT = roster_table.LEFT
 
 
 @dataclass(frozen=True)
@@ -81,23 +82,34 @@ def _defaults() -> dict[str, Any]:
 
 
 _FOLD = (
-    "SELECT seq, kind, on_date, json_extract(data, '$.provider.id'), json_extract(data, '$.provider.start'), "
-    "json_extract(data, '$.provider.name'), json_extract(data, '$.provider.practice'), json_extract(data, '$.provider'), "
-    f"json_extract(data, '$.reason') FROM entries WHERE kind IN ('{JOINED}', '{LEFT}') AND on_date <= ? AND {LIVE}"
+    f"SELECT seq, kind, on_date, CASE kind WHEN '{JOINED}' THEN json_extract(data, '$.provider.id') "
+    "ELSE json_extract(data, '$.provider') END, "
+    "json_extract(data, '$.provider.start'), json_extract(data, '$.provider.name'), json_extract(data, '$.provider.practice'), "
+    f"json_extract(data, '$.provider'), json_extract(data, '$.reason') FROM entries WHERE kind IN ('{JOINED}', '{LEFT}') "
+    f"AND on_date <= ? AND {LIVE}"
 )
-_ONE = " AND instr(data, ?) AND ? IN (json_extract(data, '$.provider.id'), json_extract(data, '$.provider'))"
+"""The roster's entries, their fields taken out by SQLite: for books whose roster table is not there (yet)."""
+_READ = (
+    f"SELECT seq, kind, on_date, provider, start, name, practice, details, reason FROM {roster_table.TABLE} WHERE on_date <= ? AND {LIVE}"
+)
+"""The same rows from the roster table, where those fields are columns: a third of the fold's time."""
+_ONE_ENTRY = " AND instr(data, ?) AND ? IN (json_extract(data, '$.provider.id'), json_extract(data, '$.provider'))"
 """One provider's entries: a join records the provider (``$.provider.id``), a departure their id (``$.provider``).
 ``instr`` first passes over the rows that cannot name them (the writer spells every id one way) before any JSON is read."""
+_ONE_ROW = " AND provider = ?"
+_ORDER = " ORDER BY seq"
 
 
 def memberships(books: Books, as_of: date) -> dict[str, Membership]:
     """Every provider known as of ``as_of`` (active, left, or due to start), by id.
 
-    One query folds the roster's entries; SQLite takes out the few fields every
-    reader needs, so no member's record is parsed unless someone reads it.
+    One query reads the roster's entries as the roster table holds them (or,
+    in books without it, as SQLite takes them out of the entries), so no
+    member's record is parsed unless someone reads it.
     """
     out: dict[str, Membership] = {p.id: Membership.of(p) for p in books.federation.providers}
-    return _fold(out, books.journal.conn.execute(_FOLD + " ORDER BY seq", (as_of.isoformat(),)))
+    conn = books.journal.conn
+    return _fold(out, conn.execute((_READ if roster_table.usable(conn) else _FOLD) + _ORDER, (as_of.isoformat(),)))
 
 
 def membership(books: Books, provider_id: str, as_of: date = date.max) -> Membership | None:
@@ -107,7 +119,11 @@ def membership(books: Books, provider_id: str, as_of: date = date.max) -> Member
     each of 10,000 ballots would make a vote cost the square of the roster.
     """
     out = {p.id: Membership.of(p) for p in books.federation.providers if p.id == provider_id}
-    rows = books.journal.conn.execute(_FOLD + _ONE + " ORDER BY seq", (as_of.isoformat(), canonical(provider_id), provider_id))
+    conn = books.journal.conn
+    if roster_table.usable(conn):
+        rows = conn.execute(_READ + _ONE_ROW + _ORDER, (as_of.isoformat(), provider_id))
+    else:
+        rows = conn.execute(_FOLD + _ONE_ENTRY + _ORDER, (as_of.isoformat(), canonical(provider_id), provider_id))
     return _fold(out, rows).get(provider_id)
 
 
@@ -116,7 +132,7 @@ def _fold(out: dict[str, Membership], rows: Any) -> dict[str, Membership]:
         if kind == JOINED:
             out[pid] = Membership(pid, date.fromisoformat(start), None, None, seq, name, practice, None, recorded)
         else:
-            m = out.get(recorded)  # a departure records the provider's id where a join records the provider
+            m = out.get(pid)
             if m is not None:
                 out[m.id] = m.leaving(date.fromisoformat(on), reason)
     return out

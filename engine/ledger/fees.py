@@ -24,7 +24,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from engine.books.budget import in_effect, line_versions
+from engine.books import roster_table
+from engine.books.budget import version_on, versions
 from engine.books.config import BudgetLine
 from engine.books.cycles import Cycle, Month, cycle_containing
 from engine.books.folder import Books
@@ -65,18 +66,23 @@ def spans(books: Books) -> dict[str, Span]:
     """Every provider's membership, read in bulk: the roster's fold (:func:`engine.books.roster.memberships`)
     cut to ids and dates, at half its cost, for the fee and balance paths that read nothing else."""
     out = {p.id: Span(p.id, p.start, None) for p in books.federation.providers}
-    rows = books.journal.conn.execute(
-        "SELECT kind, on_date, json_extract(data, '$.provider.id'), json_extract(data, '$.provider') FROM entries "
-        f"WHERE kind IN (?, ?) AND {LIVE} ORDER BY seq",
-        (JOINED, LEFT),
-    )
-    for kind, on, joined_id, left_id in rows:
+    conn = books.journal.conn
+    rows = conn.execute(_SPANS if roster_table.usable(conn) else _SPANS_FOLD)
+    for kind, on, pid in rows:
         if kind == JOINED:
-            out[joined_id] = Span(joined_id, date.fromisoformat(on), None)
-        elif left_id in out:
-            old = out[left_id]
-            out[left_id] = Span(old.provider, old.start, date.fromisoformat(on))
+            out[pid] = Span(pid, date.fromisoformat(on), None)
+        elif pid in out:
+            old = out[pid]
+            out[pid] = Span(old.provider, old.start, date.fromisoformat(on))
     return out
+
+
+_SPANS = f"SELECT kind, on_date, provider FROM {roster_table.TABLE} WHERE {LIVE} ORDER BY seq"
+_SPANS_FOLD = (
+    f"SELECT kind, on_date, CASE kind WHEN '{JOINED}' THEN json_extract(data, '$.provider.id') ELSE json_extract(data, '$.provider') END "
+    f"FROM entries WHERE kind IN ('{JOINED}', '{LEFT}') AND {LIVE} ORDER BY seq"
+)
+"""The same, for books without the roster table (see :func:`engine.books.roster_table.usable`)."""
 
 
 def month_weight(span: Span, month: Month, joiner: str, leaver: str) -> Fraction:
@@ -120,24 +126,34 @@ def weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) 
 
 
 def base_weights(books: Books, cycle: Cycle, members: dict[str, Span] | None = None) -> dict[str, list[Fraction]]:
-    """Each member's charged share of each month from membership and the joiner/leaver policies alone."""
+    """Each member's charged share of each month from membership and the joiner/leaver policies alone.
+
+    Members with the same first and last day share one row, as full-cycle
+    members share one: each distinct membership is weighed once, and whatever
+    sums rows (provider-months, charges, refund weights) sums it once.
+    """
     members = spans(books) if members is None else members
     policies = books.federation.policies
     months = cycle.months
     first, last = cycle.first_day, cycle.last_day
     full = [Fraction(1)] * len(months)
     out: dict[str, list[Fraction]] = {}
+    shared: dict[tuple[date, date | None], list[Fraction] | None] = {}
     for pid, span in members.items():
         if span.covers(first, last):
             out[pid] = full
             continue
         if span.start > last or (span.end is not None and span.end < first):
             continue
-        joiner = policies.joiner_charging.at(span.start)
-        leaver = policies.leaver_charging.at(span.end or last)
-        ws = [month_weight(span, m, joiner, leaver) for m in months]
-        if any(ws):
-            out[pid] = ws
+        key = (span.start, span.end)
+        if key not in shared:
+            joiner = policies.joiner_charging.at(span.start)
+            leaver = policies.leaver_charging.at(span.end or last)
+            ws = [month_weight(span, m, joiner, leaver) for m in months]
+            shared[key] = ws if any(ws) else None
+        row = shared[key]
+        if row is not None:
+            out[pid] = row
     return out
 
 
@@ -256,10 +272,10 @@ def provider_months(ws: dict[str, list[Fraction]], index_from: int = 0) -> Fract
 
 def cycle_budget(books: Books, cycle: Cycle) -> dict[Month, list[BudgetLine]]:
     """The budget lines in force on the first of each month of ``cycle``, as now recorded."""
-    versions = line_versions(books)
+    found = versions(books)
     out: dict[Month, list[BudgetLine]] = {}
     for m in cycle.months:
-        out[m] = [line for vs in versions.values() if (line := in_effect(vs, m.first)) is not None]
+        out[m] = [line for vs in found.values() if (line := version_on(vs, m.first)) is not None]
     return out
 
 
