@@ -60,11 +60,10 @@ def test_verify_catches_a_deleted_row(books_dir: Path, coop: Callable[..., Resul
     assert "entry 2 is missing" in result.output
 
 
-def test_verify_catches_a_rehashed_row_by_the_broken_link(books_dir: Path, books: Books, coop: Callable[..., Result]) -> None:
-    """Recomputing one row's own hash is not enough: the next row still points at the old one."""
+def _rehash_entry_two(books: Books, books_dir: Path) -> None:
+    """Entry 2 edited with the sqlite3 shell and given its own new hash, as a careless forger would."""
     from engine.books.journal import entry_hash
 
-    _record_some(coop)
     e = books.journal.entry(2)
     assert e is not None
     forged_data = e.data_text.replace("moving", "fired")
@@ -72,6 +71,12 @@ def test_verify_catches_a_rehashed_row_by_the_broken_link(books_dir: Path, books
     with sqlite3.connect(books_dir / FILENAME) as conn:
         conn.execute("DROP TRIGGER entries_no_update")
         conn.execute("UPDATE entries SET data = ?, hash = ? WHERE seq = 2", (forged_data, forged))
+
+
+def test_verify_catches_a_rehashed_row_by_the_broken_link(books_dir: Path, books: Books, coop: Callable[..., Result]) -> None:
+    """Recomputing one row's own hash is not enough: the next row still points at the old one."""
+    _record_some(coop)
+    _rehash_entry_two(books, books_dir)
     report = verify(books)
     assert report.problems == ["entry 3: does not follow entry 2 (its previous-hash differs)"]
 
@@ -246,17 +251,9 @@ def test_a_reads_quick_check_names_a_missing_row_and_a_broken_link_beyond_its_re
     books_dir: Path, books: Books, coop: Callable[..., Result]
 ) -> None:
     """A read rehashes only the newest entries, yet numbering and linkage hold for every entry (one pass of SQL)."""
-    from engine.books.journal import entry_hash
-
     _record_some(coop)
     assert books.journal.chain_problem(recent=1) is None
-    e = books.journal.entry(2)
-    assert e is not None
-    forged_data = e.data_text.replace("moving", "fired")
-    forged = entry_hash(e.prev_hash, e.seq, e.kind, e.on, e.recorded_at, forged_data, e.ref)
-    with sqlite3.connect(books_dir / FILENAME) as conn:
-        conn.execute("DROP TRIGGER entries_no_update")
-        conn.execute("UPDATE entries SET data = ?, hash = ? WHERE seq = 2", (forged_data, forged))
+    _rehash_entry_two(books, books_dir)
     assert books.journal.chain_problem(recent=1) == "entry 3 does not follow entry 2"
     with sqlite3.connect(books_dir / FILENAME) as conn:
         conn.execute("DROP TRIGGER entries_no_delete")
