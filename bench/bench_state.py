@@ -105,8 +105,10 @@ def main_() -> None:
         print(f"{name:<22} " + " ".join(cells) + f"  x{growth:.1f}")
     n1, r1 = results[-1]
     ok = all(t <= 2 * b for t, b in r1.values())
-    print(f"goal at {n1:,} (each within 2x a bare sqlite3 read of its rows): {'met' if ok else 'NOT met'}; linear growth is about "
-          f"x{results[-1][0] / results[0][0]:.0f}")
+    print(
+        f"goal at {n1:,} (each within 2x a bare sqlite3 read of its rows): {'met' if ok else 'NOT met'}; linear growth is about "
+        f"x{results[-1][0] / results[0][0]:.0f}"
+    )
 
 
 if __name__ == "__main__":

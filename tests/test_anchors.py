@@ -221,7 +221,9 @@ def test_the_same_commands_give_byte_identical_documents_and_record_nothing_twic
     assert books.journal.head()[0] == entries, "the same documents issued again record nothing"
     books.close()
     for path in first:
-        if path.suffix in (".docx", ".md") and "reports" not in path.parts and "manual" not in path.parts:  # those carry the head when written: not re-run here
+        if (
+            path.suffix in (".docx", ".md") and "reports" not in path.parts and "manual" not in path.parts
+        ):  # those carry the head when written: not re-run here
             assert path.read_bytes() == first[path], path
     # the same commands on a second copy of the same books give the same bytes, anchors and all
     other = tmp_path / "other"

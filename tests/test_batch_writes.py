@@ -22,7 +22,9 @@ def test_the_zip_is_what_zipfile_writes_byte_for_byte() -> None:
     cases = [docx_parts(reference_bytes())]
     for _ in range(60):
         names = [f"word/é{i}.xml" if rng.random() < 0.2 else f"part{i}" for i in range(rng.randrange(0, 7))]
-        cases.append([(n, rng.randbytes(rng.randrange(0, 4000)) if rng.random() < 0.5 else b"<w:t>x</w:t>" * rng.randrange(0, 5000)) for n in names])
+        cases.append(
+            [(n, rng.randbytes(rng.randrange(0, 4000)) if rng.random() < 0.5 else b"<w:t>x</w:t>" * rng.randrange(0, 5000)) for n in names]
+        )
     for parts in cases:
         for on in (date(2027, 1, 5), date(1975, 6, 1), date(2099, 12, 31)):
             assert write_zip(parts, on) == package._write_zip_slow(parts, on)

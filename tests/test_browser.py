@@ -131,7 +131,15 @@ def test_a_member_enrols_a_passkey_votes_with_it_and_another_signs(served, books
         cdp.send("WebAuthn.enable")
         cdp.send(
             "WebAuthn.addVirtualAuthenticator",
-            {"options": {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True, "isUserVerified": True}},
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                }
+            },
         )
         page.goto(link)
         shot(page, "01-invitation")

@@ -107,10 +107,26 @@ def test_shipped_templates_render_in_a_sandbox() -> None:
         env.from_string("{{ items.append(1) }}").render(items=[])
 
 
-@pytest.mark.parametrize("name", ["<w:p>A</w:p> & ]]>", "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627", "Care \U0001f33f\U0001f9e0 & co"])
+@pytest.mark.parametrize(
+    "name", ["<w:p>A</w:p> & ]]>", "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627", "Care \U0001f33f\U0001f9e0 & co"]
+)
 def test_a_document_from_hostile_text_opens(coop: Coop, books_dir: Path, name: str) -> None:
-    result = coop("provider", "join", "zed-one", "--name", name, "--practice", name, "--licence", "LPC-1", "--email", "z@e.example", "--on", "2027-02-01",
-                  env={"COOP_NOW": "2027-01-20T09:00:00"})
+    result = coop(
+        "provider",
+        "join",
+        "zed-one",
+        "--name",
+        name,
+        "--practice",
+        name,
+        "--licence",
+        "LPC-1",
+        "--email",
+        "z@e.example",
+        "--on",
+        "2027-02-01",
+        env={"COOP_NOW": "2027-01-20T09:00:00"},
+    )
     assert result.exit_code == 0, result.output
     result = coop("contracts", "issue", "zed-one", env={"COOP_NOW": "2027-01-20T09:00:00"})
     assert result.exit_code == 0, result.output

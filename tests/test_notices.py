@@ -208,7 +208,10 @@ def test_a_notice_dated_after_the_charge_it_announces_says_it_is_late_and_the_co
     warning = [line for line in r.stderr.splitlines() if line.startswith("warning:")]
     assert len(warning) == 1 and "6 of 6 fee notices are late" in warning[0] and "2027-01" in warning[0]
     text = (books_dir / "documents" / "notices" / H1 / "mara-quist-fee-notice-2027-01.md").read_text()
-    assert "**This notice is late:** the fee below applied from 1 January 2027, and January 2027, February 2027, March 2027 were charged" in text
+    assert (
+        "**This notice is late:** the fee below applied from 1 January 2027, and January 2027, February 2027, March 2027 were charged"
+        in text
+    )
     register = (books_dir / "documents" / "notices" / H1 / "register.csv").read_text().splitlines()
     assert register[0] == "provider,document,from_month,old,fee,issue_date,late,sha256"
     assert ",2027-03-10,January 2027; February 2027; March 2027," in register[1]

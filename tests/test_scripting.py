@@ -86,7 +86,9 @@ def test_a_ballot_cast_with_json_gives_its_receipt(coop: Callable[..., Result], 
 
     enrol(coop, "mara-quist", env=at("2027-01-04", "mara-quist"))
     ok(coop("propose", "general", "--text", "Buy a kettle", env=at("2027-01-05")))
-    out = json.loads(ok(coop("vote", "cast", "P-1", "--member", "MARA-QUIST", "--choice", "yes", "--json", env=at("2027-01-06", "mara-quist"))).output)
+    out = json.loads(
+        ok(coop("vote", "cast", "P-1", "--member", "MARA-QUIST", "--choice", "yes", "--json", env=at("2027-01-06", "mara-quist"))).output
+    )
     assert out["proposal"] == "P-1" and out["receipt"] == out["entries"][0]["hash"]
     ok(coop("audit", "receipt", out["receipt"], env=at("2027-01-06")))
 

@@ -139,9 +139,10 @@ def test_who_voted_is_listed_only_after_close_and_never_how(books: Books, coop: 
     assert set(p.result.data["ballots"]) == {b.member for b in p.ballots}  # counted by pseudonym
     shown = json.loads(ok(coop("proposal", "show", "P-1", "--json", env=at("2027-03-16"))).output)["result"]
     assert shown["voted"] == sorted(VOTERS[:4]) and "ballots" not in shown
-    assert "Voted (who, not how): imani-castell, mara-quist, rowan-ellery, teo-abernathy" in ok(
-        coop("proposal", "show", "P-1", env=at("2027-03-16"))
-    ).output
+    assert (
+        "Voted (who, not how): imani-castell, mara-quist, rowan-ellery, teo-abernathy"
+        in ok(coop("proposal", "show", "P-1", env=at("2027-03-16"))).output
+    )
 
 
 def test_audit_verify_recounts_by_pseudonym_with_and_without_the_key(books: Books, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
