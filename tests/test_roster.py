@@ -74,3 +74,11 @@ def test_one_members_lookup_folds_as_the_whole_roster_does(books: Books, table: 
             assert roster.membership(books, pid, day) == everyone.get(pid), (pid, day)
     assert roster.membership(books, "ada").end == date(2027, 6, 30)
     assert roster.membership(books, "ada-lind") is None
+
+
+def test_one_members_lookup_reads_the_roster_table_by_its_index(books: Books) -> None:
+    """A ballot at 10,000 members must not scan every member's rows to find its voter's."""
+    roster.join(books, NEW)
+    assert roster_table.usable(books.journal.conn)
+    plan = books.journal.conn.execute("EXPLAIN QUERY PLAN " + roster._READ + roster._ONE_ROW, ("9999-12-31", "ada-lind")).fetchall()
+    assert any(f"INDEX {roster_table.TABLE}_provider" in row[-1] for row in plan), plan

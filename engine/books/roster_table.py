@@ -39,10 +39,12 @@ SCHEMA = (
     details TEXT,
     reason TEXT
 )""",
+    f"CREATE INDEX {TABLE}_provider ON {TABLE}(provider)",
     f"CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE} BEGIN SELECT RAISE(ABORT, 'the roster table is append-only'); END",
     f"CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE} BEGIN SELECT RAISE(ABORT, 'the roster table is append-only'); END",
 )
-"""Statements one by one: ``executescript`` would commit the write's open transaction first."""
+"""Statements one by one: ``executescript`` would commit the write's open transaction first. The index on
+``provider`` serves a ballot or a credential check, which reads one member's rows (roster.membership)."""
 INSERT = f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 Row = tuple[int, str, str, Any, Any, Any, Any, Any, Any]
