@@ -168,15 +168,20 @@ def settle(books: Books, compared: Compared) -> None:
     stored = _usable(books, compared.member)
     if stored != compared.stored:
         raise UserError(f"{compared.member}'s credential was replaced a moment ago; send it again", field="credential")
-    if not compared.matched:
-        with books.transaction() as w:
-            w.append(FAILED, clock.today(), {"member": compared.member})
-        raise UserError(f"wrong credential for {compared.member}; nothing but the failed attempt was recorded", field="credential")
+    _decide(books, compared.member, compared.matched)
 
 
 def check(books: Books, member: str, secret: str | None) -> None:
     """Refuse unless ``secret`` is ``member``'s credential; a failure is journaled (who and when) and counts toward a pause."""
-    settle(books, compare(books, member, secret))
+    stored = _usable(books, member)
+    _decide(books, member, bool(secret) and matches(stored, secret or ""))
+
+
+def _decide(books: Books, member: str, matched: bool) -> None:
+    if not matched:
+        with books.transaction() as w:
+            w.append(FAILED, clock.today(), {"member": member})
+        raise UserError(f"wrong credential for {member}; nothing but the failed attempt was recorded", field="credential")
 
 
 def _usable(books: Books, member: str) -> Stored:
