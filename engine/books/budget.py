@@ -82,10 +82,7 @@ def version_on(found: list[Version], day: date) -> BudgetLine | None:
     for v in found:
         if v.effective <= day:
             current = v
-    if current is None:
-        return None
-    line = current.line
-    return None if line.until is not None and day > line.until else line
+    return None if current is None else in_effect([current.line], day)
 
 
 def lines_on(books: Books, day: date, *, known_by: date | None = None) -> list[BudgetLine]:
